@@ -1,0 +1,235 @@
+#include "ConfigLoader.h"
+
+#include "YamlSection.h"
+
+#include <QtCore/QFile>
+
+#include <limits>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace QuantPush {
+namespace {
+
+constexpr int MaxInt = std::numeric_limits<int>::max();
+constexpr qint64 MaxInt64 = std::numeric_limits<qint64>::max();
+
+void readReconnection(YamlSection section, ReconnectionConfig &config)
+{
+    section.read("enabled", config.enabled);
+    section.read("max_attempts", config.maxAttempts, 0, MaxInt);
+    section.read("initial_delay_ms", config.initialDelayMs, 1, 3600000);
+    section.read("max_delay_ms", config.maxDelayMs, 1, 3600000);
+    section.read("backoff_multiplier", config.backoffMultiplier, 1.0, 100.0);
+    section.read("jitter_enabled", config.jitterEnabled);
+    if (config.maxDelayMs < config.initialDelayMs)
+        section.error(u"max_delay_ms"_s, u"must not be below initial_delay_ms"_s);
+    section.rejectUnknownKeys();
+}
+
+void readWebSocket(YamlSection section, WebSocketConfig &config)
+{
+    section.read("host", config.host);
+    section.read("port", config.port, 0, 65535);
+    section.read("max_connections", config.maxConnections, 1, 1000000);
+    section.read("ping_interval", config.pingIntervalSec, 1, 3600);
+    section.read("connection_timeout", config.connectionTimeoutSec, 1, 86400);
+    section.read("auth_required", config.authRequired);
+    section.read("compression_enabled", config.compressionEnabled);
+    section.read("message_queue_size", config.messageQueueSize, 1, 10000000);
+    section.read("max_message_size", config.maxMessageSize, 64, qint64(1) << 30);
+    readReconnection(section.section("reconnection"), config.reconnection);
+    section.rejectUnknownKeys();
+}
+
+void readAuth(YamlSection section, AuthConfig &config)
+{
+    section.read("jwt_secret", config.jwtSecret);
+    section.read("jwt_secret_file", config.jwtSecretFile);
+    section.read("jwt_leeway_s", config.jwtLeewaySec, 0, 3600);
+    section.read("anonymous_role", config.anonymousRole);
+    section.forEachItem("api_keys", [&config](YamlSection &item) {
+        ApiKeyConfig key;
+        item.read("key", key.key);
+        item.read("key_sha256", key.keySha256);
+        item.read("user", key.user);
+        item.read("role", key.role);
+        if (key.key.isEmpty() == key.keySha256.isEmpty())
+            item.error(u"key"_s, u"give exactly one of key or key_sha256"_s);
+        if (key.user.isEmpty())
+            item.error(u"user"_s, u"is required"_s);
+        if (key.role.isEmpty())
+            item.error(u"role"_s, u"is required"_s);
+        config.apiKeys.append(key);
+    });
+    if (!config.jwtSecret.isEmpty() && !config.jwtSecretFile.isEmpty())
+        section.error(u"jwt_secret"_s, u"give jwt_secret or jwt_secret_file, not both"_s);
+    section.rejectUnknownKeys();
+}
+
+void readRoles(YamlSection section, QHash<QString, RoleConfig> &roles)
+{
+    section.forEachEntry([&roles](const QString &name, YamlSection &entry) {
+        RoleConfig role = roles.value(name);
+        entry.read("channels", role.channels);
+        entry.read("publish", role.publish);
+        entry.read("admin", role.admin);
+        for (const QString &channel : std::as_const(role.channels)) {
+            if (channel != u"*"_s && !subscriptionTypeFromWire(channel))
+                entry.error(u"channels"_s, u"unknown channel '%1'"_s.arg(channel));
+        }
+        roles.insert(name, role);
+    });
+}
+
+void readChannels(YamlSection section, std::array<ChannelConfig, SubscriptionTypeCount> &channels)
+{
+    const QStringList strategies {u"immediate"_s, u"batched"_s, u"priority_queue"_s, u"rate_limited"_s};
+    section.forEachEntry([&](const QString &name, YamlSection &entry) {
+        const std::optional<SubscriptionType> type = subscriptionTypeFromWire(name);
+        if (!type) {
+            entry.error(QString(), u"unknown channel"_s);
+            return;
+        }
+        ChannelConfig &config = channels[std::size_t(*type)];
+        entry.readChoice("strategy", strategies, [&config](const QString &value) {
+            config.strategy = *broadcastStrategyFromWire(value);
+        });
+        entry.read("ack", config.ack);
+        entry.read("history_size", config.historySize, 0, 10000000);
+        entry.read("batch_interval_ms", config.batchIntervalMs, 1, 60000);
+        entry.read("batch_max_messages", config.batchMaxMessages, 1, 100000);
+        entry.read("rate_limit_per_sec", config.rateLimitPerSec, 0.001, 1000000.0);
+        entry.read("ack_timeout_ms", config.ackTimeoutMs, 10, 3600000);
+        entry.read("max_retries", config.maxRetries, 0, 1000);
+        entry.readChoice("slow_consumer", {u"gap"_s, u"close"_s}, [&config](const QString &value) {
+            config.slowConsumer = value == u"close"_s ? SlowConsumerPolicy::Close : SlowConsumerPolicy::Gap;
+        });
+    });
+}
+
+void readLimits(YamlSection section, LimitsConfig &config)
+{
+    section.read("max_subscriptions", config.maxSubscriptions, 1, 100000);
+    section.read("inbound_messages_per_sec", config.inboundMessagesPerSec, 0.01, 1000000.0);
+    section.read("inbound_burst", config.inboundBurst, 1, 1000000);
+    section.read("rate_limit_strikes", config.rateLimitStrikes, 0, 1000000);
+    section.read("auth_timeout_ms", config.authTimeoutMs, 10, 3600000);
+    section.read("max_connections_per_ip", config.maxConnectionsPerIp, 1, 1000000);
+    section.read("max_json_depth", config.maxJsonDepth, 2, 1000);
+    section.read("max_filter_conditions", config.maxFilterConditions, 1, 10000);
+    section.read("handshake_timeout_ms", config.handshakeTimeoutMs, 10, 600000);
+    section.read("max_pending_bytes", config.maxPendingBytes, 1024, MaxInt64);
+    section.read("shutdown_drain_ms", config.shutdownDrainMs, 0, 600000);
+    section.rejectUnknownKeys();
+}
+
+void readSecurity(YamlSection section, SecurityConfig &config)
+{
+    section.read("allowed_origins", config.allowedOrigins);
+    YamlSection tls = section.section("tls");
+    tls.read("cert", config.tls.certFile);
+    tls.read("key", config.tls.keyFile);
+    if (config.tls.certFile.isEmpty() != config.tls.keyFile.isEmpty())
+        tls.error(u"cert"_s, u"give both cert and key, or neither"_s);
+    tls.rejectUnknownKeys();
+    section.rejectUnknownKeys();
+}
+
+void readHttp(YamlSection section, HttpConfig &config)
+{
+    section.read("metrics_public", config.metricsPublic);
+    section.read("max_body_bytes", config.maxBodyBytes, 0, qint64(1) << 30);
+    section.read("max_header_bytes", config.maxHeaderBytes, 256, 1 << 20);
+    section.read("request_timeout_ms", config.requestTimeoutMs, 10, 3600000);
+    section.rejectUnknownKeys();
+}
+
+void readBroker(YamlSection section, BrokerConfig &config)
+{
+    section.readChoice("type", {u"local"_s, u"redis"_s}, [&config](const QString &value) { config.type = value; });
+    section.read("url", config.url);
+    section.rejectUnknownKeys();
+}
+
+void readDemo(YamlSection section, DemoConfig &config)
+{
+    section.read("enabled", config.enabled);
+    section.read("symbols", config.symbols);
+    section.read("accounts", config.accounts);
+    section.read("tick_interval_ms", config.tickIntervalMs, 1, 3600000);
+    section.read("strategy_status_interval_ms", config.strategyStatusIntervalMs, 10, 3600000);
+    section.read("system_monitor_interval_ms", config.systemMonitorIntervalMs, 10, 3600000);
+    section.read("performance_interval_ms", config.performanceIntervalMs, 10, 3600000);
+    section.read("order_interval_ms", config.orderIntervalMs, 10, 3600000);
+    section.read("risk_alert_probability", config.riskAlertProbability, 0.0, 1.0);
+    if (config.symbols.isEmpty())
+        section.error(u"symbols"_s, u"needs at least one symbol"_s);
+    section.rejectUnknownKeys();
+}
+
+void readLogging(YamlSection section, LoggingConfig &config)
+{
+    section.readChoice("level", {u"debug"_s, u"info"_s, u"warning"_s, u"critical"_s},
+                       [&config](const QString &value) { config.level = value; });
+    section.read("access_log_file", config.accessLogFile);
+    section.rejectUnknownKeys();
+}
+
+} // namespace
+
+std::optional<ServerConfig> ConfigLoader::loadFile(const QString &path, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = u"%1: %2"_s.arg(path, file.errorString());
+        return std::nullopt;
+    }
+    std::optional<ServerConfig> config = loadYaml(file.readAll(), error);
+    if (!config)
+        *error = path + u": "_s + *error;
+    return config;
+}
+
+std::optional<ServerConfig> ConfigLoader::loadYaml(const QByteArray &yaml, QString *error)
+{
+    YAML::Node root;
+    try {
+        root = YAML::Load(yaml.toStdString());
+    } catch (const YAML::Exception &e) {
+        *error = u"YAML syntax error at line %1, column %2: %3"_s
+                     .arg(e.mark.line + 1)
+                     .arg(e.mark.column + 1)
+                     .arg(QString::fromStdString(e.msg));
+        return std::nullopt;
+    }
+
+    ServerConfig config = ServerConfig::defaults();
+    QStringList errors;
+    YamlSection top(root, QString(), &errors);
+    readWebSocket(top.section("websocket"), config.websocket);
+    readAuth(top.section("auth"), config.auth);
+    readRoles(top.section("roles"), config.roles);
+    readChannels(top.section("channels"), config.channels);
+    readLimits(top.section("limits"), config.limits);
+    readSecurity(top.section("security"), config.security);
+    readHttp(top.section("http"), config.http);
+    readBroker(top.section("broker"), config.broker);
+    readDemo(top.section("demo"), config.demo);
+    readLogging(top.section("logging"), config.logging);
+    top.rejectUnknownKeys();
+
+    if (!config.roles.contains(config.auth.anonymousRole))
+        errors.append(u"auth.anonymous_role: no role named '%1'"_s.arg(config.auth.anonymousRole));
+    for (const ApiKeyConfig &key : std::as_const(config.auth.apiKeys)) {
+        if (!key.role.isEmpty() && !config.roles.contains(key.role))
+            errors.append(u"auth.api_keys: user '%1' has unknown role '%2'"_s.arg(key.user, key.role));
+    }
+    if (!errors.isEmpty()) {
+        *error = errors.join(u"; "_s);
+        return std::nullopt;
+    }
+    return config;
+}
+
+} // namespace QuantPush

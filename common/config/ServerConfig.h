@@ -1,0 +1,161 @@
+#pragma once
+
+#include "protocol/Protocol.h"
+
+#include <QtCore/QHash>
+#include <QtCore/QList>
+#include <QtCore/QString>
+#include <QtCore/QStringList>
+
+#include <array>
+
+// Every setting of the server, with its default. Loaded from YAML by
+// ConfigLoader; the command line overrides a few of them.
+namespace QuantPush {
+
+struct ReconnectionConfig
+{
+    bool enabled = true;
+    int maxAttempts = 10;
+    int initialDelayMs = 1000;
+    int maxDelayMs = 30000;
+    double backoffMultiplier = 2.0;
+    bool jitterEnabled = true;
+};
+
+struct WebSocketConfig
+{
+    QString host = QStringLiteral("127.0.0.1");
+    int port = 8765;
+    int maxConnections = 10000;
+    int pingIntervalSec = 30;        // a WebSocket ping to every client this often
+    int connectionTimeoutSec = 60;   // close a client silent (no frame, no pong) this long
+    bool authRequired = true;
+    bool compressionEnabled = false; // Qt WebSockets 6.4 has no permessage-deflate
+    int messageQueueSize = 1000;     // per session: messages waiting while the socket is full
+    qint64 maxMessageSize = 65536;   // bytes, inbound frame or message (close 1009 above)
+    ReconnectionConfig reconnection;
+};
+
+struct ApiKeyConfig
+{
+    QString key;        // plaintext (discouraged) ...
+    QString keySha256;  // ... or its SHA-256 in hex
+    QString user;
+    QString role;
+};
+
+struct AuthConfig
+{
+    QString jwtSecret;
+    QString jwtSecretFile;
+    int jwtLeewaySec = 0;
+    QString anonymousRole = QStringLiteral("viewer");
+    QList<ApiKeyConfig> apiKeys;
+};
+
+struct RoleConfig
+{
+    QStringList channels; // wire names; "*" for all
+    bool publish = false;
+    bool admin = false;
+};
+
+enum class SlowConsumerPolicy { Gap, Close };
+
+struct ChannelConfig
+{
+    BroadcastStrategy strategy = BroadcastStrategy::Immediate;
+    bool ack = false;
+    int historySize = 1000;
+    int batchIntervalMs = 20;
+    int batchMaxMessages = 100;
+    double rateLimitPerSec = 10.0;
+    int ackTimeoutMs = 5000;
+    int maxRetries = 3;
+    SlowConsumerPolicy slowConsumer = SlowConsumerPolicy::Gap;
+};
+
+struct LimitsConfig
+{
+    int maxSubscriptions = 100;          // per connection
+    double inboundMessagesPerSec = 50;   // per connection, token bucket
+    int inboundBurst = 100;
+    int rateLimitStrikes = 20;           // frames sent after rate_limited before close 4029
+    int authTimeoutMs = 5000;
+    int maxConnectionsPerIp = 1000;
+    int maxJsonDepth = 32;
+    int maxFilterConditions = 32;
+    int handshakeTimeoutMs = 5000;
+    qint64 maxPendingBytes = 4 * 1024 * 1024; // per session, bytes buffered in the socket
+    int shutdownDrainMs = 2000;
+};
+
+struct TlsConfig
+{
+    QString certFile;
+    QString keyFile;
+    bool enabled() const { return !certFile.isEmpty(); }
+};
+
+struct SecurityConfig
+{
+    QStringList allowedOrigins; // empty: any origin (non-browser clients send none)
+    TlsConfig tls;
+};
+
+struct HttpConfig
+{
+    bool metricsPublic = false;
+    qint64 maxBodyBytes = 1024 * 1024;
+    int maxHeaderBytes = 16 * 1024;
+    int requestTimeoutMs = 10000;
+};
+
+struct BrokerConfig
+{
+    QString type = QStringLiteral("local");
+    QString url;
+};
+
+struct DemoConfig
+{
+    bool enabled = false;
+    QStringList symbols {QStringLiteral("BTCUSDT"), QStringLiteral("ETHUSDT"), QStringLiteral("SOLUSDT"),
+                         QStringLiteral("BNBUSDT"), QStringLiteral("XRPUSDT")};
+    QStringList accounts {QStringLiteral("DEMO-A1"), QStringLiteral("DEMO-B2")};
+    int tickIntervalMs = 100;         // market_data per symbol
+    int strategyStatusIntervalMs = 5000;
+    int systemMonitorIntervalMs = 1000;
+    int performanceIntervalMs = 2000;
+    int orderIntervalMs = 1500;
+    double riskAlertProbability = 0.02; // per order
+};
+
+struct LoggingConfig
+{
+    QString level = QStringLiteral("info");
+    QString accessLogFile;
+};
+
+struct ServerConfig
+{
+    WebSocketConfig websocket;
+    AuthConfig auth;
+    QHash<QString, RoleConfig> roles;
+    std::array<ChannelConfig, SubscriptionTypeCount> channels;
+    LimitsConfig limits;
+    SecurityConfig security;
+    HttpConfig http;
+    BrokerConfig broker;
+    DemoConfig demo;
+    LoggingConfig logging;
+
+    // The embedded defaults: protocol defaults per channel and the three roles.
+    static ServerConfig defaults();
+
+    const ChannelConfig &channel(SubscriptionType type) const { return channels[std::size_t(type)]; }
+    ChannelConfig &channel(SubscriptionType type) { return channels[std::size_t(type)]; }
+};
+
+} // namespace QuantPush

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <QtCore/QJsonObject>
+#include <QtCore/QJsonValue>
+#include <QtCore/QList>
+#include <QtCore/QString>
+#include <QtCore/QStringList>
+
+#include <optional>
+
+namespace QuantPush {
+
+struct FilterLimits
+{
+    int maxConditions = 32;   // keys plus operators, over the whole filter object
+    int maxListSize = 1000;   // operands of in / nin / an array shorthand
+};
+
+// A subscription filter (PROTOCOL.md "Filters"): every condition must hold on
+// the message's `data`. Parsed once at subscribe time; matching never allocates.
+class Filter
+{
+public:
+    enum class Op { Eq, Ne, In, Nin, Gt, Gte, Lt, Lte, Prefix, Exists };
+
+    struct Condition
+    {
+        QStringList path; // "a.b.c" split on dots
+        Op op = Op::Eq;
+        QJsonValue operand;
+    };
+
+    // An absent or empty filter object matches everything.
+    static std::optional<Filter> parse(const QJsonValue &filters, QString *error,
+                                       const FilterLimits &limits = {});
+
+    bool matches(const QJsonObject &data) const;
+    bool isEmpty() const { return m_conditions.isEmpty(); }
+    const QList<Condition> &conditions() const { return m_conditions; }
+    QJsonObject source() const { return m_source; }
+
+
+private:
+    static bool holds(const Condition &condition, const QJsonObject &data);
+
+    QList<Condition> m_conditions;
+    QJsonObject m_source;
+};
+
+// JSON equality where 1 and 1.0 are the same number.
+bool jsonValuesEqual(const QJsonValue &a, const QJsonValue &b);
+
+} // namespace QuantPush
