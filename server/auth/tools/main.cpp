@@ -22,6 +22,9 @@ using namespace QuantPush;
 namespace {
 
 constexpr qint64 DefaultTtlSeconds = 3600;
+// Long-lived machine credentials are API keys; a JWT that outlives this is
+// a typo, and the cap keeps now + ttl far from overflow.
+constexpr qint64 MaxTtlSeconds = 10LL * 365 * 24 * 3600;
 
 int failWith(const QString &message)
 {
@@ -98,8 +101,8 @@ int mintToken(const QCommandLineParser &parser, const Options &options)
         return failWith(u"--sub is required"_s);
     bool ttlOk = false;
     const qint64 ttl = parser.value(options.ttl).toLongLong(&ttlOk);
-    if (!ttlOk || ttl <= 0)
-        return failWith(u"--ttl must be a positive number of seconds"_s);
+    if (!ttlOk || ttl <= 0 || ttl > MaxTtlSeconds)
+        return failWith(u"--ttl must be between 1 and %1 seconds"_s.arg(MaxTtlSeconds));
 
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     QJsonObject claims{{"sub"_L1, sub}, {"iat"_L1, now}, {"exp"_L1, now + ttl}};

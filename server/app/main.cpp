@@ -1,0 +1,65 @@
+#include "Logging.h"
+#include "ServerOptions.h"
+#include "UnixSignalWatcher.h"
+#include "WebSocketManager.h"
+#include "demo/DemoFeed.h"
+
+#include <QtCore/QCoreApplication>
+
+#include <cstdio>
+
+using namespace QuantPush;
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+void announceDemo(const ServerOptions &options, quint16 port)
+{
+    if (options.demoAdminToken.isEmpty())
+        return;
+    std::fprintf(stderr,
+                 "\n*** DEMO MODE: auth is %s, anonymous clients are '%s'. Never run this in production. ***\n"
+                 "*** A JWT secret was generated for this run only. Admin token (24 h), for the console: ***\n%s\n"
+                 "*** e.g. quantpush-console --url ws://127.0.0.1:%u/ws --token <token> ***\n\n",
+                 options.config.websocket.authRequired ? "required" : "NOT required",
+                 qPrintable(options.config.auth.anonymousRole), options.demoAdminToken.constData(), unsigned(port));
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(u"quantpush-server"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(QUANTPUSH_VERSION));
+
+    QString error;
+    const std::optional<ServerOptions> options = ServerOptions::parse(QCoreApplication::arguments(), &error);
+    if (!options) {
+        std::fprintf(stderr, "quantpush-server: %s\n", qPrintable(error));
+        return 2;
+    }
+    applyLogLevel(options->config.logging.level);
+
+    WebSocketManager server(options->config);
+    if (!server.start(&error)) {
+        std::fprintf(stderr, "quantpush-server: %s\n", qPrintable(error));
+        return 1;
+    }
+
+    DemoFeed demo(options->config.demo);
+    if (options->demo) {
+        QObject::connect(&demo, &DemoFeed::publishRequested, &server, &WebSocketManager::publish);
+        demo.start();
+        announceDemo(*options, server.port());
+    }
+
+    UnixSignalWatcher signalWatcher;
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, &server, [&](int signalNumber) {
+        qCInfo(lcServer) << "signal" << signalNumber << "received: shutting down";
+        demo.stop();
+        server.stop();
+    });
+    QObject::connect(&server, &WebSocketManager::stopped, &app, [] { QCoreApplication::exit(0); });
+    return QCoreApplication::exec();
+}

@@ -1,0 +1,42 @@
+#include "Delivery.h"
+
+#include "protocol/JsonKeys.h"
+#include "protocol/Message.h"
+
+namespace QuantPush {
+
+const QString &PublishedMessage::redeliveredFrame() const
+{
+    if (m_redeliveredFrame.isEmpty())
+        m_redeliveredFrame = encodePush(*this, true);
+    return m_redeliveredFrame;
+}
+
+QString PublishedMessage::coalescingKey() const
+{
+    const QJsonValue key = data.value(Key::Key);
+    if (key.isString())
+        return key.toString();
+    if (key.isDouble())
+        return QString::number(key.toDouble());
+    return {};
+}
+
+QString encodePush(const PublishedMessage &message, bool redelivered)
+{
+    Message push = Message::push(message.channel, message.seq, message.ts, message.data);
+    push.setRedelivered(redelivered);
+    return QString::fromUtf8(push.serialize());
+}
+
+OutboundFrame makeGapFrame(SubscriptionType channel, qint64 from, qint64 to)
+{
+    Message gap(MessageType::Gap, QJsonObject {{Key::From, from}, {Key::To, to}});
+    gap.setChannel(channel);
+    OutboundFrame frame;
+    frame.text = QString::fromUtf8(gap.serialize());
+    frame.channel = channel;
+    return frame;
+}
+
+} // namespace QuantPush

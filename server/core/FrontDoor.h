@@ -1,0 +1,52 @@
+#pragma once
+
+#include <QtCore/QByteArray>
+#include <QtCore/QHash>
+#include <QtNetwork/QTcpServer>
+
+class QTcpSocket;
+
+namespace QuantPush {
+
+// The one listening port. It reads each new connection's request head
+// without consuming it and hands the socket on: WebSocket upgrades to the
+// WebSocket side, everything else to the HTTP side. Connections that never
+// send a complete head within the handshake timeout are dropped.
+class FrontDoor : public QTcpServer
+{
+    Q_OBJECT
+public:
+    struct Limits
+    {
+        int maxHeaderBytes = 16 * 1024;
+        int handshakeTimeoutMs = 5000;
+    };
+
+    FrontDoor(const Limits &limits, QObject *parent = nullptr);
+
+    // Parsed request head: method, path, lower-case header names.
+    struct RequestHead
+    {
+        QByteArray method;
+        QByteArray target;
+        QHash<QByteArray, QByteArray> headers;
+        bool isWebSocketUpgrade() const;
+    };
+    static std::optional<RequestHead> parseHead(const QByteArray &head);
+
+Q_SIGNALS:
+    void webSocketRequested(QTcpSocket *socket, const QuantPush::FrontDoor::RequestHead &head);
+    void httpRequested(QTcpSocket *socket, const QuantPush::FrontDoor::RequestHead &head);
+    void rejected(const QString &reason);
+
+protected:
+    void incomingConnection(qintptr descriptor) override;
+
+private:
+    void inspect(QTcpSocket *socket);
+    void refuse(QTcpSocket *socket, QByteArrayView status, const QString &reason);
+
+    Limits m_limits;
+};
+
+} // namespace QuantPush

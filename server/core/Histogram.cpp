@@ -1,0 +1,52 @@
+#include "Histogram.h"
+
+#include <algorithm>
+
+namespace QuantPush {
+
+Histogram::Histogram(QList<double> upperBounds)
+    : m_bounds(std::move(upperBounds)), m_counts(std::size_t(m_bounds.size()) + 1, 0)
+{
+}
+
+Histogram Histogram::latencySeconds()
+{
+    return Histogram({0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+                      0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10});
+}
+
+Histogram Histogram::durationSeconds()
+{
+    return Histogram({1, 5, 15, 60, 300, 900, 3600, 4 * 3600, 12 * 3600, 24 * 3600});
+}
+
+void Histogram::observe(double value)
+{
+    const auto it = std::lower_bound(m_bounds.cbegin(), m_bounds.cend(), value);
+    ++m_counts[std::size_t(it - m_bounds.cbegin())];
+    ++m_count;
+    m_sum += value;
+    m_max = std::max(m_max, value);
+}
+
+double Histogram::quantile(double q) const
+{
+    if (m_count == 0)
+        return 0;
+    const double rank = q * double(m_count);
+    quint64 seen = 0;
+    for (std::size_t i = 0; i < m_counts.size(); ++i) {
+        if (m_counts[i] == 0)
+            continue;
+        if (double(seen + m_counts[i]) >= rank) {
+            const double lower = i == 0 ? 0.0 : m_bounds[qsizetype(i - 1)];
+            const double upper = i < std::size_t(m_bounds.size()) ? m_bounds[qsizetype(i)] : m_max;
+            const double within = (rank - double(seen)) / double(m_counts[i]);
+            return std::min(m_max, lower + (std::min(upper, m_max) - lower) * within);
+        }
+        seen += m_counts[i];
+    }
+    return m_max;
+}
+
+} // namespace QuantPush

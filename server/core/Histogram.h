@@ -1,0 +1,40 @@
+#pragma once
+
+#include <QtCore/QList>
+
+#include <vector>
+
+namespace QuantPush {
+
+// A cumulative-bucket histogram in the Prometheus sense, plus the exact max,
+// so percentiles are estimated within one bucket's resolution.
+class Histogram
+{
+public:
+    explicit Histogram(QList<double> upperBounds);
+
+    // Latency-style buckets from 10 µs to 10 s, in seconds.
+    static Histogram latencySeconds();
+    // Connection durations from 1 s to 1 day, in seconds.
+    static Histogram durationSeconds();
+
+    void observe(double value);
+
+    quint64 count() const { return m_count; }
+    double sum() const { return m_sum; }
+    double max() const { return m_max; }
+    const QList<double> &upperBounds() const { return m_bounds; }
+    // Non-cumulative counts per bucket; the last is the +Inf overflow.
+    const std::vector<quint64> &bucketCounts() const { return m_counts; }
+    // Linear interpolation inside the bucket holding the q-th observation.
+    double quantile(double q) const;
+
+private:
+    QList<double> m_bounds;
+    std::vector<quint64> m_counts;
+    quint64 m_count = 0;
+    double m_sum = 0;
+    double m_max = 0;
+};
+
+} // namespace QuantPush

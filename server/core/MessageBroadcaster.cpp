@@ -1,0 +1,162 @@
+#include "MessageBroadcaster.h"
+
+#include "Logging.h"
+#include "StrategyQueue.h"
+#include "protocol/JsonKeys.h"
+#include "protocol/Message.h"
+
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+
+#include <algorithm>
+#include <map>
+
+namespace QuantPush {
+
+MessageBroadcaster::MessageBroadcaster(const ServerConfig &config, QObject *parent)
+    : QObject(parent), m_config(config)
+{
+    for (SubscriptionType channel : allSubscriptionTypes())
+        m_channels[std::size_t(channel)].history = std::make_unique<ChannelHistory>(config.channel(channel).historySize);
+}
+
+MessageBroadcaster::~MessageBroadcaster() = default;
+
+StrategyQueue *MessageBroadcaster::queueFor(SubscriptionType channel, BroadcastStrategy strategy)
+{
+    StrategyQueue *&queue = m_channels[std::size_t(channel)].queues[std::size_t(strategy)];
+    if (!queue) {
+        queue = StrategyQueue::create(strategy, m_config.channel(channel), this);
+        connect(queue, &StrategyQueue::released, this,
+                [this, channel](const QList<PublishedMessagePtr> &messages, bool asBatch) {
+                    release(channel, messages, asBatch);
+                });
+        connect(queue, &StrategyQueue::coalesced, this,
+                [this, channel](const PublishedMessagePtr &) { Q_EMIT coalesced(channel); });
+    }
+    return queue;
+}
+
+MessageBroadcaster::PublishResult MessageBroadcaster::publish(const PublishRequest &request)
+{
+    ChannelState &state = m_channels[std::size_t(request.channel)];
+    auto message = std::make_shared<PublishedMessage>();
+    message->channel = request.channel;
+    message->seq = ++state.lastSeq;
+    message->ts = nowMicroseconds();
+    message->priority = request.priority;
+    message->data = request.payload;
+    message->recipientFilter = request.recipientFilter;
+    message->frame = encodePush(*message, false);
+    state.history->append(message);
+
+    PublishResult result {message->seq, 0};
+    if (m_resolve)
+        result.recipients = int(m_resolve(request.channel, message->seq, message->data, message->recipientFilter).size());
+
+    Q_EMIT published(request.channel);
+    const BroadcastStrategy strategy = request.strategy.value_or(m_config.channel(request.channel).strategy);
+    queueFor(request.channel, strategy)->enqueue(message);
+    return result;
+}
+
+int MessageBroadcaster::pending(SubscriptionType channel) const
+{
+    int total = 0;
+    for (const StrategyQueue *queue : m_channels[std::size_t(channel)].queues)
+        total += queue ? queue->pending() : 0;
+    return total;
+}
+
+ChannelHistory::Replay MessageBroadcaster::replay(SubscriptionType channel, qint64 since,
+                                                  const std::function<bool(const PublishedMessage &)> &accept) const
+{
+    const ChannelState &state = m_channels[std::size_t(channel)];
+    return state.history->after(since, state.lastSeq, accept);
+}
+
+void MessageBroadcaster::flushAll()
+{
+    for (ChannelState &state : m_channels) {
+        for (StrategyQueue *queue : state.queues) {
+            if (queue)
+                queue->flush();
+        }
+    }
+}
+
+void MessageBroadcaster::release(SubscriptionType channel, const QList<PublishedMessagePtr> &messages, bool asBatch)
+{
+    for (const PublishedMessagePtr &message : messages)
+        message->released = true;
+    if (asBatch) {
+        releaseBatch(channel, messages);
+        return;
+    }
+    for (const PublishedMessagePtr &message : messages)
+        releaseOne(message);
+}
+
+OutboundFrame MessageBroadcaster::frameOf(SubscriptionType channel, QString text,
+                                          const QList<PublishedMessagePtr> &messages) const
+{
+    const ChannelConfig &config = m_config.channel(channel);
+    OutboundFrame frame;
+    frame.text = std::move(text);
+    frame.channel = channel;
+    frame.firstSeq = messages.first()->seq;
+    frame.lastSeq = messages.last()->seq;
+    frame.publishedAtUs = messages.first()->ts;
+    frame.slowPolicy = config.slowConsumer;
+    if (config.ack)
+        frame.needsAck = messages;
+    return frame;
+}
+
+OutboundFrame MessageBroadcaster::frameFor(const PublishedMessagePtr &message) const
+{
+    return frameOf(message->channel, message->frame, {message});
+}
+
+void MessageBroadcaster::releaseOne(const PublishedMessagePtr &message)
+{
+    if (!m_resolve)
+        return;
+    const QList<SessionId> sessions = m_resolve(message->channel, message->seq, message->data, message->recipientFilter);
+    if (sessions.isEmpty())
+        return;
+    Q_EMIT deliver(sessions, frameFor(message));
+}
+
+void MessageBroadcaster::releaseBatch(SubscriptionType channel, const QList<PublishedMessagePtr> &messages)
+{
+    if (!m_resolve)
+        return;
+    // Subscribers with filters may match different subsets of the batch;
+    // group sessions by the subset they match so each distinct batch is
+    // encoded once (usually a single group: everyone gets everything).
+    std::map<SessionId, std::vector<int>> matchedBySession;
+    for (int i = 0; i < messages.size(); ++i) {
+        const PublishedMessage &message = *messages.at(i);
+        for (SessionId session : m_resolve(channel, message.seq, message.data, message.recipientFilter))
+            matchedBySession[session].push_back(i);
+    }
+    std::map<std::vector<int>, QList<SessionId>> sessionsBySubset;
+    for (auto &[session, subset] : matchedBySession)
+        sessionsBySubset[subset].append(session);
+
+    for (const auto &[subset, sessions] : sessionsBySubset) {
+        QJsonArray items;
+        QList<PublishedMessagePtr> included;
+        for (int index : subset) {
+            const PublishedMessagePtr &message = messages.at(index);
+            items.append(Message::push(channel, message->seq, message->ts, message->data).toJson());
+            included.append(message);
+        }
+        Message batch(MessageType::Batch, items);
+        batch.setChannel(channel);
+        Q_EMIT deliver(sessions, frameOf(channel, QString::fromUtf8(batch.serialize()), included));
+    }
+}
+
+} // namespace QuantPush

@@ -1,0 +1,256 @@
+#include "Session.h"
+
+#include "Logging.h"
+#include "Metrics.h"
+#include "StrategyQueue.h"
+#include "protocol/JsonKeys.h"
+
+#include <QtWebSockets/QWebSocket>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace QuantPush {
+
+Session::Session(SessionId id, QWebSocket *socket, const SessionLimits &limits, Metrics *metrics, QObject *parent)
+    : QObject(parent)
+    , m_id(id)
+    , m_socket(socket)
+    , m_limits(limits)
+    , m_metrics(metrics)
+    , m_peerAddress(socket->peerAddress())
+    , m_peerPort(socket->peerPort())
+    , m_connectedAt(QDateTime::currentDateTimeUtc())
+    , m_inbound(limits.inboundPerSec, limits.inboundBurst)
+    , m_lastActivityMs(monotonicMs())
+{
+    socket->setParent(this);
+    connect(socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
+        Q_EMIT textReceived(m_id, text);
+    });
+    connect(socket, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &data) {
+        Q_EMIT binaryReceived(m_id, data.size());
+    });
+    connect(socket, &QWebSocket::pong, this, [this](quint64, const QByteArray &) { markActivity(monotonicMs()); });
+    connect(socket, &QWebSocket::bytesWritten, this, &Session::drain);
+    connect(socket, &QWebSocket::disconnected, this, [this] {
+        m_closing = true;
+        Q_EMIT closed(m_id, m_socket->closeCode(), m_socket->closeReason());
+    });
+}
+
+Session::~Session() = default;
+
+QString Session::remoteAddress() const
+{
+    QHostAddress address = m_peerAddress;
+    bool isV4 = false;
+    const quint32 v4 = address.toIPv4Address(&isV4);
+    if (isV4)
+        address = QHostAddress(v4);
+    return address.protocol() == QAbstractSocket::IPv6Protocol
+        ? u"[%1]:%2"_s.arg(address.toString()).arg(m_peerPort)
+        : u"%1:%2"_s.arg(address.toString()).arg(m_peerPort);
+}
+
+void Session::setIdentity(const Identity &identity)
+{
+    m_identity = identity;
+    m_authenticated = true;
+}
+
+QJsonObject Session::attributes() const
+{
+    return QJsonObject {
+        {Key::User, m_identity.user},
+        {Key::Role, m_identity.role},
+        {Key::SessionId, wireId()},
+        {u"remote_address"_s, remoteAddress()},
+    };
+}
+
+qint64 Session::bufferedBytes() const
+{
+    return m_socket->bytesToWrite();
+}
+
+bool Session::socketIsFull() const
+{
+    return m_socket->bytesToWrite() > m_limits.maxPendingBytes;
+}
+
+bool Session::isDrained() const
+{
+    return m_queue.empty() && m_socket->bytesToWrite() == 0;
+}
+
+void Session::countInbound(qint64 bytes)
+{
+    ++m_messagesIn;
+    m_metrics->frameReceived(bytes);
+}
+
+void Session::sendMessage(const Message &message)
+{
+    if (m_closing)
+        return;
+    const qint64 bytes = m_socket->sendTextMessage(QString::fromUtf8(message.serialize()));
+    m_metrics->controlFrameSent(bytes);
+}
+
+void Session::sendError(ErrorCode code, const QString &text, const QJsonValue &requestId)
+{
+    m_metrics->errorSent(code);
+    sendMessage(Message::error(ProtocolError {code, text}, requestId));
+}
+
+void Session::close(int code, const QString &reason)
+{
+    if (m_closing)
+        return;
+    m_closing = true;
+    m_socket->close(QWebSocketProtocol::CloseCode(code), reason);
+}
+
+bool Session::admitInbound(qint64 nowMs)
+{
+    if (m_inbound.tryTake(nowMs)) {
+        m_strikes = 0;
+        return true;
+    }
+    ++m_strikes;
+    return false;
+}
+
+void Session::sendFrame(const OutboundFrame &frame)
+{
+    if (m_closing)
+        return;
+    if (!m_queue.empty() || socketIsFull()) {
+        enqueue(frame);
+        return;
+    }
+    if (m_droppedRanges.contains(frame.channel))
+        flushGapNotices();
+    write(frame);
+}
+
+void Session::write(const OutboundFrame &frame)
+{
+    const qint64 bytes = m_socket->sendTextMessage(frame.text);
+    const qint64 now = monotonicMs();
+    if (frame.firstSeq >= 0) {
+        const int messages = frame.needsAck.isEmpty() ? int(frame.lastSeq - frame.firstSeq + 1) : int(frame.needsAck.size());
+        m_messagesOut += quint64(messages);
+        m_metrics->framesDelivered(frame.channel, messages, bytes);
+        if (!frame.isRedelivery)
+            m_metrics->deliveryLatency(double(nowMicroseconds() - frame.publishedAtUs) / 1e6);
+        trackAcks(frame, now);
+    } else {
+        m_metrics->controlFrameSent(bytes);
+    }
+}
+
+void Session::enqueue(const OutboundFrame &frame)
+{
+    if (int(m_queue.size()) >= m_limits.queueSize) {
+        overflow(frame);
+        return;
+    }
+    // Frames dropped earlier on this channel come before this one: say so first.
+    const auto gap = m_droppedRanges.constFind(frame.channel);
+    if (gap != m_droppedRanges.constEnd()) {
+        m_metrics->gapReported(frame.channel, gap->to - gap->from + 1);
+        m_queue.push_back(makeGapFrame(frame.channel, gap->from, gap->to));
+        m_droppedRanges.erase(gap);
+    }
+    m_queue.push_back(frame);
+}
+
+void Session::overflow(const OutboundFrame &frame)
+{
+    if (frame.slowPolicy == SlowConsumerPolicy::Close || frame.firstSeq < 0) {
+        qCWarning(lcConnection).noquote() << "session" << m_id << remoteAddress()
+                                          << "closed as a slow consumer:" << m_queue.size() << "frames queued,"
+                                          << m_socket->bytesToWrite() << "bytes buffered";
+        m_metrics->slowConsumerClosed();
+        m_queue.clear();
+        close(CloseCode::SlowConsumer, u"slow consumer"_s);
+        return;
+    }
+    auto it = m_droppedRanges.find(frame.channel);
+    if (it == m_droppedRanges.end())
+        m_droppedRanges.insert(frame.channel, GapRange {frame.firstSeq, frame.lastSeq});
+    else
+        it->to = std::max(it->to, frame.lastSeq);
+}
+
+void Session::drain()
+{
+    while (!m_queue.empty() && !socketIsFull() && !m_closing) {
+        OutboundFrame frame = std::move(m_queue.front());
+        m_queue.pop_front();
+        write(frame);
+    }
+    if (m_queue.empty() && !socketIsFull())
+        flushGapNotices();
+}
+
+void Session::flushGapNotices()
+{
+    for (auto it = m_droppedRanges.cbegin(); it != m_droppedRanges.cend(); ++it) {
+        m_metrics->gapReported(it.key(), it->to - it->from + 1);
+        qCInfo(lcConnection) << "session" << m_id << "gap on" << wireName(it.key()) << it->from << "-" << it->to;
+        write(makeGapFrame(it.key(), it->from, it->to));
+    }
+    m_droppedRanges.clear();
+}
+
+void Session::trackAcks(const OutboundFrame &frame, qint64 nowMs)
+{
+    if (frame.needsAck.isEmpty() || frame.isRedelivery || !m_limits.channels)
+        return;
+    const ChannelConfig &config = (*m_limits.channels)[std::size_t(frame.channel)];
+    for (const PublishedMessagePtr &message : frame.needsAck)
+        m_pendingAcks.insert({int(frame.channel), message->seq}, PendingAck {message, 0, nowMs + config.ackTimeoutMs});
+}
+
+void Session::acknowledge(SubscriptionType channel, qint64 seq)
+{
+    m_pendingAcks.remove({int(channel), seq});
+}
+
+void Session::redeliverDue(qint64 nowMs)
+{
+    if (m_closing || !m_limits.channels)
+        return;
+    for (auto it = m_pendingAcks.begin(); it != m_pendingAcks.end();) {
+        PendingAck &pending = it.value();
+        if (pending.dueMs > nowMs) {
+            ++it;
+            continue;
+        }
+        const SubscriptionType channel = SubscriptionType(it.key().first);
+        const ChannelConfig &config = (*m_limits.channels)[std::size_t(channel)];
+        if (pending.retries >= config.maxRetries) {
+            m_metrics->ackExpired(channel);
+            qCInfo(lcConnection) << "session" << m_id << "never acked" << wireName(channel) << it.key().second;
+            it = m_pendingAcks.erase(it);
+            continue;
+        }
+        ++pending.retries;
+        pending.dueMs = nowMs + config.ackTimeoutMs;
+        OutboundFrame frame;
+        frame.text = pending.message->redeliveredFrame();
+        frame.channel = channel;
+        frame.firstSeq = frame.lastSeq = pending.message->seq;
+        frame.publishedAtUs = pending.message->ts;
+        frame.slowPolicy = config.slowConsumer;
+        frame.needsAck = {pending.message};
+        frame.isRedelivery = true;
+        m_metrics->redelivered(channel);
+        sendFrame(frame);
+        ++it;
+    }
+}
+
+} // namespace QuantPush

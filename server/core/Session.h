@@ -1,0 +1,130 @@
+#pragma once
+
+#include "Delivery.h"
+#include "TokenBucket.h"
+#include "auth/Identity.h"
+#include "protocol/Message.h"
+
+#include <QtCore/QDateTime>
+#include <QtCore/QMap>
+#include <QtCore/QObject>
+#include <QtNetwork/QHostAddress>
+
+#include <deque>
+
+class QWebSocket;
+
+namespace QuantPush {
+
+class Metrics;
+
+struct SessionLimits
+{
+    int queueSize = 1000;            // frames waiting while the socket is full
+    qint64 maxPendingBytes = 4 << 20; // bytes in the socket's buffer before queuing
+    double inboundPerSec = 50;
+    int inboundBurst = 100;
+    int rateLimitStrikes = 20;
+    // Per channel: ack timeout, retries (shared with the broadcaster's config).
+    const std::array<ChannelConfig, SubscriptionTypeCount> *channels = nullptr;
+};
+
+// One client connection: writes shared frames with backpressure, reports
+// what it had to drop as gaps, tracks acknowledgements and redelivers.
+class Session : public QObject
+{
+    Q_OBJECT
+public:
+    Session(SessionId id, QWebSocket *socket, const SessionLimits &limits, Metrics *metrics, QObject *parent);
+    ~Session() override;
+
+    SessionId id() const { return m_id; }
+    QString wireId() const { return QString::number(m_id); }
+    QWebSocket *socket() const { return m_socket; }
+    QHostAddress peerAddress() const { return m_peerAddress; }
+    QString remoteAddress() const;
+    QDateTime connectedAt() const { return m_connectedAt; }
+
+    const Identity &identity() const { return m_identity; }
+    bool isAuthenticated() const { return m_authenticated; }
+    void setIdentity(const Identity &identity);
+    QJsonObject attributes() const;
+
+    // Push traffic: queued behind earlier pushes when the client is slow.
+    void sendFrame(const OutboundFrame &frame);
+    // Replies and errors: written at once, never dropped.
+    void sendMessage(const Message &message);
+    void sendError(ErrorCode code, const QString &text, const QJsonValue &requestId = {});
+    void close(int code, const QString &reason);
+    bool isClosing() const { return m_closing; }
+
+    // Inbound rate limit; false when this frame is over it.
+    bool admitInbound(qint64 nowMs);
+    int rateLimitStrikes() const { return m_strikes; }
+
+    void acknowledge(SubscriptionType channel, qint64 seq);
+    // Sends again what is past its ack deadline (in seq order per channel).
+    void redeliverDue(qint64 nowMs);
+    bool hasPendingAcks() const { return !m_pendingAcks.isEmpty(); }
+    int pendingAckCount() const { return int(m_pendingAcks.size()); }
+
+    qint64 lastActivityMs() const { return m_lastActivityMs; }
+    void markActivity(qint64 nowMs) { m_lastActivityMs = nowMs; }
+
+    int queuedFrames() const { return int(m_queue.size()); }
+    qint64 bufferedBytes() const;
+    bool isDrained() const;
+    quint64 messagesIn() const { return m_messagesIn; }
+    quint64 messagesOut() const { return m_messagesOut; }
+    void countInbound(qint64 bytes);
+
+Q_SIGNALS:
+    void textReceived(QuantPush::SessionId session, const QString &text);
+    void binaryReceived(QuantPush::SessionId session, qint64 bytes);
+    void closed(QuantPush::SessionId session, int code, const QString &reason);
+
+private:
+    void write(const OutboundFrame &frame);
+    void enqueue(const OutboundFrame &frame);
+    void overflow(const OutboundFrame &frame);
+    void drain();
+    void flushGapNotices();
+    void trackAcks(const OutboundFrame &frame, qint64 nowMs);
+    bool socketIsFull() const;
+
+    struct PendingAck
+    {
+        PublishedMessagePtr message;
+        int retries = 0;
+        qint64 dueMs = 0;
+    };
+    struct GapRange
+    {
+        qint64 from = 0;
+        qint64 to = 0;
+    };
+
+    SessionId m_id;
+    QWebSocket *m_socket;
+    SessionLimits m_limits;
+    Metrics *m_metrics;
+    QHostAddress m_peerAddress;
+    quint16 m_peerPort = 0;
+    QDateTime m_connectedAt;
+    Identity m_identity;
+    bool m_authenticated = false;
+    bool m_closing = false;
+
+    std::deque<OutboundFrame> m_queue;
+    QMap<SubscriptionType, GapRange> m_droppedRanges;
+    // (channel, seq) → message awaiting its ack, ordered for in-order retries.
+    QMap<std::pair<int, qint64>, PendingAck> m_pendingAcks;
+
+    TokenBucket m_inbound;
+    int m_strikes = 0;
+    qint64 m_lastActivityMs = 0;
+    quint64 m_messagesIn = 0;
+    quint64 m_messagesOut = 0;
+};
+
+} // namespace QuantPush

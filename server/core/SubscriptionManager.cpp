@@ -1,0 +1,139 @@
+#include "SubscriptionManager.h"
+
+#include "Logging.h"
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace QuantPush {
+
+SubscriptionManager::SubscriptionManager(int maxPerSession, QObject *parent)
+    : QObject(parent), m_maxPerSession(maxPerSession)
+{
+}
+
+void SubscriptionManager::setSessionAttributes(SessionId session, const QJsonObject &attributes)
+{
+    m_sessionAttributes.insert(session, attributes);
+}
+
+std::optional<SubscriptionManager::Subscription>
+SubscriptionManager::subscribe(SessionId session, SubscriptionType channel, const Filter &clientFilter,
+                               const Filter &authorisationFilter, qint64 afterSeq)
+{
+    if (countForSession(session) >= m_maxPerSession)
+        return std::nullopt;
+    Subscription subscription {u"sub-%1"_s.arg(m_nextId++), session, channel, clientFilter, authorisationFilter,
+                               afterSeq};
+    m_byId.insert(subscription.id, subscription);
+    m_byChannel[std::size_t(channel)][session].append(subscription.id);
+    m_bySession[session].append(subscription.id);
+    qCDebug(lcSubscription) << "session" << session << "subscribed" << wireName(channel) << subscription.id;
+    Q_EMIT subscribed(subscription.id, session, channel);
+    return subscription;
+}
+
+void SubscriptionManager::remove(const QString &subscriptionId)
+{
+    const auto it = m_byId.constFind(subscriptionId);
+    if (it == m_byId.constEnd())
+        return;
+    const Subscription subscription = it.value();
+    m_byId.erase(it);
+    auto &channelIndex = m_byChannel[std::size_t(subscription.channel)];
+    auto channelIt = channelIndex.find(subscription.session);
+    if (channelIt != channelIndex.end()) {
+        channelIt->removeOne(subscriptionId);
+        if (channelIt->isEmpty())
+            channelIndex.erase(channelIt);
+    }
+    auto sessionIt = m_bySession.find(subscription.session);
+    if (sessionIt != m_bySession.end()) {
+        sessionIt->removeOne(subscriptionId);
+        if (sessionIt->isEmpty())
+            m_bySession.erase(sessionIt);
+    }
+    Q_EMIT unsubscribed(subscriptionId, subscription.session, subscription.channel);
+}
+
+QStringList SubscriptionManager::unsubscribe(SessionId session, const QString &subscriptionId)
+{
+    const auto it = m_byId.constFind(subscriptionId);
+    if (it == m_byId.constEnd() || it->session != session)
+        return {};
+    remove(subscriptionId);
+    return {subscriptionId};
+}
+
+QStringList SubscriptionManager::unsubscribeChannel(SessionId session, SubscriptionType channel)
+{
+    const QStringList ids = m_byChannel[std::size_t(channel)].value(session);
+    for (const QString &id : ids)
+        remove(id);
+    return ids;
+}
+
+void SubscriptionManager::removeSession(SessionId session)
+{
+    const QStringList ids = m_bySession.value(session);
+    for (const QString &id : ids)
+        remove(id);
+    m_sessionAttributes.remove(session);
+}
+
+bool SubscriptionManager::accepts(const Subscription &subscription, qint64 seq, const QJsonObject &data)
+{
+    return seq > subscription.afterSeq && subscription.authorisationFilter.matches(data)
+        && subscription.clientFilter.matches(data);
+}
+
+QList<SessionId> SubscriptionManager::match(SubscriptionType channel, qint64 seq, const QJsonObject &data,
+                                            const Filter &recipientFilter) const
+{
+    QList<SessionId> sessions;
+    const auto &index = m_byChannel[std::size_t(channel)];
+    sessions.reserve(index.size());
+    for (auto it = index.cbegin(); it != index.cend(); ++it) {
+        if (!recipientFilter.isEmpty() && !recipientFilter.matches(m_sessionAttributes.value(it.key())))
+            continue;
+        for (const QString &id : it.value()) {
+            if (accepts(m_byId[id], seq, data)) {
+                sessions.append(it.key());
+                break;
+            }
+        }
+    }
+    return sessions;
+}
+
+bool SubscriptionManager::sessionMatches(SessionId session, SubscriptionType channel, qint64 seq,
+                                         const QJsonObject &data) const
+{
+    for (const QString &id : m_byChannel[std::size_t(channel)].value(session)) {
+        if (accepts(m_byId[id], seq, data))
+            return true;
+    }
+    return false;
+}
+
+int SubscriptionManager::count(SubscriptionType channel) const
+{
+    int total = 0;
+    for (const QStringList &ids : m_byChannel[std::size_t(channel)])
+        total += int(ids.size());
+    return total;
+}
+
+int SubscriptionManager::countForSession(SessionId session) const
+{
+    return int(m_bySession.value(session).size());
+}
+
+QList<SubscriptionManager::Subscription> SubscriptionManager::subscriptionsOf(SessionId session) const
+{
+    QList<Subscription> list;
+    for (const QString &id : m_bySession.value(session))
+        list.append(m_byId.value(id));
+    return list;
+}
+
+} // namespace QuantPush

@@ -1,0 +1,77 @@
+#pragma once
+
+#include "Delivery.h"
+#include "protocol/Filter.h"
+
+#include <QtCore/QHash>
+#include <QtCore/QJsonObject>
+#include <QtCore/QObject>
+
+#include <array>
+#include <optional>
+
+namespace QuantPush {
+
+// The subscription index: channel → subscriptions for routing, session →
+// subscriptions for cleanup. Routing a message looks at the subscribers of
+// its channel only, never at every session.
+class SubscriptionManager : public QObject
+{
+    Q_OBJECT
+public:
+    struct Subscription
+    {
+        QString id;
+        SessionId session = 0;
+        SubscriptionType channel = SubscriptionType::TradingSignals;
+        Filter clientFilter;        // what the client asked for
+        Filter authorisationFilter; // what its credentials allow (e.g. its accounts)
+        // Only messages with a higher seq are for this subscription: the
+        // channel's seq when it subscribed, or the `since` it resumed from.
+        qint64 afterSeq = 0;
+    };
+
+    explicit SubscriptionManager(int maxPerSession, QObject *parent = nullptr);
+
+    // Attributes a publisher's recipient filter is matched against
+    // (user, role, session_id, remote_address).
+    void setSessionAttributes(SessionId session, const QJsonObject &attributes);
+
+    // nullopt when the session is at its subscription limit.
+    std::optional<Subscription> subscribe(SessionId session, SubscriptionType channel, const Filter &clientFilter,
+                                          const Filter &authorisationFilter, qint64 afterSeq);
+    // The removed subscription ids (empty when nothing matched).
+    QStringList unsubscribe(SessionId session, const QString &subscriptionId);
+    QStringList unsubscribeChannel(SessionId session, SubscriptionType channel);
+    void removeSession(SessionId session);
+
+    // Sessions with at least one subscription of the channel matching `data`,
+    // each listed once.
+    QList<SessionId> match(SubscriptionType channel, qint64 seq, const QJsonObject &data,
+                           const Filter &recipientFilter) const;
+    // Whether one session's subscriptions of the channel accept `data`.
+    bool sessionMatches(SessionId session, SubscriptionType channel, qint64 seq, const QJsonObject &data) const;
+
+    int count() const { return int(m_byId.size()); }
+    int count(SubscriptionType channel) const;
+    int countForSession(SessionId session) const;
+    QList<Subscription> subscriptionsOf(SessionId session) const;
+
+Q_SIGNALS:
+    void subscribed(const QString &subscriptionId, QuantPush::SessionId session, QuantPush::SubscriptionType channel);
+    void unsubscribed(const QString &subscriptionId, QuantPush::SessionId session, QuantPush::SubscriptionType channel);
+
+private:
+    static bool accepts(const Subscription &subscription, qint64 seq, const QJsonObject &data);
+    void remove(const QString &subscriptionId);
+
+    int m_maxPerSession;
+    quint64 m_nextId = 1;
+    QHash<QString, Subscription> m_byId;
+    // Per channel: session → its subscription ids on that channel.
+    std::array<QHash<SessionId, QStringList>, SubscriptionTypeCount> m_byChannel;
+    QHash<SessionId, QStringList> m_bySession;
+    QHash<SessionId, QJsonObject> m_sessionAttributes;
+};
+
+} // namespace QuantPush

@@ -1,0 +1,348 @@
+#include "WebSocketManager.h"
+
+#include "Authenticator.h"
+#include "ConnectionManager.h"
+#include "Logging.h"
+#include "Metrics.h"
+#include "Permissions.h"
+#include "StrategyQueue.h"
+#include "SubscriptionManager.h"
+#include "protocol/JsonKeys.h"
+
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QTimer>
+#include <QtNetwork/QTcpSocket>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace QuantPush {
+namespace {
+
+constexpr int DrainPollMs = 20;
+
+} // namespace
+
+WebSocketManager::WebSocketManager(ServerConfig config, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+    , m_authenticator(std::make_unique<Authenticator>(m_config.auth))
+    , m_permissions(std::make_unique<Permissions>(m_config.roles))
+    , m_metrics(new Metrics(this))
+    , m_subscriptions(new SubscriptionManager(m_config.limits.maxSubscriptions, this))
+    , m_broadcaster(new MessageBroadcaster(m_config, this))
+    , m_connections(new ConnectionManager(m_config, m_authenticator.get(), m_permissions.get(), m_metrics, this))
+    , m_rateSampler(new QTimer(this))
+{
+    qRegisterMetaType<SessionId>("QuantPush::SessionId");
+    wire();
+}
+
+WebSocketManager::~WebSocketManager() = default;
+
+void WebSocketManager::wire()
+{
+    m_broadcaster->setRecipientResolver(
+        [this](SubscriptionType channel, qint64 seq, const QJsonObject &data, const Filter &recipientFilter) {
+            return m_subscriptions->match(channel, seq, data, recipientFilter);
+        });
+    connect(m_broadcaster, &MessageBroadcaster::deliver, m_connections, &ConnectionManager::deliver);
+    connect(m_broadcaster, &MessageBroadcaster::published, m_metrics, &Metrics::messagePublished);
+    connect(m_broadcaster, &MessageBroadcaster::coalesced, m_metrics, &Metrics::messageCoalesced);
+
+    connect(m_connections, &ConnectionManager::sessionAuthenticated, this, [this](SessionId id) {
+        if (Session *session = m_connections->session(id))
+            m_subscriptions->setSessionAttributes(id, session->attributes());
+    });
+    connect(m_connections, &ConnectionManager::sessionClosed, m_subscriptions, &SubscriptionManager::removeSession);
+    connect(m_connections, &ConnectionManager::subscribeRequested, this, &WebSocketManager::onSubscribeRequested);
+    connect(m_connections, &ConnectionManager::unsubscribeRequested, this, &WebSocketManager::onUnsubscribeRequested);
+    connect(m_connections, &ConnectionManager::publishRequested, this, &WebSocketManager::onPublishRequested);
+    connect(m_connections, &ConnectionManager::adminRequested, this, &WebSocketManager::onAdminRequested);
+    connect(m_connections, &ConnectionManager::httpRequested, this, &WebSocketManager::answerHttp);
+
+    m_rateSampler->setInterval(1000);
+    connect(m_rateSampler, &QTimer::timeout, m_metrics, &Metrics::sampleRates);
+}
+
+bool WebSocketManager::start(QString *error)
+{
+    QHostAddress address;
+    if (m_config.websocket.host == u"localhost"_s)
+        address = QHostAddress::LocalHost;
+    else if (!address.setAddress(m_config.websocket.host)) {
+        *error = u"websocket.host: '%1' is not an IP address"_s.arg(m_config.websocket.host);
+        return false;
+    }
+    if (!m_connections->listen(address, quint16(m_config.websocket.port), error)) {
+        *error = u"cannot listen on %1:%2: %3"_s.arg(m_config.websocket.host).arg(m_config.websocket.port).arg(*error);
+        return false;
+    }
+    m_rateSampler->start();
+    qCInfo(lcServer).noquote() << "listening on" << u"ws://%1:%2/ws"_s.arg(m_config.websocket.host).arg(port())
+                               << (m_config.websocket.authRequired ? "(auth required)" : "(auth not required)");
+    if (m_config.websocket.compressionEnabled)
+        qCWarning(lcServer) << "websocket.compression_enabled: Qt WebSockets has no permessage-deflate; frames go uncompressed";
+    return true;
+}
+
+quint16 WebSocketManager::port() const
+{
+    return m_connections->port();
+}
+
+WebSocketManager::PublishResult WebSocketManager::publish(const PublishRequest &request)
+{
+    return m_broadcaster->publish(request);
+}
+
+namespace {
+
+PublishRequest requestFor(SubscriptionType channel, const QJsonObject &payload, int priority = DefaultPriority)
+{
+    PublishRequest request;
+    request.channel = channel;
+    request.payload = payload;
+    request.priority = priority;
+    return request;
+}
+
+} // namespace
+
+WebSocketManager::PublishResult WebSocketManager::broadcastTradingSignal(const QJsonObject &signal, int priority)
+{
+    return publish(requestFor(SubscriptionType::TradingSignals, signal, priority));
+}
+
+WebSocketManager::PublishResult WebSocketManager::broadcastStrategyStatus(const QJsonObject &status)
+{
+    return publish(requestFor(SubscriptionType::StrategyStatus, status));
+}
+
+WebSocketManager::PublishResult WebSocketManager::broadcastMarketData(const QJsonObject &tick)
+{
+    return publish(requestFor(SubscriptionType::MarketData, tick));
+}
+
+WebSocketManager::PublishResult WebSocketManager::broadcastSystemMonitor(const QJsonObject &sample)
+{
+    return publish(requestFor(SubscriptionType::SystemMonitor, sample));
+}
+
+WebSocketManager::PublishResult WebSocketManager::broadcastOrderUpdate(const QJsonObject &order)
+{
+    return publish(requestFor(SubscriptionType::OrderUpdates, order));
+}
+
+WebSocketManager::PublishResult WebSocketManager::broadcastPositionUpdate(const QJsonObject &position)
+{
+    return publish(requestFor(SubscriptionType::PositionUpdates, position));
+}
+
+WebSocketManager::PublishResult WebSocketManager::broadcastRiskAlert(const QJsonObject &alert)
+{
+    return publish(requestFor(SubscriptionType::RiskAlerts, alert));
+}
+
+WebSocketManager::PublishResult WebSocketManager::broadcastPerformanceMetrics(const QJsonObject &metrics)
+{
+    return publish(requestFor(SubscriptionType::PerformanceMetrics, metrics));
+}
+
+void WebSocketManager::onSubscribeRequested(SessionId session, const QJsonValue &requestId,
+                                            const SubscribeRequest &request, const Filter &authorisationFilter)
+{
+    const qint64 lastSeq = m_broadcaster->lastSeq(request.channel);
+    // Without `since` the subscription starts after what is published now;
+    // with it, after `since`: older retained messages are replayed below and
+    // the ones still queued by the strategy arrive live, each exactly once.
+    const qint64 afterSeq = request.since ? std::min(*request.since, lastSeq) : lastSeq;
+    const auto subscription =
+        m_subscriptions->subscribe(session, request.channel, request.filter, authorisationFilter, afterSeq);
+    if (!subscription) {
+        m_connections->sendError(session, ErrorCode::LimitExceeded,
+                                 u"at most %1 subscriptions per connection"_s.arg(m_config.limits.maxSubscriptions),
+                                 requestId);
+        return;
+    }
+    QJsonObject reply {
+        {Key::SubscriptionId, subscription->id},
+        {Key::Type, wireName(request.channel)},
+        {Key::Seq, lastSeq},
+    };
+    if (!request.since) {
+        m_connections->sendMessage(session, Message::reply(MessageType::Subscribed, requestId, reply));
+        return;
+    }
+    const auto history = m_broadcaster->replay(request.channel, *request.since, [&](const PublishedMessage &message) {
+        return authorisationFilter.matches(message.data) && request.filter.matches(message.data);
+    });
+    reply.insert(Key::Recovered, history.recovered);
+    m_connections->sendMessage(session, Message::reply(MessageType::Subscribed, requestId, reply));
+    replay(session, request, authorisationFilter, history);
+}
+
+void WebSocketManager::replay(SessionId session, const SubscribeRequest &request, const Filter &,
+                              const ChannelHistory::Replay &history)
+{
+    qCDebug(lcSubscription) << "session" << session << "resumes" << wireName(request.channel) << "after"
+                            << *request.since << ":" << history.messages.size() << "messages, recovered"
+                            << history.recovered;
+    for (const PublishedMessagePtr &message : history.messages)
+        m_connections->deliver({session}, m_broadcaster->frameFor(message));
+}
+
+void WebSocketManager::onUnsubscribeRequested(SessionId session, const QJsonValue &requestId,
+                                              const UnsubscribeRequest &request)
+{
+    const QStringList removed = request.channel ? m_subscriptions->unsubscribeChannel(session, *request.channel)
+                                                : m_subscriptions->unsubscribe(session, request.subscriptionId);
+    if (removed.isEmpty()) {
+        m_connections->sendError(session, ErrorCode::NotFound, u"no such subscription"_s, requestId);
+        return;
+    }
+    for (const QString &id : removed) {
+        m_connections->sendMessage(session, Message::reply(MessageType::Unsubscribed, requestId,
+                                                           QJsonObject {{Key::SubscriptionId, id}}));
+    }
+}
+
+void WebSocketManager::onPublishRequested(SessionId session, const QJsonValue &requestId, const PublishRequest &request)
+{
+    const PublishResult result = publish(request);
+    m_connections->sendMessage(session, Message::reply(MessageType::Published, requestId, QJsonObject {
+        {Key::Seq, result.seq},
+        {Key::Recipients, result.recipients},
+    }));
+}
+
+void WebSocketManager::onAdminRequested(SessionId session, const QJsonValue &requestId, MessageType type,
+                                        const QJsonValue &data)
+{
+    switch (type) {
+    case MessageType::Stats:
+        m_connections->sendMessage(session, Message::reply(MessageType::Stats, requestId, statsJson()));
+        return;
+    case MessageType::Connections:
+        m_connections->sendMessage(session, Message::reply(MessageType::Connections, requestId, connectionsJson()));
+        return;
+    case MessageType::Disconnect: {
+        const Parsed<DisconnectRequest> request = parseDisconnectRequest(data);
+        if (const auto *error = std::get_if<ProtocolError>(&request)) {
+            m_connections->sendError(session, error->code, error->message, requestId);
+            return;
+        }
+        const DisconnectRequest &disconnect = std::get<DisconnectRequest>(request);
+        if (!disconnectClient(disconnect.connectionId, disconnect.reason)) {
+            m_connections->sendError(session, ErrorCode::NotFound,
+                                     u"no connection \"%1\""_s.arg(disconnect.connectionId.left(64)), requestId);
+            return;
+        }
+        m_connections->sendMessage(session, Message::reply(MessageType::Disconnected, requestId,
+                                                           QJsonObject {{Key::ConnectionId, disconnect.connectionId}}));
+        return;
+    }
+    default:
+        m_connections->sendError(session, ErrorCode::Internal, u"unhandled admin request"_s, requestId);
+    }
+}
+
+bool WebSocketManager::disconnectClient(const QString &connectionId, const QString &reason)
+{
+    Session *session = m_connections->sessionByWireId(connectionId);
+    if (!session)
+        return false;
+    return m_connections->disconnectSession(session->id(), CloseCode::Normal,
+                                            reason.isEmpty() ? u"disconnected by an administrator"_s : reason.left(120));
+}
+
+QJsonObject WebSocketManager::statsJson() const
+{
+    Metrics::Gauges gauges;
+    gauges.connections = m_connections->count();
+    gauges.authenticated = m_connections->authenticatedCount();
+    gauges.subscriptions = m_subscriptions->count();
+    for (const Session *session : m_connections->sessions()) {
+        gauges.queuedFrames += session->queuedFrames();
+        gauges.bufferedBytes += session->bufferedBytes();
+    }
+    for (SubscriptionType channel : allSubscriptionTypes()) {
+        const std::size_t i = std::size_t(channel);
+        gauges.subscriptionsByChannel[i] = m_subscriptions->count(channel);
+        gauges.pendingByChannel[i] = m_broadcaster->pending(channel);
+        gauges.seqByChannel[i] = m_broadcaster->lastSeq(channel);
+    }
+    return m_metrics->snapshot(gauges);
+}
+
+QJsonArray WebSocketManager::connectionsJson() const
+{
+    QJsonArray list;
+    for (const Session *session : m_connections->sessions()) {
+        QJsonObject entry = m_connections->describe(session);
+        QJsonArray subscriptions;
+        for (const auto &subscription : m_subscriptions->subscriptionsOf(session->id())) {
+            subscriptions.append(QJsonObject {
+                {Key::SubscriptionId, subscription.id},
+                {Key::Type, wireName(subscription.channel)},
+                {Key::Filters, subscription.clientFilter.source()},
+            });
+        }
+        entry.insert(u"subscriptions"_s, subscriptions);
+        list.append(entry);
+    }
+    return list;
+}
+
+void WebSocketManager::answerHttp(QTcpSocket *socket, const FrontDoor::RequestHead &head)
+{
+    // Until the REST API takes over this port's HTTP side, answer plainly.
+    const bool health = head.target == "/healthz";
+    const QByteArray body = health ? QByteArrayLiteral("{\"status\":\"ok\"}")
+                                   : QJsonDocument(ProtocolError {ErrorCode::NotFound, u"no such endpoint"_s}.toJson())
+                                         .toJson(QJsonDocument::Compact);
+    socket->write(health ? "HTTP/1.1 200 OK\r\n" : "HTTP/1.1 404 Not Found\r\n");
+    socket->write("Content-Type: application/json\r\nConnection: close\r\nContent-Length: "
+                  + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    socket->disconnectFromHost();
+}
+
+void WebSocketManager::stop()
+{
+    if (m_stopping)
+        return;
+    m_stopping = true;
+    qCInfo(lcServer) << "stopping: no new connections, flushing queues";
+    m_connections->stopAccepting();
+    m_broadcaster->flushAll();
+
+    auto *deadline = new QTimer(this);
+    deadline->setSingleShot(true);
+    deadline->start(m_config.limits.shutdownDrainMs);
+    auto *poll = new QTimer(this);
+    poll->start(DrainPollMs);
+    connect(poll, &QTimer::timeout, this, [this, poll, deadline] {
+        if (!m_connections->allDrained() && deadline->isActive())
+            return;
+        poll->deleteLater();
+        deadline->deleteLater();
+        finishStop();
+    });
+}
+
+void WebSocketManager::finishStop()
+{
+    qCInfo(lcServer) << "closing" << m_connections->count() << "connections with 1001";
+    m_connections->closeAll(CloseCode::GoingAway, u"server shutting down"_s);
+    if (m_connections->count() == 0) {
+        Q_EMIT stopped();
+        return;
+    }
+    connect(m_connections, &ConnectionManager::sessionClosed, this, [this] {
+        if (m_connections->count() == 0)
+            Q_EMIT stopped();
+    });
+}
+
+} // namespace QuantPush

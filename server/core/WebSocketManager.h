@@ -1,0 +1,86 @@
+#pragma once
+
+#include "FrontDoor.h"
+#include "MessageBroadcaster.h"
+#include "config/ServerConfig.h"
+#include "protocol/Requests.h"
+
+#include <QtCore/QObject>
+#include <QtNetwork/QHostAddress>
+
+#include <memory>
+
+class QTimer;
+class QTcpSocket;
+
+namespace QuantPush {
+
+class Authenticator;
+class ConnectionManager;
+class Metrics;
+class Permissions;
+class SubscriptionManager;
+
+// The public face of the server: creates the components, wires them by
+// signals and slots, and offers the typed publish API producers use.
+class WebSocketManager : public QObject
+{
+    Q_OBJECT
+public:
+    explicit WebSocketManager(ServerConfig config, QObject *parent = nullptr);
+    ~WebSocketManager() override;
+
+    bool start(QString *error);
+    // Stops accepting, releases queued messages, waits up to the drain
+    // deadline for clients to read them, then closes everyone with 1001.
+    void stop();
+    quint16 port() const;
+    const ServerConfig &config() const { return m_config; }
+
+    using PublishResult = MessageBroadcaster::PublishResult;
+    PublishResult publish(const PublishRequest &request);
+    PublishResult broadcastTradingSignal(const QJsonObject &signal, int priority = DefaultPriority);
+    PublishResult broadcastStrategyStatus(const QJsonObject &status);
+    PublishResult broadcastMarketData(const QJsonObject &tick);
+    PublishResult broadcastSystemMonitor(const QJsonObject &sample);
+    PublishResult broadcastOrderUpdate(const QJsonObject &order);
+    PublishResult broadcastPositionUpdate(const QJsonObject &position);
+    PublishResult broadcastRiskAlert(const QJsonObject &alert);
+    PublishResult broadcastPerformanceMetrics(const QJsonObject &metrics);
+
+    // Bodies of GET /websocket/stats and /websocket/connections.
+    QJsonObject statsJson() const;
+    QJsonArray connectionsJson() const;
+    bool disconnectClient(const QString &connectionId, const QString &reason);
+
+    Authenticator *authenticator() const { return m_authenticator.get(); }
+    const Permissions *permissions() const { return m_permissions.get(); }
+    Metrics *metrics() const { return m_metrics; }
+
+Q_SIGNALS:
+    void stopped();
+
+private:
+    void wire();
+    void onSubscribeRequested(SessionId session, const QJsonValue &requestId, const SubscribeRequest &request,
+                              const Filter &authorisationFilter);
+    void onUnsubscribeRequested(SessionId session, const QJsonValue &requestId, const UnsubscribeRequest &request);
+    void onPublishRequested(SessionId session, const QJsonValue &requestId, const PublishRequest &request);
+    void onAdminRequested(SessionId session, const QJsonValue &requestId, MessageType type, const QJsonValue &data);
+    void replay(SessionId session, const SubscribeRequest &request, const Filter &authorisationFilter,
+                const ChannelHistory::Replay &history);
+    void finishStop();
+    void answerHttp(QTcpSocket *socket, const FrontDoor::RequestHead &head);
+
+    ServerConfig m_config;
+    std::unique_ptr<Authenticator> m_authenticator;
+    std::unique_ptr<Permissions> m_permissions;
+    Metrics *m_metrics;
+    SubscriptionManager *m_subscriptions;
+    MessageBroadcaster *m_broadcaster;
+    ConnectionManager *m_connections;
+    QTimer *m_rateSampler;
+    bool m_stopping = false;
+};
+
+} // namespace QuantPush

@@ -1,0 +1,114 @@
+#include "demo/ProcessSampler.h"
+
+#include <QDir>
+#include <QFile>
+#include <QList>
+
+#include <unistd.h>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace QuantPush {
+
+namespace {
+
+QByteArray readProcFile(const QString &path)
+{
+    QFile file(path);
+    // /proc files report size 0, so read until EOF rather than by size.
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return file.readAll();
+}
+
+long clockTicksPerSecond()
+{
+    static const long ticks = ::sysconf(_SC_CLK_TCK);
+    return ticks > 0 ? ticks : 100;
+}
+
+} // namespace
+
+ProcessSampler::ProcessSampler()
+{
+    // The first sample() then reports the average since construction.
+    m_clock.start();
+    m_lastCpuTicks = readCpuTicks(nullptr);
+}
+
+ProcessSampler::Sample ProcessSampler::sample()
+{
+    Sample s;
+    const qint64 cpuTicks = readCpuTicks(&s.threads);
+    s.cpuPercent = cpuPercentSince(cpuTicks);
+    s.cpuSecondsTotal = cpuTicks >= 0 ? double(cpuTicks) / double(clockTicksPerSecond()) : 0.0;
+    s.rssBytes = readRssBytes();
+    s.openFds = countOpenFds();
+    s.loadAverage = readLoadAverage();
+    return s;
+}
+
+double ProcessSampler::cpuPercentSince(qint64 cpuTicks)
+{
+    const qint64 nowNs = m_clock.nsecsElapsed();
+    const qint64 elapsedNs = nowNs - m_lastElapsedNs;
+    double percent = 0;
+    if (cpuTicks >= 0 && m_lastCpuTicks >= 0 && elapsedNs > 0) {
+        const double cpuSec = double(cpuTicks - m_lastCpuTicks) / double(clockTicksPerSecond());
+        percent = qMax(0.0, 100.0 * cpuSec / (double(elapsedNs) / 1e9));
+    }
+    m_lastCpuTicks = cpuTicks;
+    m_lastElapsedNs = nowNs;
+    return percent;
+}
+
+qint64 ProcessSampler::readCpuTicks(int *threads)
+{
+    const QByteArray stat = readProcFile(u"/proc/self/stat"_s);
+    // The command name (field 2) is in parentheses and may contain spaces, so
+    // fields are counted from the last ')'.
+    const qsizetype close = stat.lastIndexOf(')');
+    if (close < 0)
+        return -1;
+    const QList<QByteArray> fields = stat.mid(close + 2).split(' ');
+    // After ')': field 3 (state) is index 0, so field N is index N - 3.
+    constexpr int UtimeIndex = 14 - 3;
+    constexpr int StimeIndex = 15 - 3;
+    constexpr int ThreadsIndex = 20 - 3;
+    if (fields.size() <= ThreadsIndex)
+        return -1;
+    if (threads)
+        *threads = fields.at(ThreadsIndex).toInt();
+    return fields.at(UtimeIndex).toLongLong() + fields.at(StimeIndex).toLongLong();
+}
+
+qint64 ProcessSampler::readRssBytes()
+{
+    // statm: size resident shared text lib data dt, in pages.
+    const QList<QByteArray> fields = readProcFile(u"/proc/self/statm"_s).split(' ');
+    if (fields.size() < 2)
+        return 0;
+    const long pageSize = ::sysconf(_SC_PAGESIZE);
+    return fields.at(1).toLongLong() * (pageSize > 0 ? pageSize : 4096);
+}
+
+int ProcessSampler::countOpenFds()
+{
+    const QDir fdDir(u"/proc/self/fd"_s);
+    if (!fdDir.exists())
+        return -1;
+    const qsizetype entries = fdDir.entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot).size();
+    // Listing the directory opens one descriptor of its own, which is counted.
+    return int(qMax<qsizetype>(0, entries - 1));
+}
+
+std::array<double, 3> ProcessSampler::readLoadAverage()
+{
+    const QList<QByteArray> fields = readProcFile(u"/proc/loadavg"_s).split(' ');
+    std::array<double, 3> load {};
+    for (std::size_t i = 0; i < load.size() && qsizetype(i) < fields.size(); ++i)
+        load[i] = fields.at(qsizetype(i)).toDouble();
+    return load;
+}
+
+} // namespace QuantPush
