@@ -49,7 +49,9 @@ ConnectionManager::ConnectionManager(const ServerConfig &config, Authenticator *
     , m_authenticator(authenticator)
     , m_permissions(permissions)
     , m_metrics(metrics)
-    , m_frontDoor(new FrontDoor({config.http.maxHeaderBytes, config.limits.handshakeTimeoutMs}, this))
+    , m_frontDoor(new FrontDoor({config.http.maxHeaderBytes, config.limits.handshakeTimeoutMs,
+                                 config.security.tls.certFile, config.security.tls.keyFile},
+                                this))
     , m_webSocketServer(new QWebSocketServer(serverName(), QWebSocketServer::NonSecureMode, this))
     , m_heartbeat(new QTimer(this))
     , m_ackSweep(new QTimer(this))

@@ -20,6 +20,9 @@ public:
     {
         int maxHeaderBytes = 16 * 1024;
         int handshakeTimeoutMs = 5000;
+        // When set, every connection is TLS (wss:// and https://).
+        QString tlsCertFile;
+        QString tlsKeyFile;
     };
 
     FrontDoor(const Limits &limits, QObject *parent = nullptr);

@@ -11,6 +11,7 @@
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
+#include <QtCore/QMetaMethod>
 #include <QtCore/QTimer>
 #include <QtNetwork/QTcpSocket>
 
@@ -296,7 +297,10 @@ QJsonArray WebSocketManager::connectionsJson() const
 
 void WebSocketManager::answerHttp(QTcpSocket *socket, const FrontDoor::RequestHead &head)
 {
-    // Until the REST API takes over this port's HTTP side, answer plainly.
+    if (isSignalConnected(QMetaMethod::fromSignal(&WebSocketManager::httpRequested))) {
+        Q_EMIT httpRequested(socket, head);
+        return;
+    }
     const bool health = head.target == "/healthz";
     const QByteArray body = health ? QByteArrayLiteral("{\"status\":\"ok\"}")
                                    : QJsonDocument(ProtocolError {ErrorCode::NotFound, u"no such endpoint"_s}.toJson())

@@ -59,6 +59,9 @@ public:
 
 Q_SIGNALS:
     void stopped();
+    // A non-WebSocket request on the shared port. When nothing is connected
+    // (no HTTP API attached) the manager answers /healthz and 404 itself.
+    void httpRequested(QTcpSocket *socket, const QuantPush::FrontDoor::RequestHead &head);
 
 private:
     void wire();
