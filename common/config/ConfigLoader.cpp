@@ -89,6 +89,7 @@ void readChannels(YamlSection section, std::array<ChannelConfig, SubscriptionTyp
         const std::optional<SubscriptionType> type = subscriptionTypeFromWire(name);
         if (!type) {
             entry.error(QString(), u"unknown channel"_s);
+            entry.skip();
             return;
         }
         ChannelConfig &config = channels[std::size_t(*type)];

@@ -24,6 +24,8 @@ YamlSection::YamlSection(YAML::Node node, QString path, QStringList *errors)
 
 QString YamlSection::pathOf(const QString &key) const
 {
+    if (key.isEmpty())
+        return m_path;
     return m_path.isEmpty() ? key : m_path + u'.' + key;
 }
 

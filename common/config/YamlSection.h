@@ -36,6 +36,8 @@ public:
     void error(const QString &key, const QString &message);
     // Reports every key of this mapping that no getter asked for.
     void rejectUnknownKeys();
+    // The whole mapping is already reported as wrong: do not list its keys too.
+    void skip() { m_isMap = false; }
 
 private:
     YAML::Node child(const char *key);

@@ -1,0 +1,148 @@
+#include "config/ConfigLoader.h"
+
+#include <QtTest/QTest>
+
+using namespace QuantPush;
+using namespace Qt::Literals::StringLiterals;
+
+class tst_Config : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void defaultsFollowTheProtocol();
+    void shippedFileLoadsAndMatchesDefaults();
+    void overrides();
+    void errors_data();
+    void errors();
+    void missingFile();
+};
+
+void tst_Config::defaultsFollowTheProtocol()
+{
+    const ServerConfig config = ServerConfig::defaults();
+    QCOMPARE(config.websocket.port, 8765);
+    QCOMPARE(config.channel(SubscriptionType::TradingSignals).strategy, BroadcastStrategy::PriorityQueue);
+    QCOMPARE(config.channel(SubscriptionType::MarketData).strategy, BroadcastStrategy::Batched);
+    QCOMPARE(config.channel(SubscriptionType::SystemMonitor).strategy, BroadcastStrategy::RateLimited);
+    QCOMPARE(config.channel(SubscriptionType::PerformanceMetrics).strategy, BroadcastStrategy::RateLimited);
+    QCOMPARE(config.channel(SubscriptionType::StrategyStatus).strategy, BroadcastStrategy::Immediate);
+    QVERIFY(config.channel(SubscriptionType::OrderUpdates).ack);
+    QVERIFY(config.channel(SubscriptionType::PositionUpdates).ack);
+    QVERIFY(config.channel(SubscriptionType::RiskAlerts).ack);
+    QVERIFY(!config.channel(SubscriptionType::MarketData).ack);
+    QCOMPARE(config.channel(SubscriptionType::MarketData).batchIntervalMs, 20);
+    QCOMPARE(config.channel(SubscriptionType::MarketData).batchMaxMessages, 100);
+    QCOMPARE(config.channel(SubscriptionType::OrderUpdates).ackTimeoutMs, 5000);
+    QCOMPARE(config.channel(SubscriptionType::OrderUpdates).maxRetries, 3);
+    QCOMPARE(config.limits.authTimeoutMs, 5000);
+    QVERIFY(config.roles.contains(u"admin"_s) && config.roles.contains(u"trader"_s) && config.roles.contains(u"viewer"_s));
+}
+
+void tst_Config::shippedFileLoadsAndMatchesDefaults()
+{
+    QString error;
+    const std::optional<ServerConfig> config = ConfigLoader::loadFile(QStringLiteral(QUANTPUSH_DEFAULT_CONFIG), &error);
+    QVERIFY2(config, qPrintable(error));
+    const ServerConfig defaults = ServerConfig::defaults();
+    QCOMPARE(config->websocket.port, defaults.websocket.port);
+    QCOMPARE(config->websocket.maxMessageSize, defaults.websocket.maxMessageSize);
+    QCOMPARE(config->websocket.reconnection.maxDelayMs, defaults.websocket.reconnection.maxDelayMs);
+    QCOMPARE(config->limits.maxPendingBytes, defaults.limits.maxPendingBytes);
+    for (SubscriptionType channel : allSubscriptionTypes()) {
+        QCOMPARE(config->channel(channel).strategy, defaults.channel(channel).strategy);
+        QCOMPARE(config->channel(channel).ack, defaults.channel(channel).ack);
+        QCOMPARE(config->channel(channel).historySize, defaults.channel(channel).historySize);
+        QCOMPARE(config->channel(channel).slowConsumer, defaults.channel(channel).slowConsumer);
+    }
+    QCOMPARE(config->roles.value(u"viewer"_s).channels, defaults.roles.value(u"viewer"_s).channels);
+    QVERIFY(config->websocket.authRequired);
+}
+
+void tst_Config::overrides()
+{
+    QString error;
+    const std::optional<ServerConfig> config = ConfigLoader::loadYaml(R"(
+websocket:
+  port: 9000
+  auth_required: false
+  reconnection: {max_attempts: 0, jitter_enabled: false}
+auth:
+  anonymous_role: reader
+  api_keys:
+    - {key_sha256: "0000000000000000000000000000000000000000000000000000000000000000", user: bot, role: admin}
+roles:
+  reader: {channels: [market_data], publish: false}
+channels:
+  market_data: {strategy: immediate, history_size: 5}
+  order_updates: {slow_consumer: gap, ack_timeout_ms: 100}
+security:
+  allowed_origins: ["https://desk.example"]
+)", &error);
+    QVERIFY2(config, qPrintable(error));
+    QCOMPARE(config->websocket.port, 9000);
+    QVERIFY(!config->websocket.authRequired);
+    QCOMPARE(config->websocket.reconnection.maxAttempts, 0);
+    QVERIFY(!config->websocket.reconnection.jitterEnabled);
+    QCOMPARE(config->websocket.reconnection.initialDelayMs, 1000); // untouched default
+    QCOMPARE(config->auth.apiKeys.size(), 1);
+    QCOMPARE(config->roles.value(u"reader"_s).channels, QStringList {u"market_data"_s});
+    QVERIFY(config->roles.contains(u"admin"_s)); // built-in roles stay
+    QCOMPARE(config->channel(SubscriptionType::MarketData).strategy, BroadcastStrategy::Immediate);
+    QCOMPARE(config->channel(SubscriptionType::MarketData).historySize, 5);
+    QCOMPARE(config->channel(SubscriptionType::OrderUpdates).slowConsumer, SlowConsumerPolicy::Gap);
+    QCOMPARE(config->channel(SubscriptionType::OrderUpdates).ackTimeoutMs, 100);
+    QCOMPARE(config->security.allowedOrigins, QStringList {u"https://desk.example"_s});
+}
+
+void tst_Config::errors_data()
+{
+    QTest::addColumn<QByteArray>("yaml");
+    QTest::addColumn<QString>("errorContains");
+    auto row = [](const char *name, const char *yaml, const char *error) {
+        QTest::newRow(name) << QByteArray(yaml) << QString::fromUtf8(error);
+    };
+    row("unknown top-level key", "websockets: {}", "websockets: unknown key");
+    row("unknown nested key", "websocket: {prot: 1}", "websocket.prot: unknown key");
+    row("unknown deep key", "websocket: {reconnection: {retries: 3}}", "websocket.reconnection.retries: unknown key");
+    row("port not a number", "websocket: {port: abc}", "websocket.port: expected an integer, got 'abc'");
+    row("port out of range", "websocket: {port: 70000}", "websocket.port: must be between 0 and 65535");
+    row("bool wrong", "websocket: {auth_required: maybe}", "websocket.auth_required: expected true or false");
+    row("section not a map", "websocket: 5", "websocket: expected a mapping");
+    row("unknown channel", "channels: {gossip: {strategy: immediate}}", "channels.gossip: unknown channel");
+    row("unknown strategy", "channels: {market_data: {strategy: fastest}}", "channels.market_data.strategy: must be one of");
+    row("unknown channel key", "channels: {market_data: {batch: 5}}", "channels.market_data.batch: unknown key");
+    row("bad slow consumer", "channels: {market_data: {slow_consumer: ignore}}", "channels.market_data.slow_consumer");
+    row("rate zero", "channels: {system_monitor: {rate_limit_per_sec: 0}}", "rate_limit_per_sec: must be between");
+    row("role unknown channel", "roles: {bot: {channels: [gossip]}}", "roles.bot.channels: unknown channel 'gossip'");
+    row("anonymous role unknown", "auth: {anonymous_role: ghost}", "auth.anonymous_role: no role named 'ghost'");
+    row("api key without user", "auth: {api_keys: [{key: abc, role: admin}]}", "auth.api_keys[0].user: is required");
+    row("api key both forms", "auth: {api_keys: [{key: a, key_sha256: b, user: u, role: admin}]}", "exactly one of key or key_sha256");
+    row("api key unknown role", "auth: {api_keys: [{key: a, user: u, role: ghost}]}", "unknown role 'ghost'");
+    row("secret twice", "auth: {jwt_secret: a, jwt_secret_file: /x}", "not both");
+    row("tls half", "security: {tls: {cert: /a.pem}}", "security.tls.cert: give both cert and key");
+    row("origins not a list", "security: {allowed_origins: 5}", "security.allowed_origins: expected a list of strings");
+    row("broker type", "broker: {type: kafka}", "broker.type: must be one of local, redis");
+    row("reconnect max below initial", "websocket: {reconnection: {initial_delay_ms: 500, max_delay_ms: 100}}", "max_delay_ms: must not be below");
+    row("log level", "logging: {level: loud}", "logging.level: must be one of");
+    row("yaml syntax", "websocket: [unclosed", "YAML syntax error at line");
+    row("two errors both named", "websocket: {port: x, max_connections: y}", "websocket.max_connections");
+}
+
+void tst_Config::errors()
+{
+    QFETCH(QByteArray, yaml);
+    QFETCH(QString, errorContains);
+    QString error;
+    QVERIFY(!ConfigLoader::loadYaml(yaml, &error));
+    QVERIFY2(error.contains(errorContains), qPrintable(error));
+}
+
+void tst_Config::missingFile()
+{
+    QString error;
+    QVERIFY(!ConfigLoader::loadFile(u"/nonexistent/quantpush.yaml"_s, &error));
+    QVERIFY2(error.contains(u"/nonexistent/quantpush.yaml"_s), qPrintable(error));
+}
+
+QTEST_GUILESS_MAIN(tst_Config)
+#include "tst_config.moc"

@@ -1,0 +1,35 @@
+#include "TestServer.h"
+
+#include <QtTest/QTest>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace QuantPush::Testing {
+
+ServerConfig testConfig()
+{
+    ServerConfig config = ServerConfig::defaults();
+    config.websocket.host = u"127.0.0.1"_s;
+    config.websocket.port = 0;
+    config.websocket.authRequired = false;
+    config.auth.anonymousRole = u"trader"_s;
+    return config;
+}
+
+std::unique_ptr<WebSocketManager> startServer(const ServerConfig &config)
+{
+    auto server = std::make_unique<WebSocketManager>(config);
+    QString error;
+    if (!server->start(&error)) {
+        QTest::qFail(qPrintable(u"server did not start: "_s + error), __FILE__, __LINE__);
+        return nullptr;
+    }
+    return server;
+}
+
+QUrl webSocketUrl(const WebSocketManager &server, const QString &path)
+{
+    return QUrl(u"ws://127.0.0.1:%1%2"_s.arg(server.port()).arg(path));
+}
+
+} // namespace QuantPush::Testing

@@ -1,0 +1,20 @@
+#pragma once
+
+#include "WebSocketManager.h"
+#include "config/ServerConfig.h"
+
+#include <QtCore/QUrl>
+
+#include <memory>
+
+namespace QuantPush::Testing {
+
+// Defaults for tests: loopback, an ephemeral port, no auth.
+ServerConfig testConfig();
+
+// Starts a server on 127.0.0.1:0; fails the calling test when it cannot.
+std::unique_ptr<WebSocketManager> startServer(const ServerConfig &config);
+
+QUrl webSocketUrl(const WebSocketManager &server, const QString &path = QStringLiteral("/ws"));
+
+} // namespace QuantPush::Testing
