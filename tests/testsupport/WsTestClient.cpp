@@ -70,7 +70,7 @@ std::optional<QJsonObject> WsTestClient::waitFor(const std::function<bool(const 
 {
     qsizetype checked = 0;
     std::optional<QJsonObject> found;
-    QTest::qWaitFor([&] {
+    (void)QTest::qWaitFor([&] {
         for (; checked < m_frames.size(); ++checked) {
             if (match(m_frames.at(checked))) {
                 found = m_frames.at(checked);
