@@ -1,8 +1,13 @@
+#include "AccessLog.h"
 #include "Logging.h"
 #include "ServerOptions.h"
 #include "UnixSignalWatcher.h"
 #include "WebSocketManager.h"
 #include "demo/DemoFeed.h"
+#include "http/AdminStatsStream.h"
+#include "http/AlertEngine.h"
+#include "http/HttpApi.h"
+#include "http/ProcessMonitor.h"
 
 #include <QtCore/QCoreApplication>
 
@@ -40,12 +45,23 @@ int main(int argc, char *argv[])
         return 2;
     }
     applyLogLevel(options->config.logging.level);
+    AccessLog accessLog;
+    if (!accessLog.open(options->config.logging.accessLogFile, &error)) {
+        std::fprintf(stderr, "quantpush-server: %s\n", qPrintable(error));
+        return 1;
+    }
 
     WebSocketManager server(options->config);
     if (!server.start(&error)) {
         std::fprintf(stderr, "quantpush-server: %s\n", qPrintable(error));
         return 1;
     }
+
+    // Operations: REST + /metrics on the same port, process usage, alert rules, stats to admins.
+    HttpApi httpApi(&server);
+    ProcessMonitor processMonitor(server.metrics());
+    AlertEngine alerts(options->config.alerts, server.metrics());
+    AdminStatsStream adminStream(&server, &alerts);
 
     DemoFeed demo(options->config.demo);
     if (options->demo) {

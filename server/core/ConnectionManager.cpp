@@ -91,6 +91,8 @@ ConnectionManager::~ConnectionManager() = default;
 
 bool ConnectionManager::listen(const QHostAddress &address, quint16 port, QString *error)
 {
+    if (!m_frontDoor->loadTls(error))
+        return false;
     if (!m_frontDoor->listen(address, port)) {
         *error = m_frontDoor->errorString();
         return false;
@@ -373,9 +375,20 @@ void ConnectionManager::handleSubscribe(Session *session, const Message &message
     if (!m_permissions->maySubscribe(session->identity(), subscribe.channel)) {
         qCInfo(lcAccess).noquote() << "denied subscribe" << session->remoteAddress() << "user"
                                    << session->identity().user << "role" << session->identity().role << "channel"
-                                   << wireName(subscribe.channel);
+                                   << wireName(subscribe.channel) << "reason: channel not allowed";
         session->sendError(ErrorCode::Forbidden, u"role '%1' may not subscribe to %2"_s
                                                      .arg(session->identity().role, wireName(subscribe.channel)),
+                           message.id());
+        return;
+    }
+    const QStringList foreign =
+        m_permissions->foreignAccounts(session->identity(), subscribe.channel, subscribe.filter);
+    if (!foreign.isEmpty()) {
+        qCInfo(lcAccess).noquote() << "denied subscribe" << session->remoteAddress() << "user"
+                                   << session->identity().user << "role" << session->identity().role << "channel"
+                                   << wireName(subscribe.channel) << "reason: filter names an account not granted";
+        session->sendError(ErrorCode::Forbidden, u"account '%1' is not among this connection's accounts"_s
+                                                     .arg(foreign.first().left(64)),
                            message.id());
         return;
     }
@@ -408,7 +421,7 @@ void ConnectionManager::handlePublish(Session *session, const Message &message)
 {
     if (!m_permissions->mayPublish(session->identity())) {
         qCInfo(lcAccess).noquote() << "denied publish" << session->remoteAddress() << "user" << session->identity().user
-                                   << "role" << session->identity().role;
+                                   << "role" << session->identity().role << "reason: role may not publish";
         session->sendError(ErrorCode::Forbidden, u"role '%1' may not publish"_s.arg(session->identity().role), message.id());
         return;
     }
@@ -425,7 +438,8 @@ void ConnectionManager::handleAdmin(Session *session, const Message &message)
 {
     if (!m_permissions->isAdmin(session->identity())) {
         qCInfo(lcAccess).noquote() << "denied" << wireName(message.type()) << session->remoteAddress() << "user"
-                                   << session->identity().user << "role" << session->identity().role;
+                                   << session->identity().user << "role" << session->identity().role
+                                   << "reason: not admin";
         session->sendError(ErrorCode::Forbidden, u"\"%1\" needs the admin role"_s.arg(wireName(message.type())),
                            message.id());
         return;
@@ -444,7 +458,9 @@ void ConnectionManager::onSessionClosed(SessionId id)
     const double seconds = double(session->connectedAt().msecsTo(QDateTime::currentDateTimeUtc())) / 1000.0;
     m_metrics->connectionClosed(networkOf(session->peerAddress()), seconds);
     qCInfo(lcAccess).noquote() << "disconnect" << session->remoteAddress() << "session" << id << "user"
-                               << session->identity().user << "code" << session->socket()->closeCode()
+                               << (session->isAuthenticated() ? session->identity().user : u"-"_s) << "role"
+                               << (session->isAuthenticated() ? session->identity().role : u"-"_s) << "code"
+                               << session->socket()->closeCode()
                                << "reason" << session->socket()->closeReason();
     Q_EMIT sessionClosed(id);
     session->deleteLater();

@@ -2,8 +2,15 @@
 
 #include "Logging.h"
 
+#include <QtCore/QDateTime>
+#include <QtCore/QFile>
 #include <QtCore/QTimer>
 #include <QtNetwork/QTcpSocket>
+#if QT_CONFIG(ssl)
+#include <QtNetwork/QSslCertificate>
+#include <QtNetwork/QSslKey>
+#include <QtNetwork/QSslSocket>
+#endif
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -12,6 +19,78 @@ namespace QuantPush {
 FrontDoor::FrontDoor(const Limits &limits, QObject *parent)
     : QTcpServer(parent), m_limits(limits)
 {
+}
+
+namespace {
+
+#if QT_CONFIG(ssl)
+std::optional<QByteArray> readPem(const QString &path, QStringView key, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = u"%1: cannot read %2: %3"_s.arg(key, path, file.errorString());
+        return std::nullopt;
+    }
+    return file.readAll();
+}
+#endif
+
+} // namespace
+
+bool FrontDoor::loadTls(QString *error)
+{
+    m_tlsEnabled = false;
+    if (m_limits.tlsCertFile.isEmpty() && m_limits.tlsKeyFile.isEmpty())
+        return true;
+    if (m_limits.tlsCertFile.isEmpty() || m_limits.tlsKeyFile.isEmpty()) {
+        *error = u"security.tls: give both cert and key, or neither"_s;
+        return false;
+    }
+#if QT_CONFIG(ssl)
+    if (!QSslSocket::supportsSsl()) {
+        *error = u"security.tls: this Qt has no working TLS backend (is the OpenSSL plugin and libssl installed?)"_s;
+        return false;
+    }
+    const std::optional<QByteArray> certPem = readPem(m_limits.tlsCertFile, u"security.tls.cert", error);
+    if (!certPem)
+        return false;
+    const QList<QSslCertificate> chain = QSslCertificate::fromData(*certPem, QSsl::Pem);
+    if (chain.isEmpty() || chain.first().isNull()) {
+        *error = u"security.tls.cert: %1 holds no PEM certificate"_s.arg(m_limits.tlsCertFile);
+        return false;
+    }
+    const std::optional<QByteArray> keyPem = readPem(m_limits.tlsKeyFile, u"security.tls.key", error);
+    if (!keyPem)
+        return false;
+    QSslKey key;
+    for (const QSsl::KeyAlgorithm algorithm : {QSsl::Rsa, QSsl::Ec, QSsl::Dsa}) {
+        key = QSslKey(*keyPem, algorithm, QSsl::Pem, QSsl::PrivateKey);
+        if (!key.isNull())
+            break;
+    }
+    if (key.isNull()) {
+        *error = u"security.tls.key: %1 holds no unencrypted PEM private key (RSA, EC or DSA)"_s.arg(m_limits.tlsKeyFile);
+        return false;
+    }
+    const QSslCertificate &leaf = chain.first();
+    if (leaf.expiryDate() < QDateTime::currentDateTimeUtc())
+        qCWarning(lcServer).noquote() << "security.tls.cert:" << m_limits.tlsCertFile << "expired on"
+                                      << leaf.expiryDate().toString(Qt::ISODate);
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setLocalCertificateChain(chain);
+    tls.setPrivateKey(key);
+    tls.setPeerVerifyMode(QSslSocket::VerifyNone); // clients authenticate with tokens, not certificates
+    tls.setProtocol(QSsl::TlsV1_2OrLater);
+    m_tls = tls;
+    m_tlsEnabled = true;
+    qCInfo(lcServer).noquote() << "TLS on: certificate" << m_limits.tlsCertFile << "for"
+                               << leaf.subjectInfo(QSslCertificate::CommonName).join(u", "_s) << "valid until"
+                               << leaf.expiryDate().toString(Qt::ISODate);
+    return true;
+#else
+    *error = u"security.tls: this build of Qt has no TLS support"_s;
+    return false;
+#endif
 }
 
 bool FrontDoor::RequestHead::isWebSocketUpgrade() const
@@ -44,11 +123,16 @@ std::optional<FrontDoor::RequestHead> FrontDoor::parseHead(const QByteArray &hea
 
 void FrontDoor::incomingConnection(qintptr descriptor)
 {
+#if QT_CONFIG(ssl)
+    QTcpSocket *socket = m_tlsEnabled ? new QSslSocket(this) : new QTcpSocket(this);
+#else
     auto *socket = new QTcpSocket(this);
+#endif
     if (!socket->setSocketDescriptor(descriptor)) {
         delete socket;
         return;
     }
+    // One deadline for the TLS handshake (if any) and the request head.
     auto *timeout = new QTimer(socket);
     timeout->setSingleShot(true);
     connect(timeout, &QTimer::timeout, socket, [this, socket] {
@@ -59,8 +143,29 @@ void FrontDoor::incomingConnection(qintptr descriptor)
     });
     timeout->start(m_limits.handshakeTimeoutMs);
     socket->setProperty("quantpush.handshakeTimer", QVariant::fromValue(static_cast<QObject *>(timeout)));
-    connect(socket, &QTcpSocket::readyRead, this, [this, socket] { inspect(socket); });
     connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+#if QT_CONFIG(ssl)
+    if (auto *ssl = qobject_cast<QSslSocket *>(socket)) {
+        ssl->setSslConfiguration(m_tls);
+        connect(ssl, &QSslSocket::encrypted, this, [this, ssl] { watchHead(ssl); });
+        connect(ssl, &QSslSocket::errorOccurred, this, [this, ssl](QAbstractSocket::SocketError) {
+            if (ssl->isEncrypted())
+                return;
+            Q_EMIT rejected(u"tls_handshake_failed"_s);
+            qCInfo(lcConnection).noquote() << ssl->peerAddress().toString()
+                                           << "TLS handshake failed:" << ssl->errorString();
+            ssl->abort();
+        });
+        ssl->startServerEncryption();
+        return;
+    }
+#endif
+    watchHead(socket);
+}
+
+void FrontDoor::watchHead(QTcpSocket *socket)
+{
+    connect(socket, &QTcpSocket::readyRead, this, [this, socket] { inspect(socket); });
     if (socket->bytesAvailable() > 0)
         inspect(socket);
 }
@@ -79,12 +184,14 @@ void FrontDoor::inspect(QTcpSocket *socket)
     const QByteArray peeked = socket->peek(m_limits.maxHeaderBytes + 4);
     const qsizetype end = peeked.indexOf("\r\n\r\n");
     if (end < 0) {
-        if (peeked.size() > m_limits.maxHeaderBytes)
+        if (peeked.size() > m_limits.maxHeaderBytes) {
+            disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
             refuse(socket, "431 Request Header Fields Too Large", u"header_too_large"_s);
+        }
         return;
     }
     // The head is complete: stop watching it here, the next owner reads it.
-    disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
+    disconnect(socket, nullptr, this, nullptr);
     disconnect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
     delete socket->property("quantpush.handshakeTimer").value<QObject *>();
 

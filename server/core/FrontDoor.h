@@ -3,6 +3,9 @@
 #include <QtCore/QByteArray>
 #include <QtCore/QHash>
 #include <QtNetwork/QTcpServer>
+#if QT_CONFIG(ssl)
+#include <QtNetwork/QSslConfiguration>
+#endif
 
 class QTcpSocket;
 
@@ -11,7 +14,9 @@ namespace QuantPush {
 // The one listening port. It reads each new connection's request head
 // without consuming it and hands the socket on: WebSocket upgrades to the
 // WebSocket side, everything else to the HTTP side. Connections that never
-// send a complete head within the handshake timeout are dropped.
+// send a complete head within the handshake timeout are dropped. With TLS
+// configured every connection is a QSslSocket: the TLS handshake comes first
+// and counts against the same timeout, and the head is read once encrypted.
 class FrontDoor : public QTcpServer
 {
     Q_OBJECT
@@ -26,6 +31,12 @@ public:
     };
 
     FrontDoor(const Limits &limits, QObject *parent = nullptr);
+
+    // Reads the certificate chain and private key named in the limits, once,
+    // before listening. True when TLS is off or loaded; false, with a message
+    // naming the config key and the file, when a file is missing or unusable.
+    bool loadTls(QString *error);
+    bool isTls() const { return m_tlsEnabled; }
 
     // Parsed request head: method, path, lower-case header names.
     struct RequestHead
@@ -46,10 +57,15 @@ protected:
     void incomingConnection(qintptr descriptor) override;
 
 private:
+    void watchHead(QTcpSocket *socket);
     void inspect(QTcpSocket *socket);
     void refuse(QTcpSocket *socket, QByteArrayView status, const QString &reason);
 
     Limits m_limits;
+    bool m_tlsEnabled = false;
+#if QT_CONFIG(ssl)
+    QSslConfiguration m_tls;
+#endif
 };
 
 } // namespace QuantPush

@@ -31,22 +31,31 @@ void Histogram::observe(double value)
 
 double Histogram::quantile(double q) const
 {
-    if (m_count == 0)
+    return quantileOf(m_bounds, m_counts, m_max, q);
+}
+
+double Histogram::quantileOf(const QList<double> &upperBounds, const std::vector<quint64> &counts, double max,
+                             double q)
+{
+    quint64 total = 0;
+    for (quint64 count : counts)
+        total += count;
+    if (total == 0)
         return 0;
-    const double rank = q * double(m_count);
+    const double rank = q * double(total);
     quint64 seen = 0;
-    for (std::size_t i = 0; i < m_counts.size(); ++i) {
-        if (m_counts[i] == 0)
+    for (std::size_t i = 0; i < counts.size(); ++i) {
+        if (counts[i] == 0)
             continue;
-        if (double(seen + m_counts[i]) >= rank) {
-            const double lower = i == 0 ? 0.0 : m_bounds[qsizetype(i - 1)];
-            const double upper = i < std::size_t(m_bounds.size()) ? m_bounds[qsizetype(i)] : m_max;
-            const double within = (rank - double(seen)) / double(m_counts[i]);
-            return std::min(m_max, lower + (std::min(upper, m_max) - lower) * within);
+        if (double(seen + counts[i]) >= rank) {
+            const double lower = i == 0 ? 0.0 : upperBounds[qsizetype(i - 1)];
+            const double upper = i < std::size_t(upperBounds.size()) ? upperBounds[qsizetype(i)] : max;
+            const double within = (rank - double(seen)) / double(counts[i]);
+            return std::min(max, lower + (std::min(upper, max) - lower) * within);
         }
-        seen += m_counts[i];
+        seen += counts[i];
     }
-    return m_max;
+    return max;
 }
 
 } // namespace QuantPush

@@ -28,6 +28,10 @@ public:
     const std::vector<quint64> &bucketCounts() const { return m_counts; }
     // Linear interpolation inside the bucket holding the q-th observation.
     double quantile(double q) const;
+    // The same estimate over any bucket counts shaped like bucketCounts()
+    // (a window: the difference of two readings); `max` caps the estimate.
+    static double quantileOf(const QList<double> &upperBounds, const std::vector<quint64> &counts, double max,
+                             double q);
 
 private:
     QList<double> m_bounds;

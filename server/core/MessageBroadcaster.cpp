@@ -56,7 +56,14 @@ MessageBroadcaster::PublishResult MessageBroadcaster::publish(const PublishReque
 
     Q_EMIT published(request.channel);
     const BroadcastStrategy strategy = request.strategy.value_or(m_config.channel(request.channel).strategy);
-    queueFor(request.channel, strategy)->enqueue(message);
+    StrategyQueue *queue = queueFor(request.channel, strategy);
+    // Messages still held under another strategy of this channel are older:
+    // they go first, so subscribers see the channel in seq order.
+    for (StrategyQueue *other : state.queues) {
+        if (other && other != queue && other->pending() > 0)
+            other->flush();
+    }
+    queue->enqueue(message);
     return result;
 }
 

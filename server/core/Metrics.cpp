@@ -65,6 +65,12 @@ void Metrics::redelivered(SubscriptionType channel) { ++m_channels[std::size_t(c
 void Metrics::ackExpired(SubscriptionType channel) { ++m_channels[std::size_t(channel)].ackExpired; }
 void Metrics::slowConsumerClosed() { ++m_slowConsumerCloses; }
 void Metrics::authFailed(const QString &reason) { ++m_authFailures[reason]; }
+void Metrics::httpRequestServed(const QString &route, int status) { ++m_httpRequests[{route, status}]; }
+
+quint64 Metrics::errorsTotal() const
+{
+    return std::accumulate(m_errors.cbegin(), m_errors.cend(), quint64(0));
+}
 
 quint64 Metrics::messagesDeliveredTotal() const
 {
@@ -86,14 +92,46 @@ void Metrics::sampleRates()
         return;
     const quint64 published = messagesPublishedTotal();
     const quint64 delivered = messagesDeliveredTotal();
-    const quint64 errors = std::accumulate(m_errors.cbegin(), m_errors.cend(), quint64(0));
+    const quint64 errors = errorsTotal();
     m_publishedPerSec = double(published - m_lastPublished) / seconds;
     m_deliveredPerSec = double(delivered - m_lastDelivered) / seconds;
     m_errorsPerSec = double(errors - m_lastErrors) / seconds;
+    m_bytesInPerSec = double(m_bytesIn - m_lastBytesIn) / seconds;
+    m_bytesOutPerSec = double(m_bytesOut - m_lastBytesOut) / seconds;
     m_lastPublished = published;
     m_lastDelivered = delivered;
     m_lastErrors = errors;
+    m_lastBytesIn = m_bytesIn;
+    m_lastBytesOut = m_bytesOut;
     m_lastSampleMs = now;
+
+    m_latencyReadings.push_back(m_latency.bucketCounts());
+    while (m_latencyReadings.size() > std::size_t(RecentWindowSec))
+        m_latencyReadings.pop_front();
+}
+
+std::vector<quint64> Metrics::recentLatencyCounts() const
+{
+    std::vector<quint64> counts = m_latency.bucketCounts();
+    if (m_latencyReadings.empty())
+        return counts;
+    // The window starts at the oldest reading kept: up to RecentWindowSec
+    // seconds ago, plus whatever arrived since the last sample.
+    const std::vector<quint64> &oldest = m_latencyReadings.front();
+    for (std::size_t i = 0; i < counts.size(); ++i)
+        counts[i] -= oldest[i];
+    return counts;
+}
+
+double Metrics::recentLatencyQuantile(double q) const
+{
+    return Histogram::quantileOf(m_latency.upperBounds(), recentLatencyCounts(), m_latency.max(), q);
+}
+
+quint64 Metrics::recentLatencyCount() const
+{
+    const std::vector<quint64> counts = recentLatencyCounts();
+    return std::accumulate(counts.cbegin(), counts.cend(), quint64(0));
 }
 
 namespace {
@@ -106,20 +144,65 @@ QJsonObject countsObject(const QHash<QString, quint64> &counts)
     return object;
 }
 
-QJsonObject latencyObject(const Histogram &histogram)
+double toMs(double seconds)
 {
-    const auto ms = [](double seconds) { return seconds * 1000.0; };
-    return QJsonObject {
-        {u"count"_s, qint64(histogram.count())},
-        {u"p50_ms"_s, ms(histogram.quantile(0.50))},
-        {u"p90_ms"_s, ms(histogram.quantile(0.90))},
-        {u"p99_ms"_s, ms(histogram.quantile(0.99))},
-        {u"max_ms"_s, ms(histogram.max())},
-        {u"mean_ms"_s, histogram.count() ? ms(histogram.sum() / double(histogram.count())) : 0.0},
-    };
+    return seconds * 1000.0;
 }
 
 } // namespace
+
+QJsonObject Metrics::latencyObject() const
+{
+    const Histogram &h = m_latency;
+    return QJsonObject {
+        {u"count"_s, qint64(h.count())},
+        {u"p50_ms"_s, toMs(h.quantile(0.50))},
+        {u"p90_ms"_s, toMs(h.quantile(0.90))},
+        {u"p99_ms"_s, toMs(h.quantile(0.99))},
+        {u"max_ms"_s, toMs(h.max())},
+        {u"mean_ms"_s, h.count() ? toMs(h.sum() / double(h.count())) : 0.0},
+        {u"recent"_s, QJsonObject {
+            {u"window_s"_s, RecentWindowSec},
+            {u"count"_s, qint64(recentLatencyCount())},
+            {u"p50_ms"_s, toMs(recentLatencyQuantile(0.50))},
+            {u"p90_ms"_s, toMs(recentLatencyQuantile(0.90))},
+            {u"p99_ms"_s, toMs(recentLatencyQuantile(0.99))},
+        }},
+    };
+}
+
+QJsonObject Metrics::processObject() const
+{
+    return QJsonObject {
+        {u"known"_s, m_process.known},
+        {u"cpu_percent"_s, m_process.cpuPercent},
+        {u"cpu_seconds_total"_s, m_process.cpuSecondsTotal},
+        {u"rss_bytes"_s, m_process.rssBytes},
+        {u"threads"_s, m_process.threads},
+        {u"open_fds"_s, m_process.openFds},
+    };
+}
+
+Metrics::Gauges Metrics::gaugesFromSnapshot(const QJsonObject &snapshot)
+{
+    Gauges gauges;
+    const QJsonObject connections = snapshot.value(u"connections"_s).toObject();
+    gauges.connections = connections.value(u"current"_s).toInt();
+    gauges.authenticated = connections.value(u"authenticated"_s).toInt();
+    gauges.subscriptions = snapshot.value(u"subscriptions"_s).toInt();
+    const QJsonObject messages = snapshot.value(u"messages"_s).toObject();
+    gauges.queuedFrames = messages.value(u"queued_frames"_s).toInteger();
+    gauges.bufferedBytes = messages.value(u"buffered_bytes"_s).toInteger();
+    const QJsonObject channels = snapshot.value(u"channels"_s).toObject();
+    for (SubscriptionType channel : allSubscriptionTypes()) {
+        const std::size_t i = std::size_t(channel);
+        const QJsonObject c = channels.value(wireName(channel)).toObject();
+        gauges.subscriptionsByChannel[i] = c.value(u"subscriptions"_s).toInt();
+        gauges.pendingByChannel[i] = c.value(u"pending"_s).toInt();
+        gauges.seqByChannel[i] = c.value(u"seq"_s).toInteger();
+    }
+    return gauges;
+}
 
 QJsonObject Metrics::snapshot(const Gauges &gauges) const
 {
@@ -139,6 +222,9 @@ QJsonObject Metrics::snapshot(const Gauges &gauges) const
             {u"ack_expired"_s, qint64(c.ackExpired)},
         });
     }
+    QJsonObject alertsObject;
+    for (auto it = m_alerts.cbegin(); it != m_alerts.cend(); ++it)
+        alertsObject.insert(it.key(), it.value() ? u"firing"_s : u"ok"_s);
     QJsonObject errors;
     for (std::size_t i = 0; i < m_errors.size(); ++i) {
         if (m_errors[i])
@@ -170,7 +256,16 @@ QJsonObject Metrics::snapshot(const Gauges &gauges) const
         {u"errors_per_sec"_s, m_errorsPerSec},
         {u"auth_failures"_s, countsObject(m_authFailures)},
         {u"slow_consumer_closes"_s, qint64(m_slowConsumerCloses)},
-        {u"latency"_s, latencyObject(m_latency)},
+        {u"latency"_s, latencyObject()},
+        {u"throughput"_s, QJsonObject {
+            {u"published_per_sec"_s, m_publishedPerSec},
+            {u"delivered_per_sec"_s, m_deliveredPerSec},
+            {u"bytes_in_per_sec"_s, m_bytesInPerSec},
+            {u"bytes_out_per_sec"_s, m_bytesOutPerSec},
+            {u"errors_per_sec"_s, m_errorsPerSec},
+        }},
+        {u"process"_s, processObject()},
+        {u"alerts"_s, alertsObject},
         {u"channels"_s, channels},
     };
 }

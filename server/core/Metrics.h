@@ -6,10 +6,13 @@
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QHash>
 #include <QtCore/QJsonObject>
+#include <QtCore/QMap>
 #include <QtCore/QObject>
 #include <QtCore/QString>
 
 #include <array>
+#include <deque>
+#include <vector>
 
 namespace QuantPush {
 
@@ -39,6 +42,26 @@ public:
     void ackExpired(SubscriptionType channel);
     void slowConsumerClosed();
     void authFailed(const QString &reason);
+    // Operations: the HTTP API, the process, the alert rules.
+    void httpRequestServed(const QString &route, int status);
+
+    // This process's resource usage, written once a second by whoever can
+    // read it (the server links a /proc sampler; the core stays portable).
+    struct ProcessUsage
+    {
+        bool known = false;
+        double cpuPercent = 0;      // of one core, over the last sample interval
+        double cpuSecondsTotal = 0; // user + system since start
+        qint64 rssBytes = 0;
+        int threads = -1;
+        int openFds = -1;
+    };
+    void setProcessUsage(const ProcessUsage &usage) { m_process = usage; }
+    const ProcessUsage &processUsage() const { return m_process; }
+
+    // Alert rules by name: true while firing.
+    void setAlertActive(const QString &rule, bool active) { m_alerts.insert(rule, active); }
+    const QMap<QString, bool> &alerts() const { return m_alerts; }
 
     // Gauges sampled from their owners when a snapshot is taken.
     struct Gauges
@@ -52,24 +75,10 @@ public:
         std::array<int, SubscriptionTypeCount> pendingByChannel {};
         std::array<qint64, SubscriptionTypeCount> seqByChannel {};
     };
+    // The gauges a snapshot() was taken with, read back from it: lets an
+    // exporter that only sees the facade's stats JSON render the same moment.
+    static Gauges gaugesFromSnapshot(const QJsonObject &snapshot);
 
-    int peakConnections() const { return m_peakConnections; }
-    quint64 totalConnections() const { return m_totalConnections; }
-    quint64 messagesDeliveredTotal() const;
-    quint64 messagesPublishedTotal() const;
-    const Histogram &latency() const { return m_latency; }
-    const Histogram &connectionDuration() const { return m_connectionDuration; }
-    qint64 uptimeMs() const { return m_uptime.elapsed(); }
-
-    // Called once a second: turns counters into per-second rates.
-    void sampleRates();
-    double publishedPerSec() const { return m_publishedPerSec; }
-    double deliveredPerSec() const { return m_deliveredPerSec; }
-    double errorsPerSec() const { return m_errorsPerSec; }
-
-    QJsonObject snapshot(const Gauges &gauges) const;
-
-private:
     struct ChannelCounters
     {
         quint64 published = 0;
@@ -83,10 +92,55 @@ private:
         quint64 ackExpired = 0;
     };
 
+    // Read access for the exporters.
+    const ChannelCounters &channel(SubscriptionType channel) const { return m_channels[std::size_t(channel)]; }
+    const QHash<QString, quint64> &refusedByReason() const { return m_refused; }
+    const QHash<QString, quint64> &authFailuresByReason() const { return m_authFailures; }
+    const QHash<QString, quint64> &openConnectionsByNetwork() const { return m_connectionsByNetwork; }
+    // (route, status) → requests answered by the HTTP API.
+    const QHash<std::pair<QString, int>, quint64> &httpRequests() const { return m_httpRequests; }
+    quint64 errors(ErrorCode code) const { return m_errors[std::size_t(code)]; }
+    quint64 errorsTotal() const;
+    int openConnections() const { return m_openConnections; }
+    int peakConnections() const { return m_peakConnections; }
+    quint64 totalConnections() const { return m_totalConnections; }
+    quint64 messagesDeliveredTotal() const;
+    quint64 messagesPublishedTotal() const;
+    quint64 bytesIn() const { return m_bytesIn; }
+    quint64 bytesOut() const { return m_bytesOut; }
+    quint64 framesIn() const { return m_framesIn; }
+    quint64 slowConsumerCloses() const { return m_slowConsumerCloses; }
+    const Histogram &latency() const { return m_latency; }
+    const Histogram &connectionDuration() const { return m_connectionDuration; }
+    qint64 uptimeMs() const { return m_uptime.elapsed(); }
+
+    // Called once a second: turns counters into per-second rates and keeps
+    // the latency readings behind recentLatencyQuantile().
+    void sampleRates();
+    double publishedPerSec() const { return m_publishedPerSec; }
+    double deliveredPerSec() const { return m_deliveredPerSec; }
+    double errorsPerSec() const { return m_errorsPerSec; }
+    double bytesInPerSec() const { return m_bytesInPerSec; }
+    double bytesOutPerSec() const { return m_bytesOutPerSec; }
+
+    // Publish-to-write latency over the last RecentWindowSec seconds (the
+    // lifetime histogram never forgets a spike; alerts need what is now).
+    static constexpr int RecentWindowSec = 10;
+    double recentLatencyQuantile(double q) const;
+    quint64 recentLatencyCount() const;
+
+    QJsonObject snapshot(const Gauges &gauges) const;
+
+private:
+    std::vector<quint64> recentLatencyCounts() const;
+    QJsonObject latencyObject() const;
+    QJsonObject processObject() const;
+
     std::array<ChannelCounters, SubscriptionTypeCount> m_channels {};
     QHash<QString, quint64> m_refused;
     QHash<QString, quint64> m_authFailures;
     QHash<QString, quint64> m_connectionsByNetwork;
+    QHash<std::pair<QString, int>, quint64> m_httpRequests;
     std::array<quint64, 9> m_errors {};
     quint64 m_totalConnections = 0;
     int m_openConnections = 0;
@@ -98,14 +152,22 @@ private:
     Histogram m_latency = Histogram::latencySeconds();
     Histogram m_connectionDuration = Histogram::durationSeconds();
     QElapsedTimer m_uptime;
+    ProcessUsage m_process;
+    QMap<QString, bool> m_alerts;
 
     quint64 m_lastPublished = 0;
     quint64 m_lastDelivered = 0;
     quint64 m_lastErrors = 0;
+    quint64 m_lastBytesIn = 0;
+    quint64 m_lastBytesOut = 0;
     qint64 m_lastSampleMs = 0;
     double m_publishedPerSec = 0;
     double m_deliveredPerSec = 0;
     double m_errorsPerSec = 0;
+    double m_bytesInPerSec = 0;
+    double m_bytesOutPerSec = 0;
+    // Latency bucket counts at each of the last samples, oldest first.
+    std::deque<std::vector<quint64>> m_latencyReadings;
 };
 
 } // namespace QuantPush

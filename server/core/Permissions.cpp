@@ -31,6 +31,29 @@ bool Permissions::isAdmin(const Identity &identity) const
     return role != m_roles.constEnd() && role->admin;
 }
 
+QStringList Permissions::foreignAccounts(const Identity &identity, SubscriptionType channel, const Filter &filter) const
+{
+    const bool accountScoped = channel == SubscriptionType::OrderUpdates || channel == SubscriptionType::PositionUpdates;
+    if (!accountScoped || !identity.accounts)
+        return {};
+    QStringList foreign;
+    for (const Filter::Condition &condition : filter.conditions()) {
+        if (condition.path != QStringList {QString(Key::Account)})
+            continue;
+        QJsonArray named;
+        if (condition.op == Filter::Op::Eq)
+            named.append(condition.operand);
+        else if (condition.op == Filter::Op::In)
+            named = condition.operand.toArray();
+        for (const QJsonValue &value : std::as_const(named)) {
+            // Accounts are strings: any other value names nothing the claim allows.
+            if (!value.isString() || !identity.accounts->contains(value.toString()))
+                foreign.append(value.isString() ? value.toString() : value.toVariant().toString());
+        }
+    }
+    return foreign;
+}
+
 Filter Permissions::authorisationFilter(const Identity &identity, SubscriptionType channel) const
 {
     const bool accountScoped = channel == SubscriptionType::OrderUpdates || channel == SubscriptionType::PositionUpdates;

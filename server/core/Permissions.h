@@ -20,6 +20,10 @@ public:
     // The data an identity may see on a channel: its own accounts on order
     // and position updates. Empty filter: no restriction.
     Filter authorisationFilter(const Identity &identity, SubscriptionType channel) const;
+    // Accounts a client's subscribe filter asks for by name (eq, in, or the
+    // array shorthand on `account`) outside the identity's accounts claim:
+    // such a subscribe is refused as forbidden rather than silently narrowed.
+    QStringList foreignAccounts(const Identity &identity, SubscriptionType channel, const Filter &filter) const;
 
 private:
     const QHash<QString, RoleConfig> &m_roles;

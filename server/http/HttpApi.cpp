@@ -1,0 +1,188 @@
+#include "HttpApi.h"
+
+#include "Authenticator.h"
+#include "Logging.h"
+#include "Metrics.h"
+#include "Permissions.h"
+#include "PrometheusExporter.h"
+#include "WebSocketManager.h"
+#include "protocol/JsonKeys.h"
+#include "protocol/Message.h"
+
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtNetwork/QTcpSocket>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace QuantPush {
+
+HttpApi::HttpApi(WebSocketManager *manager, QObject *parent)
+    : QObject(parent), m_manager(manager)
+{
+    const HttpConfig &http = manager->config().http;
+    m_limits.maxBodyBytes = http.maxBodyBytes;
+    m_limits.timeoutMs = http.requestTimeoutMs;
+    m_routes = {
+        {"/healthz", {{"GET", Access::Anyone, &HttpApi::healthz}}},
+        {"/metrics", {{"GET", Access::Metrics, &HttpApi::metrics}}},
+        {"/websocket/stats", {{"GET", Access::Admin, &HttpApi::stats}}},
+        {"/websocket/connections", {{"GET", Access::Admin, &HttpApi::connections}}},
+        {"/websocket/broadcast", {{"POST", Access::Admin, &HttpApi::broadcast}}},
+    };
+    connect(manager, &WebSocketManager::httpRequested, this, &HttpApi::accept);
+}
+
+void HttpApi::accept(QTcpSocket *socket, const FrontDoor::RequestHead &head)
+{
+    auto *connection = new HttpConnection(socket, head, m_limits, this);
+    connect(connection, &HttpConnection::requestReady, this, &HttpApi::answer);
+    connect(connection, &HttpConnection::rejected, this, [this](const HttpRequest &request, const HttpResponse &response) {
+        record(request, response.status, response.body.size());
+    });
+    connection->start();
+}
+
+void HttpApi::answer(HttpConnection *connection, const HttpRequest &request)
+{
+    const HttpResponse response = handle(request);
+    record(request, response.status, response.body.size());
+    connection->respond(response);
+}
+
+HttpResponse HttpApi::handle(const HttpRequest &request)
+{
+    const auto routes = m_routes.constFind(request.path);
+    if (routes == m_routes.constEnd())
+        return HttpResponse::error(ErrorCode::NotFound, u"no endpoint %1"_s.arg(QString::fromLatin1(request.path.left(200))));
+    QByteArrayList allowed;
+    for (const Route &route : *routes) {
+        if (route.method != request.method) {
+            allowed.append(route.method);
+            continue;
+        }
+        if (std::optional<HttpResponse> refusal = authorise(request, route.access))
+            return *refusal;
+        return (this->*route.handler)(request);
+    }
+    return HttpResponse::error(405, ErrorCode::BadRequest,
+                               u"%1 takes %2"_s.arg(QString::fromLatin1(request.path),
+                                                    QString::fromLatin1(allowed.join(", "))))
+        .withHeader("Allow", allowed.join(", "));
+}
+
+std::optional<HttpResponse> HttpApi::authorise(const HttpRequest &request, Access access) const
+{
+    if (access == Access::Anyone || (access == Access::Metrics && m_manager->config().http.metricsPublic))
+        return std::nullopt;
+    const auto unauthorized = [](const QString &message) {
+        return HttpResponse::error(ErrorCode::Unauthorized, message)
+            .withHeader("WWW-Authenticate", "Bearer realm=\"quantpush\"");
+    };
+    Authenticator::Credentials credentials;
+    const QByteArray authorization = request.header("authorization").trimmed();
+    if (authorization.left(7).compare("bearer ", Qt::CaseInsensitive) == 0)
+        credentials.token = QString::fromLatin1(authorization.mid(7).trimmed());
+    credentials.apiKey = QString::fromLatin1(request.header("x-api-key").trimmed());
+    if (credentials.isEmpty() && !authorization.isEmpty())
+        return unauthorized(u"only the Bearer scheme is accepted in Authorization"_s);
+
+    std::optional<Identity> identity;
+    if (!credentials.isEmpty()) {
+        const Authenticator::Outcome outcome = m_manager->authenticator()->authenticate(credentials);
+        if (!outcome.identity) {
+            qCInfo(lcAccess).noquote() << "http auth failed" << request.peer.toString() << request.method
+                                       << request.path << "reason:" << outcome.reason;
+            m_manager->metrics()->authFailed(outcome.reason.section(u':', 0, 0));
+            return unauthorized(u"authentication failed"_s);
+        }
+        identity = outcome.identity;
+    } else if (!m_manager->config().websocket.authRequired) {
+        identity = m_manager->authenticator()->anonymous();
+    }
+    if (!identity)
+        return unauthorized(u"send an admin JWT as Authorization: Bearer, or an admin API key as X-API-Key"_s);
+    if (!m_manager->permissions()->isAdmin(*identity)) {
+        qCInfo(lcAccess).noquote() << "http denied" << request.peer.toString() << request.method << request.path
+                                   << "user" << identity->user << "role" << identity->role;
+        if (credentials.isEmpty())
+            return unauthorized(u"this endpoint needs the admin role: send admin credentials"_s);
+        return HttpResponse::error(ErrorCode::Forbidden,
+                                   u"role '%1' may not use %2"_s.arg(identity->role, QString::fromLatin1(request.path)));
+    }
+    return std::nullopt;
+}
+
+QString HttpApi::routeLabel(const QByteArray &path) const
+{
+    // Unknown paths share one label: a scanner must not create a series per path.
+    return m_routes.contains(path) ? QString::fromLatin1(path) : u"other"_s;
+}
+
+void HttpApi::record(const HttpRequest &request, int status, qint64 bytes)
+{
+    m_manager->metrics()->httpRequestServed(routeLabel(request.path), status);
+    // Probes and scrapers every few seconds would drown the log at info.
+    if (status == 200 && (request.path == "/healthz" || request.path == "/metrics")) {
+        qCDebug(lcHttp).noquote() << request.peer.toString() << request.method << request.path << status << bytes
+                                  << "bytes";
+        return;
+    }
+    qCInfo(lcHttp).noquote() << request.peer.toString() << request.method << request.path << status << bytes
+                             << "bytes";
+}
+
+HttpResponse HttpApi::healthz(const HttpRequest &)
+{
+    return HttpResponse::json(QJsonDocument(QJsonObject {{u"status"_s, u"ok"_s}}));
+}
+
+HttpResponse HttpApi::metrics(const HttpRequest &)
+{
+    const QJsonObject stats = m_manager->statsJson();
+    HttpResponse response;
+    response.contentType = PrometheusExporter::ContentType;
+    response.body = PrometheusExporter::render(*m_manager->metrics(), Metrics::gaugesFromSnapshot(stats));
+    return response;
+}
+
+HttpResponse HttpApi::stats(const HttpRequest &)
+{
+    return HttpResponse::json(QJsonDocument(m_manager->statsJson()));
+}
+
+HttpResponse HttpApi::connections(const HttpRequest &)
+{
+    return HttpResponse::json(QJsonDocument(m_manager->connectionsJson()));
+}
+
+HttpResponse HttpApi::broadcast(const HttpRequest &request)
+{
+    const ServerConfig &config = m_manager->config();
+    if (jsonNestingDepth(request.body, config.limits.maxJsonDepth) > config.limits.maxJsonDepth)
+        return HttpResponse::error(ErrorCode::BadRequest,
+                                   u"JSON nested deeper than %1 levels"_s.arg(config.limits.maxJsonDepth));
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        return HttpResponse::error(ErrorCode::BadRequest, u"the body is not valid JSON: %1 at offset %2"_s
+                                                              .arg(parseError.errorString())
+                                                              .arg(parseError.offset));
+    }
+    if (!document.isObject())
+        return HttpResponse::error(ErrorCode::BadRequest, u"the body must be a JSON object"_s);
+    const Parsed<PublishRequest> parsed =
+        parsePublishRequest(document.object(), FilterLimits {config.limits.maxFilterConditions});
+    if (const auto *error = std::get_if<ProtocolError>(&parsed))
+        return HttpResponse::error(error->code, error->message);
+    const PublishRequest &publish = std::get<PublishRequest>(parsed);
+    const WebSocketManager::PublishResult result = m_manager->publish(publish);
+    qCInfo(lcHttp).noquote() << request.peer.toString() << "broadcast on" << wireName(publish.channel) << "seq"
+                             << result.seq << "to" << result.recipients << "recipients";
+    return HttpResponse::json(QJsonDocument(QJsonObject {
+        {Key::Seq, result.seq},
+        {Key::Recipients, result.recipients},
+    }));
+}
+
+} // namespace QuantPush

@@ -1,0 +1,67 @@
+#pragma once
+
+#include "FrontDoor.h"
+#include "HttpConnection.h"
+#include "HttpRequest.h"
+#include "HttpResponse.h"
+
+#include <QtCore/QHash>
+#include <QtCore/QList>
+#include <QtCore/QObject>
+
+#include <optional>
+
+class QTcpSocket;
+
+namespace QuantPush {
+
+class WebSocketManager;
+
+// The REST API and /metrics, on the WebSocket's own port (PROTOCOL.md "HTTP
+// endpoints"). The front door routes every non-upgrade request to
+// WebSocketManager::httpRequested; connecting to it replaces the manager's
+// built-in /healthz-and-404 answer with this table:
+//
+//   GET  /healthz               anyone
+//   GET  /metrics               admin, or anyone with http.metrics_public
+//   GET  /websocket/stats       admin
+//   GET  /websocket/connections admin
+//   POST /websocket/broadcast   admin
+class HttpApi : public QObject
+{
+    Q_OBJECT
+public:
+    explicit HttpApi(WebSocketManager *manager, QObject *parent = nullptr);
+
+    // The answer to one complete request (public for tests and tools).
+    HttpResponse handle(const HttpRequest &request);
+
+private:
+    enum class Access { Anyone, Metrics, Admin };
+    using Handler = HttpResponse (HttpApi::*)(const HttpRequest &);
+    struct Route
+    {
+        QByteArray method;
+        Access access;
+        Handler handler;
+    };
+
+    void accept(QTcpSocket *socket, const FrontDoor::RequestHead &head);
+    void answer(HttpConnection *connection, const HttpRequest &request);
+    // Nothing when the request may go on; else the 401/403 to send.
+    std::optional<HttpResponse> authorise(const HttpRequest &request, Access access) const;
+    QString routeLabel(const QByteArray &path) const;
+    void record(const HttpRequest &request, int status, qint64 bytes);
+
+    HttpResponse healthz(const HttpRequest &request);
+    HttpResponse metrics(const HttpRequest &request);
+    HttpResponse stats(const HttpRequest &request);
+    HttpResponse connections(const HttpRequest &request);
+    HttpResponse broadcast(const HttpRequest &request);
+
+    WebSocketManager *m_manager;
+    HttpConnection::Limits m_limits;
+    QHash<QByteArray, QList<Route>> m_routes; // path → one route per method
+};
+
+} // namespace QuantPush

@@ -1,0 +1,252 @@
+// ConnectionManager over real sockets: bad input gets the protocol's answer
+// while everyone else keeps being served; connection limits and heartbeats.
+#include "TestServer.h"
+#include "WsTestClient.h"
+#include "protocol/JsonKeys.h"
+
+#include <QtCore/QJsonArray>
+#include <QtCore/QTimer>
+#include <QtNetwork/QTcpSocket>
+#include <QtTest/QTest>
+
+using namespace QuantPush;
+using namespace QuantPush::Testing;
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+// Publishes order updates at a steady rate for as long as it lives.
+class SteadyPublisher : public QObject
+{
+public:
+    explicit SteadyPublisher(WebSocketManager *server)
+    {
+        connect(&m_timer, &QTimer::timeout, this, [this, server] {
+            m_lastSeq = server->broadcastOrderUpdate({{u"account"_s, u"A1"_s}, {u"n"_s, m_lastSeq + 1}}).seq;
+        });
+        m_timer.start(5);
+    }
+    void stop() { m_timer.stop(); }
+    qint64 lastSeq() const { return m_lastSeq; }
+
+private:
+    QTimer m_timer;
+    qint64 m_lastSeq = 0;
+};
+
+void verifyNoGap(const WsTestClient &client, const QString &channel, qint64 lastSeq)
+{
+    const QList<QJsonObject> pushes = client.pushesOn(channel);
+    QCOMPARE(pushes.size(), lastSeq);
+    for (qsizetype i = 0; i < pushes.size(); ++i)
+        QCOMPARE(pushes.at(i).value(Key::Seq).toInteger(), i + 1);
+    QVERIFY(client.framesOfType(u"gap"_s).isEmpty());
+    QVERIFY(client.framesOfType(u"error"_s).isEmpty());
+}
+
+// The close code a raw client reads from the server's close frame. Qt's own
+// QWebSocket reports 1002 for codes it does not know (1013 among them), so
+// the wire is read directly here, as a Python or browser client would.
+int rawCloseCode(quint16 port)
+{
+    QTcpSocket socket;
+    socket.connectToHost(u"127.0.0.1"_s, port);
+    if (!socket.waitForConnected(3000))
+        return -1;
+    socket.write("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                 "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    QByteArray received;
+    qsizetype frameStart = -1;
+    (void)QTest::qWaitFor([&] {
+        received += socket.readAll();
+        const qsizetype headEnd = received.indexOf("\r\n\r\n");
+        if (headEnd < 0)
+            return false;
+        frameStart = received.indexOf(char(0x88), headEnd + 4);
+        return frameStart >= 0 && received.size() >= frameStart + 4;
+    }, 5000);
+    if (frameStart < 0 || received.size() < frameStart + 4)
+        return -1;
+    return (quint8(received.at(frameStart + 2)) << 8) | quint8(received.at(frameStart + 3));
+}
+
+} // namespace
+
+class tst_Connection : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void badInputIsAnsweredAndOthersKeepReceiving_data();
+    void badInputIsAnsweredAndOthersKeepReceiving();
+    void oversizedFrameClosesWith1009();
+    void maxConnectionsAnswers1013();
+    void silentClientIsClosedAfterConnectionTimeout();
+    void slowHandshakeIsDropped();
+    void plainHttpOnTheSamePort();
+};
+
+void tst_Connection::badInputIsAnsweredAndOthersKeepReceiving_data()
+{
+    QTest::addColumn<QString>("frame"); // sent as a text frame unless binary
+    QTest::addColumn<bool>("binary");
+    QTest::addColumn<QString>("code");
+    QTest::addColumn<QString>("echoedId");
+    auto row = [](const char *name, const char *frame, const char *code, const char *id = "", bool binary = false) {
+        QTest::newRow(name) << QString::fromUtf8(frame) << binary << QString::fromLatin1(code) << QString::fromLatin1(id);
+    };
+    row("malformed JSON", R"({"type":"subscribe",)", "bad_request");
+    row("not JSON at all", "hello server", "bad_request");
+    row("a JSON array", R"([{"type":"ping"}])", "bad_request");
+    row("a JSON string", R"("ping")", "bad_request");
+    row("missing type", R"({"id":"m1","data":{}})", "bad_request", "m1");
+    row("type not a string", R"({"id":"m2","type":["ping"]})", "bad_request", "m2");
+    row("unknown type", R"({"id":"m3","type":"launch_missiles"})", "unknown_type", "m3");
+    row("server-only type", R"({"id":"m4","type":"welcome"})", "unknown_type", "m4");
+    row("data not an object", R"({"id":"m5","type":"subscribe","data":"market_data"})", "bad_request", "m5");
+    row("channel not a string", R"({"id":"m6","type":"subscribe","data":{"type":7}})", "bad_request", "m6");
+    row("unknown channel", R"({"id":"m7","type":"subscribe","data":{"type":"gossip"}})", "bad_request", "m7");
+    row("since not an integer", R"({"id":"m8","type":"subscribe","data":{"type":"market_data","since":"x"}})", "bad_request", "m8");
+    row("filters not an object", R"({"id":"m9","type":"subscribe","data":{"type":"market_data","filters":1}})", "bad_request", "m9");
+    row("ack seq not a number", R"({"id":"m10","type":"ack","data":{"channel":"order_updates","seq":"1"}})", "bad_request", "m10");
+    row("id an object", R"({"id":{"a":1},"type":"ping"})", "bad_request");
+    row("deep nesting", R"({"type":"ping","data":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]})", "bad_request");
+    row("binary frame", "\x01\x02binary", "bad_request", "", true);
+    row("publish from a trader", R"({"id":"m11","type":"publish","data":{"type":"risk_alerts","payload":{}}})", "forbidden", "m11");
+    row("stats from a trader", R"({"id":"m12","type":"stats"})", "forbidden", "m12");
+}
+
+void tst_Connection::badInputIsAnsweredAndOthersKeepReceiving()
+{
+    QFETCH(QString, frame);
+    QFETCH(bool, binary);
+    QFETCH(QString, code);
+    QFETCH(QString, echoedId);
+
+    auto server = startServer(testConfig());
+    WsTestClient bystander;
+    QVERIFY(bystander.open(webSocketUrl(*server)));
+    QVERIFY(bystander.subscribe({{u"type"_s, u"order_updates"_s}}));
+    WsTestClient offender;
+    QVERIFY(offender.open(webSocketUrl(*server)));
+
+    SteadyPublisher publisher(server.get());
+    QTest::qWait(50);
+    if (binary)
+        offender.sendBinary(frame.toLatin1());
+    else
+        offender.sendText(frame);
+    const auto error = offender.waitForType(u"error"_s);
+    QVERIFY(error);
+    QCOMPARE(error->value(Key::Data).toObject().value(Key::Code).toString(), code);
+    QVERIFY(!error->value(Key::Data).toObject().value(Key::Message).toString().isEmpty());
+    QCOMPARE(error->value(Key::Id).toString(), echoedId);
+
+    // The offender is still connected and served.
+    const auto pong = offender.request({{u"type"_s, u"ping"_s}});
+    QVERIFY(pong);
+    QCOMPARE(pong->value(Key::Type).toString(), u"pong"_s);
+    QVERIFY(!offender.isClosed());
+
+    QTest::qWait(50);
+    publisher.stop();
+    QTRY_COMPARE(bystander.pushesOn(u"order_updates"_s).size(), publisher.lastSeq());
+    verifyNoGap(bystander, u"order_updates"_s, publisher.lastSeq());
+}
+
+void tst_Connection::oversizedFrameClosesWith1009()
+{
+    ServerConfig config = testConfig();
+    config.websocket.maxMessageSize = 4096;
+    auto server = startServer(config);
+    WsTestClient bystander;
+    QVERIFY(bystander.open(webSocketUrl(*server)));
+    QVERIFY(bystander.subscribe({{u"type"_s, u"order_updates"_s}}));
+    WsTestClient offender;
+    QVERIFY(offender.open(webSocketUrl(*server)));
+
+    SteadyPublisher publisher(server.get());
+    offender.sendText(u"{\"type\":\"ping\",\"data\":\"%1\"}"_s.arg(QString(8192, u'x')));
+    QVERIFY(offender.waitForClose());
+    QCOMPARE(offender.closeCode(), 1009);
+    QTest::qWait(50);
+    publisher.stop();
+    QTRY_COMPARE(bystander.pushesOn(u"order_updates"_s).size(), publisher.lastSeq());
+    verifyNoGap(bystander, u"order_updates"_s, publisher.lastSeq());
+}
+
+void tst_Connection::maxConnectionsAnswers1013()
+{
+    ServerConfig config = testConfig();
+    config.websocket.maxConnections = 3;
+    auto server = startServer(config);
+    std::array<WsTestClient, 3> admitted;
+    for (WsTestClient &client : admitted)
+        QVERIFY(client.open(webSocketUrl(*server)));
+    QCOMPARE(rawCloseCode(server->port()), 1013);
+    for (WsTestClient &client : admitted)
+        QVERIFY(!client.isClosed());
+    // A place frees up: the next one gets in.
+    admitted[0].close();
+    QVERIFY(admitted[0].waitForClose());
+    WsTestClient later;
+    QTRY_VERIFY_WITH_TIMEOUT(later.open(webSocketUrl(*server), 1000), 5000);
+}
+
+void tst_Connection::silentClientIsClosedAfterConnectionTimeout()
+{
+    ServerConfig config = testConfig();
+    config.websocket.pingIntervalSec = 1;
+    config.websocket.connectionTimeoutSec = 2;
+    auto server = startServer(config);
+
+    // A live QWebSocket answers pings by itself: it must survive.
+    WsTestClient alive;
+    QVERIFY(alive.open(webSocketUrl(*server)));
+
+    // A raw socket that completes the handshake and then never answers.
+    QTcpSocket silent;
+    silent.connectToHost(u"127.0.0.1"_s, server->port());
+    QVERIFY(silent.waitForConnected(3000));
+    silent.write("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                 "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    QTRY_VERIFY(silent.bytesAvailable() > 0);
+    QVERIFY(silent.peek(12).startsWith("HTTP/1.1 101"));
+    QElapsedTimer elapsed;
+    elapsed.start();
+    QTRY_VERIFY_WITH_TIMEOUT(silent.state() == QAbstractSocket::UnconnectedState, 10000);
+    QVERIFY2(elapsed.elapsed() >= 1500, "closed before connection_timeout");
+    const QByteArray received = silent.readAll();
+    // A close frame (opcode 0x8) with 1008 was sent before the socket went.
+    QVERIFY(received.contains(QByteArray::fromHex("88")));
+    QVERIFY(received.contains(QByteArray::fromHex("03f0")));
+    QVERIFY(!alive.isClosed());
+}
+
+void tst_Connection::slowHandshakeIsDropped()
+{
+    ServerConfig config = testConfig();
+    config.limits.handshakeTimeoutMs = 300;
+    auto server = startServer(config);
+    QTcpSocket slow;
+    slow.connectToHost(u"127.0.0.1"_s, server->port());
+    QVERIFY(slow.waitForConnected(3000));
+    slow.write("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\n"); // never finishes the head
+    QTRY_VERIFY_WITH_TIMEOUT(slow.state() == QAbstractSocket::UnconnectedState, 5000);
+    WsTestClient client;
+    QVERIFY(client.open(webSocketUrl(*server)));
+}
+
+void tst_Connection::plainHttpOnTheSamePort()
+{
+    auto server = startServer(testConfig());
+    QTcpSocket http;
+    http.connectToHost(u"127.0.0.1"_s, server->port());
+    QVERIFY(http.waitForConnected(3000));
+    http.write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    QTRY_VERIFY(http.state() == QAbstractSocket::UnconnectedState || http.bytesAvailable() > 0);
+    QTRY_VERIFY(http.peek(100).contains("\r\n\r\n"));
+    QVERIFY(http.readAll().startsWith("HTTP/1.1 200"));
+}
+
+QTEST_GUILESS_MAIN(tst_Connection)
+#include "tst_connection.moc"

@@ -1,0 +1,98 @@
+// The quantpush-server executable as an operator runs it: command line,
+// start-up errors, and SIGTERM → clients closed with 1001, exit code 0.
+#include "WsTestClient.h"
+#include "protocol/JsonKeys.h"
+
+#include <QtCore/QProcess>
+#include <QtCore/QRegularExpression>
+#include <QtCore/QTemporaryFile>
+#include <QtTest/QTest>
+
+using namespace QuantPush;
+using namespace QuantPush::Testing;
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+// Starts the server on an ephemeral port and returns the port it logged.
+int startServer(QProcess &process, const QStringList &arguments)
+{
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.start(QStringLiteral(QUANTPUSH_SERVER_BINARY), arguments);
+    if (!process.waitForStarted(5000))
+        return -1;
+    static const QRegularExpression listening(u"listening on ws://127\\.0\\.0\\.1:(\\d+)/ws"_s);
+    QByteArray output;
+    int port = -1;
+    (void)QTest::qWaitFor([&] {
+        output += process.readAll();
+        const QRegularExpressionMatch match = listening.match(QString::fromUtf8(output));
+        if (match.hasMatch())
+            port = match.captured(1).toInt();
+        return port > 0 || process.state() == QProcess::NotRunning;
+    }, 10000);
+    return port;
+}
+
+} // namespace
+
+class tst_ServerProcess : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void sigtermClosesClientsWith1001AndExitsZero();
+    void badConfigNamesTheKey();
+    void versionAndHelp();
+};
+
+void tst_ServerProcess::sigtermClosesClientsWith1001AndExitsZero()
+{
+    QProcess server;
+    const int port = startServer(server, {u"--demo"_s, u"--host"_s, u"127.0.0.1"_s, u"--port"_s, u"0"_s});
+    QVERIFY(port > 0);
+    WsTestClient client;
+    QVERIFY(client.open(QUrl(u"ws://127.0.0.1:%1/ws"_s.arg(port))));
+    QVERIFY(client.subscribe({{u"type"_s, u"market_data"_s}}));
+    QTRY_VERIFY(!client.pushesOn(u"market_data"_s).isEmpty()); // the demo feed runs
+
+    server.terminate(); // SIGTERM
+    QVERIFY(client.waitForClose(10000));
+    QCOMPARE(client.closeCode(), 1001);
+    // Keep the event loop turning: the client still answers the TCP close.
+    QTRY_COMPARE_WITH_TIMEOUT(server.state(), QProcess::NotRunning, 10000);
+    QCOMPARE(server.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(server.exitCode(), 0);
+    const QByteArray log = server.readAll();
+    QVERIFY2(log.contains("closing 1 connections with 1001"), log.constData());
+}
+
+void tst_ServerProcess::badConfigNamesTheKey()
+{
+    QTemporaryFile config;
+    QVERIFY(config.open());
+    config.write("websocket:\n  port: 8765\n  max_conections: 5\n");
+    config.close();
+    QProcess server;
+    server.setProcessChannelMode(QProcess::MergedChannels);
+    server.start(QStringLiteral(QUANTPUSH_SERVER_BINARY), {u"--config"_s, config.fileName()});
+    QVERIFY(server.waitForFinished(10000));
+    QCOMPARE(server.exitCode(), 2);
+    const QByteArray output = server.readAll();
+    QVERIFY2(output.contains("websocket.max_conections: unknown key"), output.constData());
+}
+
+void tst_ServerProcess::versionAndHelp()
+{
+    QProcess server;
+    server.start(QStringLiteral(QUANTPUSH_SERVER_BINARY), {u"--version"_s});
+    QVERIFY(server.waitForFinished(10000));
+    QVERIFY(server.readAllStandardOutput().contains(QUANTPUSH_VERSION));
+    server.start(QStringLiteral(QUANTPUSH_SERVER_BINARY), {u"--help"_s});
+    QVERIFY(server.waitForFinished(10000));
+    const QByteArray help = server.readAllStandardOutput();
+    for (const char *option : {"--config", "--host", "--port", "--demo", "--log-level"})
+        QVERIFY2(help.contains(option), option);
+}
+
+QTEST_GUILESS_MAIN(tst_ServerProcess)
+#include "tst_server_process.moc"
