@@ -1,0 +1,42 @@
+#include "LoadRun.h"
+
+#include <QtCore/QCommandLineParser>
+#include <QtCore/QCoreApplication>
+
+#include <cstdio>
+
+using namespace Qt::Literals::StringLiterals;
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(u"QuantPush load generator: N subscribers, one admin publisher."_s);
+    parser.addHelpOption();
+    const QCommandLineOption url(u"url"_s, u"Server URL."_s, u"url"_s, u"ws://127.0.0.1:8765/ws"_s);
+    const QCommandLineOption apiKey(u"api-key"_s, u"API key of an admin (publisher)."_s, u"key"_s);
+    const QCommandLineOption channel(u"channel"_s, u"Channel to publish on."_s, u"name"_s, u"strategy_status"_s);
+    const QCommandLineOption clients(u"clients"_s, u"Subscribers."_s, u"n"_s, u"100"_s);
+    const QCommandLineOption rate(u"rate"_s, u"Messages published per second."_s, u"n"_s, u"1000"_s);
+    const QCommandLineOption duration(u"duration"_s, u"Seconds of publishing."_s, u"s"_s, u"10"_s);
+    const QCommandLineOption payload(u"payload"_s, u"Payload padding in bytes."_s, u"bytes"_s, u"200"_s);
+    parser.addOptions({url, apiKey, channel, clients, rate, duration, payload});
+    parser.process(app);
+
+    LoadRun::Options options;
+    options.url = QUrl(parser.value(url));
+    options.apiKey = parser.value(apiKey);
+    options.channel = parser.value(channel);
+    options.clients = parser.value(clients).toInt();
+    options.rate = parser.value(rate).toInt();
+    options.durationSec = parser.value(duration).toInt();
+    options.payloadBytes = parser.value(payload).toInt();
+
+    LoadRun run(options);
+    QObject::connect(&run, &LoadRun::finished, &app, [](const QString &report) {
+        std::printf("%s\n", qPrintable(report));
+        QCoreApplication::quit();
+    });
+    run.start();
+    return QCoreApplication::exec();
+}
