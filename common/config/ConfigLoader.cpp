@@ -3,7 +3,10 @@
 #include "YamlSection.h"
 
 #include <QtCore/QFile>
+#include <QtCore/QRegularExpression>
 
+#include <algorithm>
+#include <cmath>
 #include <limits>
 
 using namespace Qt::Literals::StringLiterals;
@@ -177,6 +180,51 @@ void readLogging(YamlSection section, LoggingConfig &config)
     section.rejectUnknownKeys();
 }
 
+bool isRuleName(const QString &name)
+{
+    static const QRegularExpression pattern(u"^[A-Za-z_][A-Za-z0-9_.:-]{0,63}$"_s);
+    return pattern.match(name).hasMatch();
+}
+
+// A list of rules; metric, op and threshold are required, names are unique
+// (they label quantpush_alert_active in /metrics).
+void readAlerts(YamlSection &top, QList<AlertRuleConfig> &rules)
+{
+    QStringList metricNames;
+    for (QLatin1StringView name : AlertMetricNames)
+        metricNames.append(name);
+    top.forEachItem("alerts", [&](YamlSection &item) {
+        AlertRuleConfig rule;
+        QString metric;
+        QString op;
+        double threshold = std::numeric_limits<double>::quiet_NaN();
+        item.read("name", rule.name);
+        item.read("metric", metric);
+        item.read("op", op);
+        item.read("threshold", threshold, -1e18, 1e18);
+        item.read("for_s", rule.forSec, 0, 86400);
+        if (!isRuleName(rule.name))
+            item.error(u"name"_s, u"is required: letters, digits, _ . : - (at most 64), not starting with a digit"_s);
+        else if (std::any_of(rules.cbegin(), rules.cend(), [&](const AlertRuleConfig &r) { return r.name == rule.name; }))
+            item.error(u"name"_s, u"'%1' is used by an earlier rule"_s.arg(rule.name));
+        if (metric.isEmpty())
+            item.error(u"metric"_s, u"is required: one of %1"_s.arg(metricNames.join(u", "_s)));
+        else if (!metricNames.contains(metric))
+            item.error(u"metric"_s, u"must be one of %1, got '%2'"_s.arg(metricNames.join(u", "_s), metric));
+        else
+            rule.metric = AlertMetric(metricNames.indexOf(metric));
+        if (op.isEmpty())
+            item.error(u"op"_s, u"is required: above or below"_s);
+        else if (op != u"above"_s && op != u"below"_s)
+            item.error(u"op"_s, u"must be above or below, got '%1'"_s.arg(op));
+        rule.op = op == u"below"_s ? AlertOp::Below : AlertOp::Above;
+        if (std::isnan(threshold))
+            item.error(u"threshold"_s, u"is required: a number"_s);
+        rule.threshold = threshold;
+        rules.append(rule);
+    });
+}
+
 } // namespace
 
 std::optional<ServerConfig> ConfigLoader::loadFile(const QString &path, QString *error)
@@ -218,6 +266,7 @@ std::optional<ServerConfig> ConfigLoader::loadYaml(const QByteArray &yaml, QStri
     readBroker(top.section("broker"), config.broker);
     readDemo(top.section("demo"), config.demo);
     readLogging(top.section("logging"), config.logging);
+    readAlerts(top, config.alerts);
     top.rejectUnknownKeys();
 
     if (!config.roles.contains(config.auth.anonymousRole))

@@ -138,6 +138,26 @@ struct LoggingConfig
     QString accessLogFile;
 };
 
+// One alert rule (section `alerts:`): the rule fires when `metric` has been
+// `op` `threshold` for `for_s` seconds, and resolves as soon as it is not.
+enum class AlertMetric { Connections, P99LatencyMs, ErrorRate, CpuPercent, RssBytes };
+enum class AlertOp { Above, Below };
+
+// Config names of AlertMetric, in enum order.
+inline constexpr std::array<QLatin1StringView, 5> AlertMetricNames {
+    QLatin1StringView("connections"), QLatin1StringView("p99_latency_ms"), QLatin1StringView("error_rate"),
+    QLatin1StringView("cpu_percent"), QLatin1StringView("rss_bytes"),
+};
+
+struct AlertRuleConfig
+{
+    QString name;
+    AlertMetric metric = AlertMetric::Connections;
+    AlertOp op = AlertOp::Above;
+    double threshold = 0;
+    int forSec = 0;
+};
+
 struct ServerConfig
 {
     WebSocketConfig websocket;
@@ -150,6 +170,7 @@ struct ServerConfig
     BrokerConfig broker;
     DemoConfig demo;
     LoggingConfig logging;
+    QList<AlertRuleConfig> alerts;
 
     // The embedded defaults: protocol defaults per channel and the three roles.
     static ServerConfig defaults();

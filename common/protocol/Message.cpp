@@ -104,7 +104,8 @@ bool isValidRequestId(const QJsonValue &id)
     if (!id.isDouble())
         return false;
     const double value = id.toDouble();
-    return value == double(qint64(value));
+    // Range first: converting a double outside qint64 is undefined behaviour.
+    return value >= -0x1p63 && value < 0x1p63 && value == double(qint64(value));
 }
 
 } // namespace

@@ -24,7 +24,8 @@ bool isInteger(const QJsonValue &value)
     if (!value.isDouble())
         return false;
     const double d = value.toDouble();
-    return d == double(qint64(d));
+    // Range first: converting a double outside qint64 is undefined behaviour.
+    return d >= -0x1p63 && d < 0x1p63 && d == double(qint64(d));
 }
 
 Parsed<SubscriptionType> channelField(const QJsonObject &object, QLatin1StringView key)

@@ -236,9 +236,16 @@ void ConnectionManager::authenticateFromHandshake(Session *session)
     const QNetworkRequest request = session->socket()->request();
     Authenticator::Credentials credentials;
     const QByteArray authorization = request.rawHeader("Authorization");
-    if (authorization.startsWith("Bearer "))
-        credentials.token = QString::fromLatin1(authorization.mid(7).trimmed());
     credentials.apiKey = QString::fromLatin1(request.rawHeader("X-API-Key"));
+    if (authorization.startsWith("Bearer ")) {
+        // A JWT has dots; anything else after Bearer is taken as an API key,
+        // as on the HTTP API (tools that can only set Authorization).
+        const QString bearer = QString::fromLatin1(authorization.mid(7).trimmed());
+        if (bearer.contains(u'.'))
+            credentials.token = bearer;
+        else if (credentials.apiKey.isEmpty())
+            credentials.apiKey = bearer;
+    }
     if (credentials.token.isEmpty())
         credentials.token = QUrlQuery(session->socket()->requestUrl()).queryItemValue(u"token"_s);
     if (credentials.isEmpty())

@@ -175,8 +175,13 @@ void WebSocketManager::onSubscribeRequested(SessionId session, const QJsonValue 
         m_connections->sendMessage(session, Message::reply(MessageType::Subscribed, requestId, reply));
         return;
     }
+    // Replay applies the same rules as live routing: who the message was
+    // addressed to (a publisher's recipient filter), then the filters.
+    const Session *subscriber = m_connections->session(session);
+    const QJsonObject attributes = subscriber ? subscriber->attributes() : QJsonObject();
     const auto history = m_broadcaster->replay(request.channel, *request.since, [&](const PublishedMessage &message) {
-        return authorisationFilter.matches(message.data) && request.filter.matches(message.data);
+        return message.recipientFilter.matches(attributes) && authorisationFilter.matches(message.data)
+            && request.filter.matches(message.data);
     });
     reply.insert(Key::Recovered, history.recovered);
     m_connections->sendMessage(session, Message::reply(MessageType::Subscribed, requestId, reply));

@@ -23,7 +23,7 @@ class AdminStatsStream : public QObject
     Q_OBJECT
 public:
     static constexpr int IntervalMs = 1000;
-    static constexpr QLatin1StringView StatsKey {"server_stats"};
+    static constexpr QLatin1StringView StatsKey { "server_stats" };
 
     AdminStatsStream(WebSocketManager *manager, AlertEngine *alerts = nullptr, QObject *parent = nullptr);
 

@@ -18,10 +18,12 @@ QString alertMetricName(AlertMetric metric)
 }
 
 AlertEngine::AlertEngine(const QList<AlertRuleConfig> &rules, Metrics *metrics, QObject *parent)
-    : QObject(parent), m_metrics(metrics), m_timer(new QTimer(this))
+    : QObject(parent)
+    , m_metrics(metrics)
+    , m_timer(new QTimer(this))
 {
     for (const AlertRuleConfig &rule : rules) {
-        m_rules.append(RuleState {rule, std::nullopt, {}, false});
+        m_rules.append(RuleState { rule, std::nullopt, {}, false });
         m_metrics->setAlertActive(rule.name, false);
     }
     m_timer->setInterval(IntervalMs);
@@ -53,7 +55,7 @@ std::optional<double> AlertEngine::valueOf(AlertMetric metric) const
 bool AlertEngine::isFiring(const QString &rule) const
 {
     return std::any_of(m_rules.cbegin(), m_rules.cend(),
-                       [&](const RuleState &state) { return state.rule.name == rule && state.firing; });
+        [&](const RuleState &state) { return state.rule.name == rule && state.firing; });
 }
 
 void AlertEngine::evaluate(qint64 nowMs)
@@ -98,9 +100,10 @@ void AlertEngine::announce(const RuleState &state, double value)
     if (state.firing)
         qCWarning(lcAlerts).noquote() << "alert" << rule.name << "FIRING:" << condition << "for" << rule.forSec << "s";
     else
-        qCInfo(lcAlerts).noquote() << "alert" << rule.name << "resolved:" << alertMetricName(rule.metric) << "=" << value;
+        qCInfo(lcAlerts).noquote() << "alert" << rule.name << "resolved:" << alertMetricName(rule.metric) << "="
+                                   << value;
     m_metrics->setAlertActive(rule.name, state.firing);
-    Q_EMIT alertChanged(AlertTransition {rule, state.firing, value, state.holdingSince});
+    Q_EMIT alertChanged(AlertTransition { rule, state.firing, value, state.holdingSince });
 }
 
 } // namespace QuantPush

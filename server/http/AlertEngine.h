@@ -19,8 +19,8 @@ struct AlertTransition
 {
     AlertRuleConfig rule;
     bool firing = false;
-    double value = 0;   // the metric when it changed
-    QDateTime since;    // firing: when the condition began to hold; resolved: now
+    double value = 0; // the metric when it changed
+    QDateTime since; // firing: when the condition began to hold; resolved: now
 };
 
 // Evaluates the `alerts:` rules of the config against the metrics registry
@@ -56,7 +56,7 @@ private:
     {
         AlertRuleConfig rule;
         std::optional<qint64> holdingSinceMs; // monotonic, while the condition holds
-        QDateTime holdingSince;               // the same moment, wall clock, for the message
+        QDateTime holdingSince; // the same moment, wall clock, for the message
         bool firing = false;
     };
 

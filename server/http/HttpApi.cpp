@@ -18,17 +18,18 @@ using namespace Qt::Literals::StringLiterals;
 namespace QuantPush {
 
 HttpApi::HttpApi(WebSocketManager *manager, QObject *parent)
-    : QObject(parent), m_manager(manager)
+    : QObject(parent)
+    , m_manager(manager)
 {
     const HttpConfig &http = manager->config().http;
     m_limits.maxBodyBytes = http.maxBodyBytes;
     m_limits.timeoutMs = http.requestTimeoutMs;
     m_routes = {
-        {"/healthz", {{"GET", Access::Anyone, &HttpApi::healthz}}},
-        {"/metrics", {{"GET", Access::Metrics, &HttpApi::metrics}}},
-        {"/websocket/stats", {{"GET", Access::Admin, &HttpApi::stats}}},
-        {"/websocket/connections", {{"GET", Access::Admin, &HttpApi::connections}}},
-        {"/websocket/broadcast", {{"POST", Access::Admin, &HttpApi::broadcast}}},
+        { "/healthz", { { "GET", Access::Anyone, &HttpApi::healthz } } },
+        { "/metrics", { { "GET", Access::Metrics, &HttpApi::metrics } } },
+        { "/websocket/stats", { { "GET", Access::Admin, &HttpApi::stats } } },
+        { "/websocket/connections", { { "GET", Access::Admin, &HttpApi::connections } } },
+        { "/websocket/broadcast", { { "POST", Access::Admin, &HttpApi::broadcast } } },
     };
     connect(manager, &WebSocketManager::httpRequested, this, &HttpApi::accept);
 }
@@ -37,9 +38,10 @@ void HttpApi::accept(QTcpSocket *socket, const FrontDoor::RequestHead &head)
 {
     auto *connection = new HttpConnection(socket, head, m_limits, this);
     connect(connection, &HttpConnection::requestReady, this, &HttpApi::answer);
-    connect(connection, &HttpConnection::rejected, this, [this](const HttpRequest &request, const HttpResponse &response) {
-        record(request, response.status, response.body.size());
-    });
+    connect(
+        connection, &HttpConnection::rejected, this, [this](const HttpRequest &request, const HttpResponse &response) {
+            record(request, response.status, response.body.size());
+        });
     connection->start();
 }
 
@@ -54,7 +56,8 @@ HttpResponse HttpApi::handle(const HttpRequest &request)
 {
     const auto routes = m_routes.constFind(request.path);
     if (routes == m_routes.constEnd())
-        return HttpResponse::error(ErrorCode::NotFound, u"no endpoint %1"_s.arg(QString::fromLatin1(request.path.left(200))));
+        return HttpResponse::error(
+            ErrorCode::NotFound, u"no endpoint %1"_s.arg(QString::fromLatin1(request.path.left(200))));
     QByteArrayList allowed;
     for (const Route &route : *routes) {
         if (route.method != request.method) {
@@ -66,9 +69,26 @@ HttpResponse HttpApi::handle(const HttpRequest &request)
         return (this->*route.handler)(request);
     }
     return HttpResponse::error(405, ErrorCode::BadRequest,
-                               u"%1 takes %2"_s.arg(QString::fromLatin1(request.path),
-                                                    QString::fromLatin1(allowed.join(", "))))
+        u"%1 takes %2"_s.arg(QString::fromLatin1(request.path), QString::fromLatin1(allowed.join(", "))))
         .withHeader("Allow", allowed.join(", "));
+}
+
+Authenticator::Credentials HttpApi::credentialsOf(const HttpRequest &request)
+{
+    Authenticator::Credentials credentials;
+    credentials.apiKey = QString::fromLatin1(request.header("x-api-key").trimmed());
+    const QByteArray authorization = request.header("authorization").trimmed();
+    if (authorization.left(7).compare("bearer ", Qt::CaseInsensitive) != 0)
+        return credentials;
+    const QByteArray value = authorization.mid(7).trimmed();
+    // A JWT is three dot-separated parts; anything else after Bearer is taken
+    // as an API key, because scrapers (Prometheus' `authorization:`) can set
+    // only this header.
+    if (value.count('.') == 2)
+        credentials.token = QString::fromLatin1(value);
+    else if (credentials.apiKey.isEmpty())
+        credentials.apiKey = QString::fromLatin1(value);
+    return credentials;
 }
 
 std::optional<HttpResponse> HttpApi::authorise(const HttpRequest &request, Access access) const
@@ -79,13 +99,11 @@ std::optional<HttpResponse> HttpApi::authorise(const HttpRequest &request, Acces
         return HttpResponse::error(ErrorCode::Unauthorized, message)
             .withHeader("WWW-Authenticate", "Bearer realm=\"quantpush\"");
     };
-    Authenticator::Credentials credentials;
     const QByteArray authorization = request.header("authorization").trimmed();
-    if (authorization.left(7).compare("bearer ", Qt::CaseInsensitive) == 0)
-        credentials.token = QString::fromLatin1(authorization.mid(7).trimmed());
-    credentials.apiKey = QString::fromLatin1(request.header("x-api-key").trimmed());
-    if (credentials.isEmpty() && !authorization.isEmpty())
+    const bool bearer = authorization.left(7).compare("bearer ", Qt::CaseInsensitive) == 0;
+    if (!authorization.isEmpty() && !bearer)
         return unauthorized(u"only the Bearer scheme is accepted in Authorization"_s);
+    const Authenticator::Credentials credentials = credentialsOf(request);
 
     std::optional<Identity> identity;
     if (!credentials.isEmpty()) {
@@ -107,8 +125,8 @@ std::optional<HttpResponse> HttpApi::authorise(const HttpRequest &request, Acces
                                    << "user" << identity->user << "role" << identity->role;
         if (credentials.isEmpty())
             return unauthorized(u"this endpoint needs the admin role: send admin credentials"_s);
-        return HttpResponse::error(ErrorCode::Forbidden,
-                                   u"role '%1' may not use %2"_s.arg(identity->role, QString::fromLatin1(request.path)));
+        return HttpResponse::error(
+            ErrorCode::Forbidden, u"role '%1' may not use %2"_s.arg(identity->role, QString::fromLatin1(request.path)));
     }
     return std::nullopt;
 }
@@ -128,13 +146,12 @@ void HttpApi::record(const HttpRequest &request, int status, qint64 bytes)
                                   << "bytes";
         return;
     }
-    qCInfo(lcHttp).noquote() << request.peer.toString() << request.method << request.path << status << bytes
-                             << "bytes";
+    qCInfo(lcHttp).noquote() << request.peer.toString() << request.method << request.path << status << bytes << "bytes";
 }
 
 HttpResponse HttpApi::healthz(const HttpRequest &)
 {
-    return HttpResponse::json(QJsonDocument(QJsonObject {{u"status"_s, u"ok"_s}}));
+    return HttpResponse::json(QJsonDocument(QJsonObject { { u"status"_s, u"ok"_s } }));
 }
 
 HttpResponse HttpApi::metrics(const HttpRequest &)
@@ -160,19 +177,18 @@ HttpResponse HttpApi::broadcast(const HttpRequest &request)
 {
     const ServerConfig &config = m_manager->config();
     if (jsonNestingDepth(request.body, config.limits.maxJsonDepth) > config.limits.maxJsonDepth)
-        return HttpResponse::error(ErrorCode::BadRequest,
-                                   u"JSON nested deeper than %1 levels"_s.arg(config.limits.maxJsonDepth));
+        return HttpResponse::error(
+            ErrorCode::BadRequest, u"JSON nested deeper than %1 levels"_s.arg(config.limits.maxJsonDepth));
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
-        return HttpResponse::error(ErrorCode::BadRequest, u"the body is not valid JSON: %1 at offset %2"_s
-                                                              .arg(parseError.errorString())
-                                                              .arg(parseError.offset));
+        return HttpResponse::error(ErrorCode::BadRequest,
+            u"the body is not valid JSON: %1 at offset %2"_s.arg(parseError.errorString()).arg(parseError.offset));
     }
     if (!document.isObject())
         return HttpResponse::error(ErrorCode::BadRequest, u"the body must be a JSON object"_s);
-    const Parsed<PublishRequest> parsed =
-        parsePublishRequest(document.object(), FilterLimits {config.limits.maxFilterConditions});
+    const Parsed<PublishRequest> parsed
+        = parsePublishRequest(document.object(), FilterLimits { config.limits.maxFilterConditions });
     if (const auto *error = std::get_if<ProtocolError>(&parsed))
         return HttpResponse::error(error->code, error->message);
     const PublishRequest &publish = std::get<PublishRequest>(parsed);
@@ -180,8 +196,8 @@ HttpResponse HttpApi::broadcast(const HttpRequest &request)
     qCInfo(lcHttp).noquote() << request.peer.toString() << "broadcast on" << wireName(publish.channel) << "seq"
                              << result.seq << "to" << result.recipients << "recipients";
     return HttpResponse::json(QJsonDocument(QJsonObject {
-        {Key::Seq, result.seq},
-        {Key::Recipients, result.recipients},
+        { Key::Seq, result.seq },
+        { Key::Recipients, result.recipients },
     }));
 }
 

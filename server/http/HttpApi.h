@@ -1,5 +1,6 @@
 #pragma once
 
+#include "Authenticator.h"
 #include "FrontDoor.h"
 #include "HttpConnection.h"
 #include "HttpRequest.h"
@@ -48,6 +49,8 @@ private:
 
     void accept(QTcpSocket *socket, const FrontDoor::RequestHead &head);
     void answer(HttpConnection *connection, const HttpRequest &request);
+    // Bearer JWT, X-API-Key, or an API key as the Bearer value.
+    static Authenticator::Credentials credentialsOf(const HttpRequest &request);
     // Nothing when the request may go on; else the 401/403 to send.
     std::optional<HttpResponse> authorise(const HttpRequest &request, Access access) const;
     QString routeLabel(const QByteArray &path) const;

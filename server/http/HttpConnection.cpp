@@ -28,9 +28,12 @@ std::optional<qint64> parseContentLength(const QByteArray &value)
 
 } // namespace
 
-HttpConnection::HttpConnection(QTcpSocket *socket, const FrontDoor::RequestHead &head, const Limits &limits,
-                               QObject *parent)
-    : QObject(parent), m_socket(socket), m_deadline(new QTimer(this)), m_limits(limits)
+HttpConnection::HttpConnection(
+    QTcpSocket *socket, const FrontDoor::RequestHead &head, const Limits &limits, QObject *parent)
+    : QObject(parent)
+    , m_socket(socket)
+    , m_deadline(new QTimer(this))
+    , m_limits(limits)
 {
     m_socket->setParent(this);
     const qsizetype query = head.target.indexOf('?');
@@ -84,21 +87,20 @@ bool HttpConnection::consumeHead()
     m_socket->skip(end + 4);
 
     if (m_request.headers.contains("transfer-encoding")) {
-        refuse(HttpResponse::error(411, ErrorCode::BadRequest,
-                                   u"chunked bodies are not accepted: send Content-Length"_s));
+        refuse(
+            HttpResponse::error(411, ErrorCode::BadRequest, u"chunked bodies are not accepted: send Content-Length"_s));
         return false;
     }
     const QByteArray lengthHeader = m_request.header("content-length");
-    const std::optional<qint64> length = lengthHeader.isNull() ? std::optional<qint64>(0)
-                                                               : parseContentLength(lengthHeader);
+    const std::optional<qint64> length
+        = lengthHeader.isNull() ? std::optional<qint64>(0) : parseContentLength(lengthHeader);
     if (!length) {
         refuse(HttpResponse::error(ErrorCode::BadRequest, u"Content-Length is not a number"_s));
         return false;
     }
     if (*length > m_limits.maxBodyBytes) {
-        refuse(HttpResponse::error(ErrorCode::TooLarge, u"the body is %1 bytes; at most %2 are accepted"_s
-                                                            .arg(*length)
-                                                            .arg(m_limits.maxBodyBytes)));
+        refuse(HttpResponse::error(ErrorCode::TooLarge,
+            u"the body is %1 bytes; at most %2 are accepted"_s.arg(*length).arg(m_limits.maxBodyBytes)));
         return false;
     }
     m_contentLength = *length;
@@ -140,10 +142,10 @@ void HttpConnection::onTimeout()
         return;
     }
     if (m_state == State::Head || m_state == State::Body) {
-        qCInfo(lcHttp).noquote() << m_request.peer.toString() << "request not complete within"
-                                 << m_limits.timeoutMs << "ms: dropped";
-        refuse(HttpResponse::error(408, ErrorCode::BadRequest,
-                                   u"the request was not complete within %1 ms"_s.arg(m_limits.timeoutMs)));
+        qCInfo(lcHttp).noquote() << m_request.peer.toString() << "request not complete within" << m_limits.timeoutMs
+                                 << "ms: dropped";
+        refuse(HttpResponse::error(
+            408, ErrorCode::BadRequest, u"the request was not complete within %1 ms"_s.arg(m_limits.timeoutMs)));
         return;
     }
     // A client that does not read its answer (or a close that never completes).

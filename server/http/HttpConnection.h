@@ -34,8 +34,8 @@ public:
     };
 
     // Takes ownership of the socket.
-    HttpConnection(QTcpSocket *socket, const FrontDoor::RequestHead &head, const Limits &limits,
-                   QObject *parent = nullptr);
+    HttpConnection(
+        QTcpSocket *socket, const FrontDoor::RequestHead &head, const Limits &limits, QObject *parent = nullptr);
 
     void start();
     // Writes the response and closes. Called once, by the requestReady handler.

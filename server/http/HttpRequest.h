@@ -11,7 +11,7 @@ namespace QuantPush {
 struct HttpRequest
 {
     QByteArray method;
-    QByteArray path;  // the target without its query
+    QByteArray path; // the target without its query
     QByteArray query; // after '?', undecoded
     QHash<QByteArray, QByteArray> headers; // lower-case names
     QByteArray body;

@@ -7,7 +7,9 @@
 namespace QuantPush {
 
 ProcessMonitor::ProcessMonitor(Metrics *metrics, QObject *parent)
-    : QObject(parent), m_metrics(metrics), m_timer(new QTimer(this))
+    : QObject(parent)
+    , m_metrics(metrics)
+    , m_timer(new QTimer(this))
 {
     m_timer->setInterval(IntervalMs);
     connect(m_timer, &QTimer::timeout, this, &ProcessMonitor::sample);

@@ -82,9 +82,10 @@ public:
         quint64 cumulative = 0;
         for (qsizetype i = 0; i < histogram.upperBounds().size(); ++i) {
             cumulative += counts[std::size_t(i)];
-            sample(double(cumulative), {{"le", QByteArray::number(histogram.upperBounds()[i], 'g', 15)}}, "_bucket");
+            sample(
+                double(cumulative), { { "le", QByteArray::number(histogram.upperBounds()[i], 'g', 15) } }, "_bucket");
         }
-        sample(double(histogram.count()), {{"le", "+Inf"}}, "_bucket");
+        sample(double(histogram.count()), { { "le", "+Inf" } }, "_bucket");
         sample(histogram.sum(), {}, "_sum");
         sample(double(histogram.count()), {}, "_count");
     }
@@ -98,16 +99,16 @@ private:
 
 Labels channelLabels(SubscriptionType channel)
 {
-    return {{"channel", wireName(channel).toUtf8()}, {"type", wireName(pushTypeOf(channel)).toUtf8()}};
+    return { { "channel", wireName(channel).toUtf8() }, { "type", wireName(pushTypeOf(channel)).toUtf8() } };
 }
 
 Labels channelOnly(SubscriptionType channel)
 {
-    return {{"channel", wireName(channel).toUtf8()}};
+    return { { "channel", wireName(channel).toUtf8() } };
 }
 
 void perChannel(Exposition &out, const char *name, const char *type, const char *help,
-                const std::function<double(SubscriptionType)> &value, bool withType = false)
+    const std::function<double(SubscriptionType)> &value, bool withType = false)
 {
     out.family(name, type, help);
     for (SubscriptionType channel : allSubscriptionTypes())
@@ -119,7 +120,7 @@ void byReason(Exposition &out, const QHash<QString, quint64> &counts, const char
     QList<QString> keys = counts.keys();
     std::sort(keys.begin(), keys.end());
     for (const QString &key : std::as_const(keys))
-        out.sample(double(counts.value(key)), {{label, labelToken(key)}});
+        out.sample(double(counts.value(key)), { { label, labelToken(key) } });
 }
 
 void renderConnections(Exposition &out, const Metrics &m, const Metrics::Gauges &g)
@@ -132,48 +133,48 @@ void renderConnections(Exposition &out, const Metrics &m, const Metrics::Gauges 
     out.sample(m.peakConnections());
     out.family("connections_accepted_total", "counter", "WebSocket connections accepted since start.");
     out.sample(double(m.totalConnections()));
-    out.family("connections_refused_total", "counter",
-               "Connections refused before or at the WebSocket handshake, by reason.");
+    out.family(
+        "connections_refused_total", "counter", "Connections refused before or at the WebSocket handshake, by reason.");
     byReason(out, m.refusedByReason(), "reason");
     out.family("auth_failures_total", "counter", "Failed authentications (WebSocket and HTTP), by reason.");
     byReason(out, m.authFailuresByReason(), "reason");
     out.family("connection_duration_seconds", "histogram", "How long closed WebSocket connections lasted.");
     out.histogram(m.connectionDuration());
 
-    out.family("connections_by_network", "gauge",
-               "Open WebSocket connections by remote network (IPv4 /24, IPv6 /48).");
+    out.family("connections_by_network", "gauge", "Open WebSocket connections by remote network (IPv4 /24, IPv6 /48).");
     QList<std::pair<QString, quint64>> networks;
     const QHash<QString, quint64> &byNetwork = m.openConnectionsByNetwork();
     for (auto it = byNetwork.cbegin(); it != byNetwork.cend(); ++it)
-        networks.append({it.key(), it.value()});
-    std::sort(networks.begin(), networks.end(), [](const auto &a, const auto &b) {
-        return a.second != b.second ? a.second > b.second : a.first < b.first;
-    });
+        networks.append({ it.key(), it.value() });
+    std::sort(networks.begin(), networks.end(),
+        [](const auto &a, const auto &b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
     quint64 other = 0;
     for (qsizetype i = 0; i < networks.size(); ++i) {
         if (i < PrometheusExporter::MaxNetworkSeries)
-            out.sample(double(networks[i].second), {{"network", networks[i].first.toUtf8()}});
+            out.sample(double(networks[i].second), { { "network", networks[i].first.toUtf8() } });
         else
             other += networks[i].second;
     }
     if (other > 0)
-        out.sample(double(other), {{"network", "other"}});
+        out.sample(double(other), { { "network", "other" } });
 }
 
 void renderTraffic(Exposition &out, const Metrics &m)
 {
-    perChannel(out, "messages_published_total", "counter", "Messages published, by channel and push type.",
-               [&](SubscriptionType c) { return double(m.channel(c).published); }, true);
-    perChannel(out, "messages_delivered_total", "counter",
-               "Messages written to subscribers (one per recipient), by channel and push type.",
-               [&](SubscriptionType c) { return double(m.channel(c).delivered); }, true);
+    perChannel(
+        out, "messages_published_total", "counter", "Messages published, by channel and push type.",
+        [&](SubscriptionType c) { return double(m.channel(c).published); }, true);
+    perChannel(
+        out, "messages_delivered_total", "counter",
+        "Messages written to subscribers (one per recipient), by channel and push type.",
+        [&](SubscriptionType c) { return double(m.channel(c).delivered); }, true);
     perChannel(out, "push_frames_sent_total", "counter", "Push frames written (a batch frame counts once), by channel.",
-               [&](SubscriptionType c) { return double(m.channel(c).frames); });
+        [&](SubscriptionType c) { return double(m.channel(c).frames); });
     perChannel(out, "push_sent_bytes_total", "counter", "Bytes of push frames written, by channel.",
-               [&](SubscriptionType c) { return double(m.channel(c).bytes); });
+        [&](SubscriptionType c) { return double(m.channel(c).bytes); });
     perChannel(out, "messages_coalesced_total", "counter",
-               "Messages replaced by a newer one with the same key before release (rate_limited), by channel.",
-               [&](SubscriptionType c) { return double(m.channel(c).coalesced); });
+        "Messages replaced by a newer one with the same key before release (rate_limited), by channel.",
+        [&](SubscriptionType c) { return double(m.channel(c).coalesced); });
     out.family("frames_received_total", "counter", "WebSocket messages received from clients.");
     out.sample(double(m.framesIn()));
     out.family("received_bytes_total", "counter", "Bytes of WebSocket messages received from clients.");
@@ -190,22 +191,23 @@ void renderTraffic(Exposition &out, const Metrics &m)
     out.sample(m.bytesInPerSec());
     out.family("errors_total", "counter", "Protocol error frames sent to clients, by error code.");
     for (int code = 0; code <= int(ErrorCode::Internal); ++code)
-        out.sample(double(m.errors(ErrorCode(code))), {{"code", wireName(ErrorCode(code)).toUtf8()}});
+        out.sample(double(m.errors(ErrorCode(code))), { { "code", wireName(ErrorCode(code)).toUtf8() } });
     out.family("delivery_latency_seconds", "histogram",
-               "Publish-to-write latency: from a message's publish to its frame's write to a subscriber's socket.");
+        "Publish-to-write latency: from a message's publish to its frame's write to a subscriber's socket.");
     out.histogram(m.latency());
 }
 
 void renderDelivery(Exposition &out, const Metrics &m, const Metrics::Gauges &g)
 {
     perChannel(out, "gaps_total", "counter", "Gap notices sent to slow subscribers, by channel.",
-               [&](SubscriptionType c) { return double(m.channel(c).gaps); });
-    perChannel(out, "gap_messages_total", "counter", "Messages skipped for slow subscribers (inside gap notices), by channel.",
-               [&](SubscriptionType c) { return double(m.channel(c).gapMessages); });
+        [&](SubscriptionType c) { return double(m.channel(c).gaps); });
+    perChannel(out, "gap_messages_total", "counter",
+        "Messages skipped for slow subscribers (inside gap notices), by channel.",
+        [&](SubscriptionType c) { return double(m.channel(c).gapMessages); });
     perChannel(out, "redeliveries_total", "counter", "Unacknowledged messages sent again, by channel.",
-               [&](SubscriptionType c) { return double(m.channel(c).redelivered); });
+        [&](SubscriptionType c) { return double(m.channel(c).redelivered); });
     perChannel(out, "ack_expired_total", "counter", "Messages never acknowledged after every retry, by channel.",
-               [&](SubscriptionType c) { return double(m.channel(c).ackExpired); });
+        [&](SubscriptionType c) { return double(m.channel(c).ackExpired); });
     out.family("slow_consumer_closes_total", "counter", "Connections closed (4008) as slow consumers.");
     out.sample(double(m.slowConsumerCloses()));
     out.family("subscriptions", "gauge", "Active subscriptions, by channel.");
@@ -245,13 +247,13 @@ void renderOperations(Exposition &out, const Metrics &m)
     std::sort(keys.begin(), keys.end());
     for (const auto &key : std::as_const(keys)) {
         out.sample(double(m.httpRequests().value(key)),
-                   {{"route", key.first.toUtf8()}, {"status", QByteArray::number(key.second)}});
+            { { "route", key.first.toUtf8() }, { "status", QByteArray::number(key.second) } });
     }
     out.family("alert_active", "gauge", "1 while an alert rule is firing, else 0, by rule.");
     for (auto it = m.alerts().cbegin(); it != m.alerts().cend(); ++it)
-        out.sample(it.value() ? 1 : 0, {{"rule", it.key().toUtf8()}});
+        out.sample(it.value() ? 1 : 0, { { "rule", it.key().toUtf8() } });
     out.family("build_info", "gauge", "Always 1; the version is in the label.");
-    out.sample(1, {{"version", QUANTPUSH_VERSION}});
+    out.sample(1, { { "version", QUANTPUSH_VERSION } });
 }
 
 } // namespace

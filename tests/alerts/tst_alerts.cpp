@@ -1,0 +1,332 @@
+// Alert rules and the admin stream on system_monitor.
+
+#include "Metrics.h"
+#include "TestServer.h"
+#include "WsTestClient.h"
+#include "config/ConfigLoader.h"
+#include "http/AdminStatsStream.h"
+#include "http/AlertEngine.h"
+#include "http/HttpApi.h"
+
+#include <QtCore/QJsonArray>
+#include <QtNetwork/QNetworkAccessManager>
+#include <QtNetwork/QNetworkReply>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+#include <memory>
+
+using namespace Qt::Literals::StringLiterals;
+using namespace QuantPush;
+using namespace QuantPush::Testing;
+
+Q_DECLARE_METATYPE(QuantPush::AlertTransition)
+
+namespace {
+
+const QByteArray AdminKey = QByteArrayLiteral("alerts-admin-key-0123456789");
+const QByteArray ViewerKey = QByteArrayLiteral("alerts-viewer-key-0123456789");
+
+AlertRuleConfig rule(const QString &name, AlertMetric metric, AlertOp op, double threshold, int forSec = 0)
+{
+    return AlertRuleConfig { name, metric, op, threshold, forSec };
+}
+
+ServerConfig authConfig()
+{
+    ServerConfig config = testConfig();
+    config.websocket.authRequired = true;
+    config.auth.jwtSecret = u"alerts-test-secret-0123456789abcdef"_s;
+    config.auth.apiKeys = {
+        ApiKeyConfig { QString::fromLatin1(AdminKey), {}, u"ops"_s, u"admin"_s },
+        ApiKeyConfig { QString::fromLatin1(ViewerKey), {}, u"watcher"_s, u"viewer"_s },
+    };
+    return config;
+}
+
+bool openAs(WsTestClient &client, const WebSocketManager &server, const QByteArray &key)
+{
+    QNetworkRequest request(webSocketUrl(server));
+    request.setRawHeader("X-API-Key", key);
+    return client.openWithRequest(request) && client.waitForType(u"auth_ok"_s).has_value();
+}
+
+QList<QJsonObject> monitorData(const WsTestClient &client, const QString &kind)
+{
+    QList<QJsonObject> list;
+    for (const QJsonObject &push : client.pushesOn(u"system_monitor"_s)) {
+        const QJsonObject data = push.value(u"data"_s).toObject();
+        if (data.value(u"kind"_s).toString() == kind)
+            list.append(data);
+    }
+    return list;
+}
+
+} // namespace
+
+class tst_Alerts : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+
+    void configSection();
+    void configErrors_data();
+    void configErrors();
+
+    void firesAfterForAndResolves();
+    void belowRules();
+    void metricValues();
+
+    void firesAndResolvesEndToEnd();
+    void adminStatsStream();
+};
+
+void tst_Alerts::initTestCase()
+{
+    qRegisterMetaType<AlertTransition>();
+}
+
+void tst_Alerts::configSection()
+{
+    QString error;
+    const auto config = ConfigLoader::loadYaml(R"(
+alerts:
+  - name: many_connections
+    metric: connections
+    op: above
+    threshold: 5000
+    for_s: 30
+  - {name: slow, metric: p99_latency_ms, op: above, threshold: 50}
+  - {name: quiet, metric: error_rate, op: below, threshold: 0.5, for_s: 5}
+  - {name: hot, metric: cpu_percent, op: above, threshold: 90}
+  - {name: fat, metric: rss_bytes, op: above, threshold: 2.0e9}
+)",
+        &error);
+    QVERIFY2(config, qPrintable(error));
+    QCOMPARE(config->alerts.size(), 5);
+    const AlertRuleConfig &first = config->alerts.first();
+    QCOMPARE(first.name, u"many_connections"_s);
+    QCOMPARE(first.metric, AlertMetric::Connections);
+    QCOMPARE(first.op, AlertOp::Above);
+    QCOMPARE(first.threshold, 5000.0);
+    QCOMPARE(first.forSec, 30);
+    QCOMPARE(config->alerts.at(1).metric, AlertMetric::P99LatencyMs);
+    QCOMPARE(config->alerts.at(1).forSec, 0);
+    QCOMPARE(config->alerts.at(2).op, AlertOp::Below);
+    QCOMPARE(config->alerts.at(4).threshold, 2.0e9);
+    QVERIFY(ServerConfig::defaults().alerts.isEmpty());
+}
+
+void tst_Alerts::configErrors_data()
+{
+    QTest::addColumn<QByteArray>("yaml");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("unknown key") << QByteArray(
+        "alerts:\n  - {name: a, metric: connections, op: above, threshold: 1, severity: high}")
+                                 << u"alerts[0].severity: unknown key"_s;
+    QTest::newRow("unknown metric") << QByteArray("alerts:\n  - {name: a, metric: latency, op: above, threshold: 1}")
+                                    << u"alerts[0].metric: must be one of"_s;
+    QTest::newRow("missing metric") << QByteArray("alerts:\n  - {name: a, op: above, threshold: 1}")
+                                    << u"alerts[0].metric: is required"_s;
+    QTest::newRow("bad op") << QByteArray("alerts:\n  - {name: a, metric: connections, op: over, threshold: 1}")
+                            << u"alerts[0].op: must be above or below"_s;
+    QTest::newRow("missing threshold") << QByteArray("alerts:\n  - {name: a, metric: connections, op: above}")
+                                       << u"alerts[0].threshold: is required"_s;
+    QTest::newRow("threshold not a number")
+        << QByteArray("alerts:\n  - {name: a, metric: connections, op: above, threshold: lots}")
+        << u"alerts[0].threshold: expected a number"_s;
+    QTest::newRow("missing name") << QByteArray("alerts:\n  - {metric: connections, op: above, threshold: 1}")
+                                  << u"alerts[0].name: is required"_s;
+    QTest::newRow("bad name") << QByteArray(
+        "alerts:\n  - {name: \"a b\", metric: connections, op: above, threshold: 1}")
+                              << u"alerts[0].name:"_s;
+    QTest::newRow("duplicate name") << QByteArray(
+        "alerts:\n  - {name: a, metric: connections, op: above, threshold: 1}\n"
+        "  - {name: a, metric: cpu_percent, op: above, threshold: 1}")
+                                    << u"alerts[1].name: 'a' is used by an earlier rule"_s;
+    QTest::newRow("negative for_s") << QByteArray(
+        "alerts:\n  - {name: a, metric: connections, op: above, threshold: 1, for_s: -1}")
+                                    << u"alerts[0].for_s: must be between"_s;
+    QTest::newRow("not a list") << QByteArray("alerts:\n  name: a") << u"alerts: expected a list"_s;
+}
+
+void tst_Alerts::configErrors()
+{
+    QFETCH(QByteArray, yaml);
+    QFETCH(QString, expected);
+    QString error;
+    QVERIFY(!ConfigLoader::loadYaml(yaml, &error));
+    QVERIFY2(error.contains(expected), qPrintable(error));
+}
+
+void tst_Alerts::firesAfterForAndResolves()
+{
+    Metrics metrics;
+    AlertEngine engine({ rule(u"crowded"_s, AlertMetric::Connections, AlertOp::Above, 1, 2) }, &metrics);
+    QSignalSpy changes(&engine, &AlertEngine::alertChanged);
+    QCOMPARE(metrics.alerts().value(u"crowded"_s, true), false); // registered, not firing
+
+    metrics.connectionOpened(u"10.0.0.0/24"_s);
+    engine.evaluate(0);
+    QCOMPARE(changes.size(), 0);
+    metrics.connectionOpened(u"10.0.0.0/24"_s);
+    engine.evaluate(1000); // holds from here
+    engine.evaluate(2999);
+    QCOMPARE(changes.size(), 0);
+    QVERIFY(!engine.isFiring(u"crowded"_s));
+    engine.evaluate(3000); // held for for_s = 2 s
+    QCOMPARE(changes.size(), 1);
+    auto fired = changes.takeFirst().first().value<AlertTransition>();
+    QVERIFY(fired.firing);
+    QCOMPARE(fired.value, 2.0);
+    QCOMPARE(fired.rule.threshold, 1.0);
+    QVERIFY(fired.since.isValid());
+    QVERIFY(metrics.alerts().value(u"crowded"_s));
+    engine.evaluate(4000); // still firing: no repeat
+    QCOMPARE(changes.size(), 0);
+
+    metrics.connectionClosed(u"10.0.0.0/24"_s, 1.0);
+    engine.evaluate(5000);
+    QCOMPARE(changes.size(), 1);
+    auto resolved = changes.takeFirst().first().value<AlertTransition>();
+    QVERIFY(!resolved.firing);
+    QCOMPARE(resolved.value, 1.0);
+    QVERIFY(!metrics.alerts().value(u"crowded"_s));
+
+    // A blip shorter than for_s never fires.
+    metrics.connectionOpened(u"10.0.0.0/24"_s);
+    engine.evaluate(6000);
+    metrics.connectionClosed(u"10.0.0.0/24"_s, 1.0);
+    engine.evaluate(7000);
+    metrics.connectionOpened(u"10.0.0.0/24"_s);
+    engine.evaluate(8500);
+    QCOMPARE(changes.size(), 0);
+}
+
+void tst_Alerts::belowRules()
+{
+    Metrics metrics;
+    AlertEngine engine({ rule(u"nobody"_s, AlertMetric::Connections, AlertOp::Below, 1) }, &metrics);
+    QSignalSpy changes(&engine, &AlertEngine::alertChanged);
+    engine.evaluate(0);
+    QCOMPARE(changes.size(), 1);
+    QVERIFY(engine.isFiring(u"nobody"_s));
+    metrics.connectionOpened(u"10.0.0.0/24"_s);
+    engine.evaluate(1000);
+    QCOMPARE(changes.size(), 2);
+    QVERIFY(!engine.isFiring(u"nobody"_s));
+}
+
+void tst_Alerts::metricValues()
+{
+    Metrics metrics;
+    AlertEngine engine({}, &metrics);
+    // Error rate: errors per second over the last rate sample.
+    for (int i = 0; i < 5; ++i)
+        metrics.errorSent(ErrorCode::BadRequest);
+    QTRY_VERIFY((metrics.sampleRates(), metrics.errorsPerSec() > 0));
+    QVERIFY(*engine.valueOf(AlertMetric::ErrorRate) > 0);
+    // p99 over the recent window, in milliseconds.
+    for (int i = 0; i < 100; ++i)
+        metrics.deliveryLatency(0.020);
+    const double p99 = *engine.valueOf(AlertMetric::P99LatencyMs);
+    QVERIFY2(p99 > 10.0 && p99 <= 25.0, qPrintable(QString::number(p99)));
+    // Process figures stay unknown until someone measures them.
+    QVERIFY(!engine.valueOf(AlertMetric::RssBytes));
+    metrics.setProcessUsage(Metrics::ProcessUsage { true, 42.0, 1.0, 123456789, 3, 10 });
+    QCOMPARE(*engine.valueOf(AlertMetric::CpuPercent), 42.0);
+    QCOMPARE(*engine.valueOf(AlertMetric::RssBytes), 123456789.0);
+}
+
+void tst_Alerts::firesAndResolvesEndToEnd()
+{
+    ServerConfig config = authConfig();
+    // Admin and viewer watching: 2 connections. A third one fires it.
+    config.alerts = { rule(u"crowded"_s, AlertMetric::Connections, AlertOp::Above, 2) };
+    config.http.metricsPublic = true;
+    std::unique_ptr<WebSocketManager> server = startServer(config);
+    QVERIFY(server);
+    HttpApi api(server.get());
+    AlertEngine alerts(config.alerts, server->metrics());
+    AdminStatsStream stream(server.get(), &alerts);
+
+    WsTestClient admin;
+    QVERIFY(openAs(admin, *server, AdminKey));
+    QVERIFY(admin.subscribe(QJsonObject { { u"type"_s, u"system_monitor"_s } }));
+    WsTestClient viewer;
+    QVERIFY(openAs(viewer, *server, ViewerKey));
+    QVERIFY(viewer.subscribe(QJsonObject { { u"type"_s, u"system_monitor"_s } }));
+
+    WsTestClient third;
+    QVERIFY(openAs(third, *server, ViewerKey));
+    QTRY_COMPARE_WITH_TIMEOUT(monitorData(admin, u"alert"_s).size(), 1, 10000);
+    const QJsonObject firing = monitorData(admin, u"alert"_s).first().value(u"alert"_s).toObject();
+    QCOMPARE(firing.value(u"rule"_s).toString(), u"crowded"_s);
+    QCOMPARE(firing.value(u"state"_s).toString(), u"firing"_s);
+    QCOMPARE(firing.value(u"value"_s).toDouble(), 3.0);
+    QCOMPARE(firing.value(u"threshold"_s).toDouble(), 2.0);
+    QVERIFY(QDateTime::fromString(firing.value(u"since"_s).toString(), Qt::ISODateWithMs).isValid());
+
+    QNetworkAccessManager http;
+    const auto scrape = [&] {
+        std::unique_ptr<QNetworkReply> reply(
+            http.get(QNetworkRequest(QUrl(u"http://127.0.0.1:%1/metrics"_s.arg(server->port())))));
+        (void)QTest::qWaitFor([&] { return reply->isFinished(); }, 5000);
+        return reply->readAll();
+    };
+    QVERIFY(scrape().contains("quantpush_alert_active{rule=\"crowded\"} 1\n"));
+
+    third.close();
+    QTRY_COMPARE_WITH_TIMEOUT(monitorData(admin, u"alert"_s).size(), 2, 10000);
+    const QJsonObject resolved = monitorData(admin, u"alert"_s).last().value(u"alert"_s).toObject();
+    QCOMPARE(resolved.value(u"state"_s).toString(), u"resolved"_s);
+    QCOMPARE(resolved.value(u"value"_s).toDouble(), 2.0);
+    QVERIFY(scrape().contains("quantpush_alert_active{rule=\"crowded\"} 0\n"));
+    QCOMPARE(server->statsJson().value(u"alerts"_s).toObject().value(u"crowded"_s).toString(), u"ok"_s);
+
+    // Admins only: the viewer on the same channel saw none of it.
+    QVERIFY(monitorData(viewer, u"alert"_s).isEmpty());
+    QVERIFY(monitorData(viewer, u"stats"_s).isEmpty());
+}
+
+void tst_Alerts::adminStatsStream()
+{
+    std::unique_ptr<WebSocketManager> server = startServer(authConfig());
+    QVERIFY(server);
+    AdminStatsStream stream(server.get());
+
+    WsTestClient admin;
+    QVERIFY(openAs(admin, *server, AdminKey));
+    QVERIFY(admin.subscribe(QJsonObject { { u"type"_s, u"system_monitor"_s } }));
+    WsTestClient viewer;
+    QVERIFY(openAs(viewer, *server, ViewerKey));
+    QVERIFY(viewer.subscribe(QJsonObject { { u"type"_s, u"system_monitor"_s } }));
+
+    // The demo feed's process samples share the channel (key "process");
+    // the stats (key "server_stats") must not be coalesced away by them.
+    for (int i = 0; i < 5; ++i)
+        server->broadcastSystemMonitor(QJsonObject { { u"key"_s, u"process"_s }, { u"cpu_percent"_s, i } });
+
+    QTRY_VERIFY_WITH_TIMEOUT(monitorData(admin, u"stats"_s).size() >= 2, 10000);
+    const QJsonObject stats = monitorData(admin, u"stats"_s).last();
+    QCOMPARE(stats.value(u"key"_s).toString(), u"server_stats"_s);
+    const QJsonObject body = stats.value(u"stats"_s).toObject();
+    QCOMPARE(body.value(u"connections"_s).toObject().value(u"current"_s).toInt(), 2);
+    for (const QString &key : { u"latency"_s, u"throughput"_s, u"process"_s, u"channels"_s })
+        QVERIFY2(body.contains(key), qPrintable(key));
+
+    // The viewer got the demo-style samples but never the stats.
+    QVERIFY(!viewer.pushesOn(u"system_monitor"_s).isEmpty());
+    QVERIFY(monitorData(viewer, u"stats"_s).isEmpty());
+    // Pushes on the channel kept seq order for the admin.
+    qint64 last = 0;
+    for (const QJsonObject &push : admin.pushesOn(u"system_monitor"_s)) {
+        QVERIFY(push.value(u"seq"_s).toInteger() > last);
+        last = push.value(u"seq"_s).toInteger();
+    }
+}
+
+QTEST_GUILESS_MAIN(tst_Alerts)
+#include "tst_alerts.moc"
