@@ -1,0 +1,250 @@
+#include "DashboardPage.h"
+
+#include "ConsoleSettings.h"
+#include "Formatting.h"
+#include "StatTile.h"
+#include "StatsTimeline.h"
+#include "TimeSeriesChart.h"
+#include "WireNames.h"
+
+#include <QComboBox>
+#include <QDateTime>
+#include <QEvent>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QTimer>
+
+using namespace Qt::StringLiterals;
+
+namespace QuantPush {
+
+namespace {
+
+// Calm, distinguishable colours that survive a grey-scale print.
+const QColor Blue(0x2f, 0x6f, 0xb0);
+const QColor Orange(0xd9, 0x82, 0x2b);
+const QColor Green(0x3a, 0x9a, 0x5b);
+const QColor Red(0xc0, 0x39, 0x2b);
+
+// A slide of the time axis when no new point arrived (server silent or
+// connection lost): the gap then shows on the chart instead of being hidden.
+constexpr int ClockIntervalMs = 1000;
+constexpr qint64 MinimumSpanMs = 30 * 1000;
+
+} // namespace
+
+DashboardPage::DashboardPage(StatsTimeline *timeline, QWidget *parent)
+    : QWidget(parent)
+    , m_timeline(timeline)
+    , m_clockTimer(new QTimer(this))
+    , m_windowLabel(new QLabel(this))
+    , m_windowCombo(new QComboBox(this))
+    , m_channelLabel(new QLabel(this))
+    , m_channelCombo(new QComboBox(this))
+    , m_updatedLabel(new QLabel(this))
+    , m_connectionsChart(new TimeSeriesChart({Blue}, this))
+    , m_throughputChart(new TimeSeriesChart({Blue, Orange}, this)) // published (in), delivered (out)
+    , m_latencyChart(new TimeSeriesChart({Green, Red}, this))      // p50, p99
+{
+    for (int i = 0; i < TileCount; ++i)
+        m_tiles.append(new StatTile(this));
+    for (const int minutes : {1, 5, 15})
+        m_windowCombo->addItem(QString(), minutes);
+    setWindowMinutes(ConsoleSettings::chartWindowMinutes());
+    m_channelCombo->addItem(QString(), QString());
+    const QStringList channels = Wire::channels();
+    for (const QString &channel : channels)
+        m_channelCombo->addItem(channel, channel);
+
+    // Scales that never magnify noise: whole connections, a few messages, a tenth of a millisecond.
+    m_connectionsChart->setMinimumTop(5);
+    m_throughputChart->setMinimumTop(10);
+    m_latencyChart->setMinimumTop(0.1);
+    buildLayout();
+    retranslate();
+
+    connect(m_timeline, &StatsTimeline::updated, this, &DashboardPage::refresh);
+    connect(m_windowCombo, &QComboBox::currentIndexChanged, this, [this] {
+        ConsoleSettings::setChartWindowMinutes(windowMinutes());
+        refresh();
+    });
+    connect(m_channelCombo, &QComboBox::currentIndexChanged, this, [this] {
+        retranslate(); // the throughput title names the channel
+        refresh();
+    });
+    connect(m_clockTimer, &QTimer::timeout, this, [this] {
+        if (QDateTime::currentMSecsSinceEpoch() - m_lastRefreshMs > ClockIntervalMs * 3 / 2)
+            refresh();
+    });
+    m_clockTimer->start(ClockIntervalMs);
+    refresh();
+}
+
+void DashboardPage::buildLayout()
+{
+    auto *controls = new QHBoxLayout;
+    controls->addWidget(m_windowLabel);
+    controls->addWidget(m_windowCombo);
+    controls->addSpacing(16);
+    controls->addWidget(m_channelLabel);
+    controls->addWidget(m_channelCombo);
+    controls->addStretch(1);
+    controls->addWidget(m_updatedLabel);
+
+    auto *tiles = new QHBoxLayout;
+    tiles->setSpacing(8);
+    for (StatTile *tile : std::as_const(m_tiles))
+        tiles->addWidget(tile);
+
+    auto *charts = new QGridLayout;
+    charts->setSpacing(8);
+    charts->addWidget(m_connectionsChart, 0, 0);
+    charts->addWidget(m_latencyChart, 0, 1);
+    charts->addWidget(m_throughputChart, 1, 0, 1, 2);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(controls);
+    layout->addLayout(tiles);
+    layout->addLayout(charts, 1);
+}
+
+StatTile *DashboardPage::tile(int index) const { return m_tiles.at(index); }
+
+void DashboardPage::setWindowMinutes(int minutes)
+{
+    const int index = m_windowCombo->findData(minutes);
+    if (index >= 0)
+        m_windowCombo->setCurrentIndex(index);
+}
+
+int DashboardPage::windowMinutes() const { return m_windowCombo->currentData().toInt(); }
+
+QString DashboardPage::selectedChannel() const { return m_channelCombo->currentData().toString(); }
+
+void DashboardPage::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange) {
+        retranslate();
+        refresh(); // number formats follow the language
+    }
+    QWidget::changeEvent(event);
+}
+
+void DashboardPage::retranslate()
+{
+    m_windowLabel->setText(tr("Window:"));
+    m_windowCombo->setItemText(0, tr("1 minute"));
+    m_windowCombo->setItemText(1, tr("5 minutes"));
+    m_windowCombo->setItemText(2, tr("15 minutes"));
+    m_channelLabel->setText(tr("Throughput of:"));
+    m_channelCombo->setItemText(0, tr("All channels"));
+
+    m_tiles[ConnectionsTile]->setCaption(tr("Connections"));
+    m_tiles[PeakTile]->setCaption(tr("Peak connections"));
+    m_tiles[RateTile]->setCaption(tr("Messages out / s"));
+    m_tiles[LatencyTile]->setCaption(tr("Latency p99"));
+    m_tiles[ErrorsTile]->setCaption(tr("Errors / s"));
+    m_tiles[CpuTile]->setCaption(tr("Server CPU"));
+    m_tiles[MemoryTile]->setCaption(tr("Server memory"));
+
+    m_connectionsChart->setChartTitle(tr("Connections"));
+    m_connectionsChart->setSeriesName(0, tr("Open connections"));
+    const QString channel = selectedChannel();
+    m_throughputChart->setChartTitle(channel.isEmpty() ? tr("Throughput (messages per second)")
+                                                       : tr("Throughput of %1 (messages per second)").arg(channel));
+    m_throughputChart->setSeriesName(0, tr("Published (in)"));
+    m_throughputChart->setSeriesName(1, tr("Delivered (out)"));
+    m_latencyChart->setChartTitle(tr("Delivery latency (ms)"));
+    m_latencyChart->setSeriesName(0, tr("p50"));
+    m_latencyChart->setSeriesName(1, tr("p99"));
+}
+
+void DashboardPage::refresh()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    m_lastRefreshMs = now;
+    refreshTiles(now);
+    refreshCharts(now);
+}
+
+void DashboardPage::refreshTiles(qint64 nowMs)
+{
+    const std::optional<StatsTimeline::Point> latest = m_timeline->latest();
+    if (!latest) {
+        for (StatTile *tile : std::as_const(m_tiles))
+            tile->setUnavailable();
+        m_updatedLabel->setText(tr("Waiting for the first statistics…"));
+        return;
+    }
+    const StatsSnapshot &s = latest->stats;
+    m_updatedLabel->setText(tr("Updated %1 · server up %2 h %3 min")
+                                .arg(Format::clockTime(latest->timeMs))
+                                .arg(qint64(s.uptimeSec) / 3600)
+                                .arg(qint64(s.uptimeSec) % 3600 / 60));
+    m_tiles[ConnectionsTile]->setValue(Format::count(s.connections));
+    m_tiles[ConnectionsTile]->setDetail(tr("%n subscription(s)", nullptr, int(s.subscriptions)));
+    m_tiles[PeakTile]->setValue(Format::count(s.peakConnections));
+    m_tiles[PeakTile]->setDetail(tr("%1 since start").arg(Format::count(s.totalConnections)));
+    m_tiles[RateTile]->setValue(Format::rate(s.deliveredPerSec));
+    m_tiles[RateTile]->setDetail(tr("in: %1 / s").arg(Format::rate(s.publishedPerSec)));
+    m_tiles[LatencyTile]->setValue(Format::milliseconds(s.latencyP99Ms));
+    m_tiles[LatencyTile]->setDetail(tr("p50: %1").arg(Format::milliseconds(s.latencyP50Ms)));
+    m_tiles[ErrorsTile]->setValue(Format::rate(s.errorsPerSec));
+    m_tiles[ErrorsTile]->setDetail(QString());
+
+    if (const auto cpu = m_timeline->cpuPercent(nowMs)) {
+        m_tiles[CpuTile]->setValue(Format::percent(*cpu));
+        m_tiles[CpuTile]->setDetail(tr("of one core"));
+    } else {
+        m_tiles[CpuTile]->setUnavailable();
+        m_tiles[CpuTile]->setDetail(tr("not reported"));
+    }
+    if (const auto rss = m_timeline->rssBytes(nowMs)) {
+        m_tiles[MemoryTile]->setValue(Format::bytes(*rss));
+        m_tiles[MemoryTile]->setDetail(tr("resident"));
+    } else {
+        m_tiles[MemoryTile]->setUnavailable();
+        m_tiles[MemoryTile]->setDetail(tr("not reported"));
+    }
+}
+
+void DashboardPage::refreshCharts(qint64 nowMs)
+{
+    const qint64 windowMs = qint64(windowMinutes()) * 60 * 1000;
+    const QList<StatsTimeline::Point> &points = m_timeline->points();
+    // Until the history covers the window, the axis spans what there is (at
+    // least MinimumSpanMs), so a fresh console shows filled charts instead
+    // of a line squeezed against the right edge.
+    qint64 span = windowMs;
+    if (!points.isEmpty())
+        span = qBound(MinimumSpanMs, nowMs - points.constFirst().timeMs, windowMs);
+    const qint64 from = nowMs - span;
+    const QString channel = selectedChannel();
+    QList<QPointF> connections, published, delivered, p50, p99;
+    for (const StatsTimeline::Point &point : points) {
+        if (point.timeMs < from)
+            continue;
+        const double x = double(point.timeMs);
+        const StatsSnapshot &s = point.stats;
+        connections.append({x, double(s.connections)});
+        if (channel.isEmpty()) {
+            published.append({x, s.publishedPerSec});
+            delivered.append({x, s.deliveredPerSec});
+        } else if (const auto rate = point.channelRates.constFind(channel); rate != point.channelRates.constEnd()) {
+            published.append({x, rate->publishedPerSec});
+            delivered.append({x, rate->deliveredPerSec});
+        }
+        p50.append({x, s.latencyP50Ms});
+        p99.append({x, s.latencyP99Ms});
+    }
+    m_connectionsChart->setPoints(0, connections);
+    m_throughputChart->setPoints(0, published);
+    m_throughputChart->setPoints(1, delivered);
+    m_latencyChart->setPoints(0, p50);
+    m_latencyChart->setPoints(1, p99);
+    for (TimeSeriesChart *chart : {m_connectionsChart, m_throughputChart, m_latencyChart})
+        chart->setTimeRange(from, nowMs);
+}
+
+} // namespace QuantPush
