@@ -70,6 +70,8 @@ QString ConnectionStatusWidget::lossReason() const
     if (m_status.closeCode > 0)
         return m_status.reason.isEmpty() ? tr("close code %1").arg(m_status.closeCode)
                                          : tr("%1 (close code %2)").arg(m_status.reason).arg(m_status.closeCode);
+    if (!m_status.reason.isEmpty())
+        return m_status.reason;
     return tr("the server could not be reached");
 }
 

@@ -62,6 +62,12 @@ void ConsoleController::wireClient()
             status.reason = reason;
         setStatus(status);
     });
+    connect(m_client, &PushClient::connectionFailed, this, [this](const QString &reason) {
+        Status status = m_status;
+        status.closeCode = 0;
+        status.reason = reason;
+        setStatus(status);
+    });
     connect(m_client, &PushClient::replyReceived, this, &ConsoleController::onReply);
     connect(m_client, &PushClient::errorReceived, this, &ConsoleController::onError);
     connect(m_client, &PushClient::messageReceived, this,

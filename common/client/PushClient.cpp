@@ -299,6 +299,8 @@ void PushClient::onConnectionLost(QWebSocket *socket)
     }
     if (wasOpen)
         emit disconnected(closeCode, reason);
+    else
+        emit connectionFailed(reason);
 }
 
 bool PushClient::isFatalClose(int closeCode) const

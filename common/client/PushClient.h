@@ -110,6 +110,9 @@ signals:
     void reconnectScheduled(int attempt, int delayMs);
     void latencyMeasured(double rttMs);
     void disconnected(int closeCode, const QString &reason);
+    // The connection never opened (refused, unreachable, TLS or handshake
+    // failure); `reason` is the socket's error text. A retry may follow.
+    void connectionFailed(const QString &reason);
     void duplicateDropped(const QString &channel, qint64 seq);
 
 private:
