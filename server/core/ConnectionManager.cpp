@@ -314,10 +314,11 @@ void ConnectionManager::onText(SessionId id, const QString &text)
     session->markActivity(monotonicMs());
     const QByteArray utf8 = text.toUtf8();
     session->countInbound(utf8.size());
-    if (rateLimit(session))
-        return;
-
     DecodeResult decoded = Message::unserialize(utf8, DecodeLimits {m_config.limits.maxJsonDepth});
+    // The ack of a message awaiting one costs no inbound budget: a client may
+    // acknowledge every message of a busy acknowledged channel.
+    if (!isAwaitedAck(session, decoded) && rateLimit(session))
+        return;
     if (auto *failure = std::get_if<DecodeFailure>(&decoded)) {
         session->sendError(failure->error.code, failure->error.message, failure->id);
         return;
@@ -335,6 +336,16 @@ void ConnectionManager::onText(SessionId id, const QString &text)
         return;
     }
     (this->*handler.value())(session, message);
+}
+
+bool ConnectionManager::isAwaitedAck(const Session *session, const DecodeResult &decoded)
+{
+    const Message *message = std::get_if<Message>(&decoded);
+    if (!message || message->type() != MessageType::Ack || !session->hasPendingAcks())
+        return false;
+    const Parsed<AckRequest> ack = parseAckRequest(message->data());
+    const auto *request = std::get_if<AckRequest>(&ack);
+    return request && session->awaitsAck(request->channel, request->seq);
 }
 
 void ConnectionManager::onBinary(SessionId id, qint64 bytes)

@@ -80,6 +80,7 @@ private:
     void heartbeat();
     void sweepAcks();
     bool rateLimit(Session *session);
+    static bool isAwaitedAck(const Session *session, const DecodeResult &decoded);
 
     void handleAuth(Session *session, const Message &message);
     void handlePing(Session *session, const Message &message);

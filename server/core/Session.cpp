@@ -152,12 +152,14 @@ void Session::write(const OutboundFrame &frame)
 
 void Session::enqueue(const OutboundFrame &frame)
 {
-    if (int(m_queue.size()) >= m_limits.queueSize) {
+    // Frames dropped earlier on this channel come before this one: say so
+    // first. The notice takes a slot too, so the queue never exceeds its size.
+    const auto gap = m_droppedRanges.constFind(frame.channel);
+    const int needed = gap != m_droppedRanges.constEnd() ? 2 : 1;
+    if (int(m_queue.size()) + needed > m_limits.queueSize) {
         overflow(frame);
         return;
     }
-    // Frames dropped earlier on this channel come before this one: say so first.
-    const auto gap = m_droppedRanges.constFind(frame.channel);
     if (gap != m_droppedRanges.constEnd()) {
         m_metrics->gapReported(frame.channel, gap->to - gap->from + 1);
         m_queue.push_back(makeGapFrame(frame.channel, gap->from, gap->to));
@@ -177,11 +179,18 @@ void Session::overflow(const OutboundFrame &frame)
         close(CloseCode::SlowConsumer, u"slow consumer"_s);
         return;
     }
+    // A retry that finds no room stays pending and is tried again when next
+    // due: it was delivered once, and it must not turn into a gap notice over
+    // seqs that did arrive.
+    if (frame.isRedelivery)
+        return;
     auto it = m_droppedRanges.find(frame.channel);
-    if (it == m_droppedRanges.end())
+    if (it == m_droppedRanges.end()) {
         m_droppedRanges.insert(frame.channel, GapRange {frame.firstSeq, frame.lastSeq});
-    else
+    } else {
+        it->from = std::min(it->from, frame.firstSeq); // a replay can be older than live frames
         it->to = std::max(it->to, frame.lastSeq);
+    }
 }
 
 void Session::drain()

@@ -66,6 +66,7 @@ public:
     // Sends again what is past its ack deadline (in seq order per channel).
     void redeliverDue(qint64 nowMs);
     bool hasPendingAcks() const { return !m_pendingAcks.isEmpty(); }
+    bool awaitsAck(SubscriptionType channel, qint64 seq) const { return m_pendingAcks.contains({int(channel), seq}); }
     int pendingAckCount() const { return int(m_pendingAcks.size()); }
 
     qint64 lastActivityMs() const { return m_lastActivityMs; }

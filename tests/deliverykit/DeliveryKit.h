@@ -14,7 +14,6 @@
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
 #include <QtCore/QFile>
-#include <QtCore/QPointer>
 #include <QtCore/QRandomGenerator>
 #include <QtCore/QSet>
 #include <QtCore/QTimer>
@@ -368,8 +367,21 @@ public:
     void resumeReading()
     {
         m_reading = true;
+        if (m_receiveBufferBytes > 0) // a tiny window would make catching up crawl
+            m_socket->setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 4 << 20);
         m_socket->setReadBufferSize(0);
         consume();
+    }
+
+    // While paused: takes at most `maxBytes` off the socket, like a client
+    // that keeps up only partly.
+    void readSome(qint64 maxBytes)
+    {
+        const QByteArray bytes = m_socket->read(maxBytes);
+        m_bytesReceived += bytes.size();
+        m_buffer.append(bytes);
+        if (m_upgraded)
+            parseFrames();
     }
 
     void sendText(const QByteArray &utf8) { sendFrame(0x1, utf8); }

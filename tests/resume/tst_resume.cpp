@@ -9,7 +9,6 @@
 #include "client/PushClient.h"
 #include "protocol/Requests.h"
 
-#include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 #include <QtWebSockets/QWebSocket>
 
