@@ -27,13 +27,17 @@ SCENARIOS=(
 )
 
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+# CPU seconds (user + system) the server process has used so far.
+cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"; }
 
 run_against() { # name port pid
   local name=$1 port=$2 pid=$3
   for scenario in "${SCENARIOS[@]}"; do
+    before=$(cpu_s "$pid")
     # shellcheck disable=SC2086
-    result=$("$BENCH" --url "ws://127.0.0.1:$port/ws" --api-key bench-admin-key $scenario)
-    echo "$name $result server_rss_kb=$(rss_kb "$pid")"
+    result=$(QT_NO_GLIB=1 "$BENCH" --url "ws://127.0.0.1:$port/ws" --api-key bench-admin-key $scenario)
+    after=$(cpu_s "$pid")
+    echo "$name $result server_rss_kb=$(rss_kb "$pid") server_cpu_s=$(awk -v a="$after" -v b="$before" 'BEGIN {printf "%.2f", a - b}')"
   done
 }
 

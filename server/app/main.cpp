@@ -34,6 +34,11 @@ void announceDemo(const ServerOptions &options, quint16 port)
 
 int main(int argc, char *argv[])
 {
+    // Qt's own poll-based dispatcher instead of GLib's: GLib keeps socket
+    // watches in a list and walks it on every write-notifier toggle, which
+    // with thousands of clients costs more than the writes (bench/, perf).
+    if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
+        qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(u"quantpush-server"_s);
     QCoreApplication::setApplicationVersion(QStringLiteral(QUANTPUSH_VERSION));

@@ -132,6 +132,9 @@ void FrontDoor::incomingConnection(qintptr descriptor)
         delete socket;
         return;
     }
+    // Pushes are small and latency-bound: without TCP_NODELAY, Nagle holds a
+    // frame back until the previous one is acknowledged (tens of ms).
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     // One deadline for the TLS handshake (if any) and the request head.
     auto *timeout = new QTimer(socket);
     timeout->setSingleShot(true);
