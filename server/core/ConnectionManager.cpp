@@ -492,10 +492,19 @@ void ConnectionManager::heartbeat()
     const bool pingDue = now - m_lastPingMs >= pingEveryMs;
     if (pingDue)
         m_lastPingMs = now;
+    const QDateTime wallClock = QDateTime::currentDateTimeUtc();
     for (Session *session : std::as_const(m_sessions)) {
         if (session->isClosing())
             continue;
-        if (now - session->lastActivityMs() > timeoutMs) {
+        const QDateTime expiry = session->identity().expiresAt;
+        if (expiry.isValid() && expiry <= wallClock) {
+            // A token is checked when presented; its expiry still ends the session.
+            qCInfo(lcAccess).noquote() << "token expired" << session->remoteAddress() << "session" << session->id()
+                                       << "user" << session->identity().user << "role" << session->identity().role;
+            session->sendError(ErrorCode::Unauthorized, u"token expired"_s);
+            session->close(CloseCode::Unauthorized, u"token expired"_s);
+            QTimer::singleShot(CloseGraceMs, session->socket(), &QWebSocket::abort);
+        } else if (now - session->lastActivityMs() > timeoutMs) {
             qCInfo(lcConnection) << "session" << session->id() << "silent for" << (now - session->lastActivityMs())
                                  << "ms: closing";
             session->close(CloseCode::PolicyViolation, u"connection timeout"_s);

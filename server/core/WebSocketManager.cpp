@@ -76,11 +76,13 @@ bool WebSocketManager::start(QString *error)
         return false;
     }
     if (!m_connections->listen(address, quint16(m_config.websocket.port), error)) {
-        *error = u"cannot listen on %1:%2: %3"_s.arg(m_config.websocket.host).arg(m_config.websocket.port).arg(*error);
+        if (!error->startsWith(u"security.tls"_s))
+            *error = u"cannot listen on %1:%2: %3"_s.arg(m_config.websocket.host).arg(m_config.websocket.port).arg(*error);
         return false;
     }
     m_rateSampler->start();
-    qCInfo(lcServer).noquote() << "listening on" << u"ws://%1:%2/ws"_s.arg(m_config.websocket.host).arg(port())
+    const QString scheme = m_config.security.tls.enabled() ? u"wss"_s : u"ws"_s;
+    qCInfo(lcServer).noquote() << "listening on" << u"%1://%2:%3/ws"_s.arg(scheme, m_config.websocket.host).arg(port())
                                << (m_config.websocket.authRequired ? "(auth required)" : "(auth not required)");
     if (m_config.websocket.compressionEnabled)
         qCWarning(lcServer) << "websocket.compression_enabled: Qt WebSockets has no permessage-deflate; frames go uncompressed";

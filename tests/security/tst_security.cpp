@@ -227,6 +227,7 @@ private Q_SLOTS:
     void perAddressLimit();
     void frontDoorLimits();
     void serverFull();
+    void tokenExpiryEndsALiveSession();
     void wellBehavedClientSawEverything();
     void accessLogRecordsEveryEvent();
     void logsHoldNoSecrets();
@@ -654,6 +655,21 @@ void tst_Security::serverFull()
     QCOMPARE(second.closeCode, 1013);
     QVERIFY(second.texts.isEmpty()); // no welcome
     QVERIFY(!first.closed);
+}
+
+void tst_Security::tokenExpiryEndsALiveSession()
+{
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    QNetworkRequest request(url(m_server->port()));
+    request.setRawHeader("Authorization",
+                         "Bearer " + token({{u"sub"_s, u"short-lived"_s}, {u"role"_s, u"trader"_s}, {u"exp"_s, now + 2}}).toLatin1());
+    Probe client;
+    client.socket.open(request);
+    QTRY_VERIFY_WITH_TIMEOUT(client.has(u"auth_ok"_s), WaitMs);
+    QVERIFY(!client.closed);
+    QTRY_VERIFY_WITH_TIMEOUT(client.closed, 10000);
+    QCOMPARE(client.closeCode, 4001);
+    QCOMPARE(client.errorCodes(), QStringList {u"unauthorized"_s});
 }
 
 void tst_Security::wellBehavedClientSawEverything()
