@@ -146,6 +146,7 @@ void readHttp(YamlSection section, HttpConfig &config)
     section.read("max_body_bytes", config.maxBodyBytes, 0, qint64(1) << 30);
     section.read("max_header_bytes", config.maxHeaderBytes, 256, 1 << 20);
     section.read("request_timeout_ms", config.requestTimeoutMs, 10, 3600000);
+    section.read("max_connections", config.maxConnections, 1, 1000000);
     section.rejectUnknownKeys();
 }
 

@@ -110,6 +110,7 @@ struct HttpConfig
     qint64 maxBodyBytes = 1024 * 1024;
     int maxHeaderBytes = 16 * 1024;
     int requestTimeoutMs = 10000;
+    int maxConnections = 256;  // HTTP requests in flight at once; more get 503
 };
 
 struct BrokerConfig

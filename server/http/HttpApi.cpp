@@ -24,6 +24,7 @@ HttpApi::HttpApi(WebSocketManager *manager, QObject *parent)
     const HttpConfig &http = manager->config().http;
     m_limits.maxBodyBytes = http.maxBodyBytes;
     m_limits.timeoutMs = http.requestTimeoutMs;
+    m_maxConnections = http.maxConnections;
     m_routes = {
         { "/healthz", { { "GET", Access::Anyone, &HttpApi::healthz } } },
         { "/metrics", { { "GET", Access::Metrics, &HttpApi::metrics } } },
@@ -36,13 +37,37 @@ HttpApi::HttpApi(WebSocketManager *manager, QObject *parent)
 
 void HttpApi::accept(QTcpSocket *socket, const FrontDoor::RequestHead &head)
 {
+    if (m_openConnections >= m_maxConnections) {
+        // Many slow clients must not pile up sockets and timers: past the cap
+        // a request is answered at once without reading its body.
+        refuseBusy(socket, head);
+        return;
+    }
     auto *connection = new HttpConnection(socket, head, m_limits, this);
+    ++m_openConnections;
+    connect(connection, &QObject::destroyed, this, [this] { --m_openConnections; });
     connect(connection, &HttpConnection::requestReady, this, &HttpApi::answer);
     connect(
         connection, &HttpConnection::rejected, this, [this](const HttpRequest &request, const HttpResponse &response) {
             record(request, response.status, response.body.size());
         });
     connection->start();
+}
+
+void HttpApi::refuseBusy(QTcpSocket *socket, const FrontDoor::RequestHead &head)
+{
+    HttpRequest request;
+    request.method = head.method;
+    const qsizetype query = head.target.indexOf('?');
+    request.path = query < 0 ? head.target : head.target.left(query);
+    request.peer = socket->peerAddress();
+    const HttpResponse response = HttpResponse::error(503, ErrorCode::LimitExceeded,
+        u"more than %1 HTTP requests in progress; retry shortly"_s.arg(m_maxConnections))
+                                      .withHeader("Retry-After", "1");
+    record(request, response.status, response.body.size());
+    socket->write(response.serialize());
+    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    socket->disconnectFromHost();
 }
 
 void HttpApi::answer(HttpConnection *connection, const HttpRequest &request)

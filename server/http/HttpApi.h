@@ -49,6 +49,7 @@ private:
 
     void accept(QTcpSocket *socket, const FrontDoor::RequestHead &head);
     void answer(HttpConnection *connection, const HttpRequest &request);
+    void refuseBusy(QTcpSocket *socket, const FrontDoor::RequestHead &head);
     // Bearer JWT, X-API-Key, or an API key as the Bearer value.
     static Authenticator::Credentials credentialsOf(const HttpRequest &request);
     // Nothing when the request may go on; else the 401/403 to send.
@@ -64,6 +65,8 @@ private:
 
     WebSocketManager *m_manager;
     HttpConnection::Limits m_limits;
+    int m_maxConnections = 256;
+    int m_openConnections = 0;
     QHash<QByteArray, QList<Route>> m_routes; // path → one route per method
 };
 

@@ -157,6 +157,7 @@ private Q_SLOTS:
     void chunkedBodyNeedsLength();
     void slowlorisHeadDoesNotBlockOthers();
     void slowBodyTimesOut();
+    void connectionCapAnswers503();
     void statsAndConnections();
     void standardClient();
     void broadcastReachesSubscriber();
@@ -399,6 +400,30 @@ void tst_Http::slowBodyTimesOut()
     QTRY_VERIFY_WITH_TIMEOUT((received += slow.readAll(), slow.state() == QAbstractSocket::UnconnectedState), 10000);
     received += slow.readAll();
     QCOMPARE(parseReply(received).status, 408);
+}
+
+void tst_Http::connectionCapAnswers503()
+{
+    ServerConfig config = authConfig();
+    config.http.maxConnections = 3;
+    startWith(config);
+    // Three requests that never finish their bodies hold every place.
+    std::array<QTcpSocket, 3> slow;
+    for (QTcpSocket &socket : slow) {
+        socket.connectToHost(QHostAddress::LocalHost, port());
+        QTRY_COMPARE(socket.state(), QAbstractSocket::ConnectedState);
+        socket.write("POST /websocket/broadcast HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{");
+    }
+    QTest::qWait(200);
+    const Reply busy = exchange(port(), request("GET", "/healthz"));
+    QCOMPARE(busy.status, 503);
+    QCOMPARE(busy.json().value(u"code"_s).toString(), u"limit_exceeded"_s);
+    // WebSocket clients are not affected by the HTTP cap.
+    WsTestClient client;
+    QVERIFY(client.open(webSocketUrl(*m_server)));
+    // A place frees up: the next request is served.
+    slow[0].abort();
+    QTRY_COMPARE(exchange(port(), request("GET", "/healthz")).status, 200);
 }
 
 void tst_Http::statsAndConnections()
