@@ -160,7 +160,14 @@ void ConnectionManager::onWebSocketRequested(QTcpSocket *socket, const FrontDoor
         socket->disconnectFromHost();
         return;
     }
-    // The WebSocket server completes the upgrade on this (already buffered) head.
+    // The WebSocket server completes the upgrade on this (already buffered)
+    // head; the session will write shared frames straight to this socket.
+    const std::pair key {socket->peerAddress().toString(), socket->peerPort()};
+    m_upgrading.insert(key, socket);
+    connect(socket, &QObject::destroyed, this, [this, key, socket] {
+        if (m_upgrading.value(key) == socket) // compared, never dereferenced
+            m_upgrading.remove(key);
+    });
     m_webSocketServer->handleConnection(socket);
 }
 
@@ -207,7 +214,8 @@ void ConnectionManager::onNewWebSocket()
 
 Session *ConnectionManager::createSession(QWebSocket *socket)
 {
-    auto *session = new Session(m_nextId++, socket, m_sessionLimits, m_metrics, this);
+    QTcpSocket *transport = m_upgrading.take({socket->peerAddress().toString(), socket->peerPort()});
+    auto *session = new Session(m_nextId++, socket, transport, m_sessionLimits, m_metrics, this);
     m_sessions.insert(session->id(), session);
     ++m_perAddress[session->peerAddress().toString()];
     m_metrics->connectionOpened(networkOf(session->peerAddress()));

@@ -102,6 +102,8 @@ private:
     SessionLimits m_sessionLimits;
     QHash<SessionId, Session *> m_sessions;
     QHash<QString, int> m_perAddress;
+    // Sockets handed to the WebSocket server, by peer, until their session exists.
+    QHash<std::pair<QString, quint16>, QTcpSocket *> m_upgrading;
     QHash<MessageType, Handler> m_handlers;
     SessionId m_nextId = 1;
     qint64 m_lastPingMs = 0;

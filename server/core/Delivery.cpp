@@ -5,7 +5,7 @@
 
 namespace QuantPush {
 
-const QString &PublishedMessage::redeliveredFrame() const
+const TextFrame &PublishedMessage::redeliveredFrame() const
 {
     if (m_redeliveredFrame.isEmpty())
         m_redeliveredFrame = encodePush(*this, true);
@@ -22,11 +22,11 @@ QString PublishedMessage::coalescingKey() const
     return {};
 }
 
-QString encodePush(const PublishedMessage &message, bool redelivered)
+TextFrame encodePush(const PublishedMessage &message, bool redelivered)
 {
     Message push = Message::push(message.channel, message.seq, message.ts, message.data);
     push.setRedelivered(redelivered);
-    return QString::fromUtf8(push.serialize());
+    return TextFrame::fromUtf8(push.serialize());
 }
 
 OutboundFrame makeGapFrame(SubscriptionType channel, qint64 from, qint64 to)
@@ -34,7 +34,7 @@ OutboundFrame makeGapFrame(SubscriptionType channel, qint64 from, qint64 to)
     Message gap(MessageType::Gap, QJsonObject {{Key::From, from}, {Key::To, to}});
     gap.setChannel(channel);
     OutboundFrame frame;
-    frame.text = QString::fromUtf8(gap.serialize());
+    frame.wire = TextFrame::fromUtf8(gap.serialize());
     frame.channel = channel;
     return frame;
 }

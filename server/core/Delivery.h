@@ -1,5 +1,6 @@
 #pragma once
 
+#include "TextFrame.h"
 #include "config/ServerConfig.h"
 #include "protocol/Filter.h"
 #include "protocol/Protocol.h"
@@ -24,22 +25,22 @@ struct PublishedMessage
     int priority = 5;
     QJsonObject data;
     Filter recipientFilter;  // a publisher's narrowing of who gets it
-    QString frame;           // the push frame, encoded once for every recipient
+    TextFrame frame;         // the push frame, encoded once for every recipient
     bool released = false;   // left its strategy queue: visible to resume
 
     // The frame with "redelivered": true, encoded on the first retry only.
-    const QString &redeliveredFrame() const;
+    const TextFrame &redeliveredFrame() const;
     QString coalescingKey() const;
 
 private:
-    mutable QString m_redeliveredFrame;
+    mutable TextFrame m_redeliveredFrame;
 };
 using PublishedMessagePtr = std::shared_ptr<PublishedMessage>;
 
 // What a session writes: one text frame shared by all its recipients.
 struct OutboundFrame
 {
-    QString text;
+    TextFrame wire;
     SubscriptionType channel = SubscriptionType::TradingSignals;
     qint64 firstSeq = -1;  // range covered, for gap notices
     qint64 lastSeq = -1;
@@ -50,7 +51,7 @@ struct OutboundFrame
     bool isRedelivery = false;
 };
 
-QString encodePush(const PublishedMessage &message, bool redelivered);
+TextFrame encodePush(const PublishedMessage &message, bool redelivered);
 OutboundFrame makeGapFrame(SubscriptionType channel, qint64 from, qint64 to);
 
 } // namespace QuantPush

@@ -104,12 +104,12 @@ void MessageBroadcaster::release(SubscriptionType channel, const QList<Published
         releaseOne(message);
 }
 
-OutboundFrame MessageBroadcaster::frameOf(SubscriptionType channel, QString text,
+OutboundFrame MessageBroadcaster::frameOf(SubscriptionType channel, TextFrame wire,
                                           const QList<PublishedMessagePtr> &messages) const
 {
     const ChannelConfig &config = m_config.channel(channel);
     OutboundFrame frame;
-    frame.text = std::move(text);
+    frame.wire = std::move(wire);
     frame.channel = channel;
     frame.firstSeq = messages.first()->seq;
     frame.lastSeq = messages.last()->seq;
@@ -162,7 +162,7 @@ void MessageBroadcaster::releaseBatch(SubscriptionType channel, const QList<Publ
         }
         Message batch(MessageType::Batch, items);
         batch.setChannel(channel);
-        Q_EMIT deliver(sessions, frameOf(channel, QString::fromUtf8(batch.serialize()), included));
+        Q_EMIT deliver(sessions, frameOf(channel, TextFrame::fromUtf8(batch.serialize()), included));
     }
 }
 

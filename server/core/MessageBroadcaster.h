@@ -65,7 +65,7 @@ private:
     void release(SubscriptionType channel, const QList<PublishedMessagePtr> &messages, bool asBatch);
     void releaseOne(const PublishedMessagePtr &message);
     void releaseBatch(SubscriptionType channel, const QList<PublishedMessagePtr> &messages);
-    OutboundFrame frameOf(SubscriptionType channel, QString text,
+    OutboundFrame frameOf(SubscriptionType channel, TextFrame wire,
                           const QList<PublishedMessagePtr> &messages) const;
 
     const ServerConfig &m_config;

@@ -5,16 +5,19 @@
 #include "StrategyQueue.h"
 #include "protocol/JsonKeys.h"
 
+#include <QtNetwork/QTcpSocket>
 #include <QtWebSockets/QWebSocket>
 
 using namespace Qt::Literals::StringLiterals;
 
 namespace QuantPush {
 
-Session::Session(SessionId id, QWebSocket *socket, const SessionLimits &limits, Metrics *metrics, QObject *parent)
+Session::Session(SessionId id, QWebSocket *socket, QTcpSocket *transport, const SessionLimits &limits,
+                 Metrics *metrics, QObject *parent)
     : QObject(parent)
     , m_id(id)
     , m_socket(socket)
+    , m_transport(transport)
     , m_limits(limits)
     , m_metrics(metrics)
     , m_peerAddress(socket->peerAddress())
@@ -24,6 +27,7 @@ Session::Session(SessionId id, QWebSocket *socket, const SessionLimits &limits, 
     , m_lastActivityMs(monotonicMs())
 {
     socket->setParent(this);
+    qCDebug(lcConnection) << "session" << id << (m_transport ? "writes frames to its socket" : "sends through QWebSocket");
     connect(socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
         Q_EMIT textReceived(m_id, text);
     });
@@ -136,7 +140,13 @@ void Session::sendFrame(const OutboundFrame &frame)
 
 void Session::write(const OutboundFrame &frame)
 {
-    const qint64 bytes = m_socket->sendTextMessage(frame.text);
+    // The frame is written as encoded once for all recipients, straight to
+    // the TCP (or TLS) socket the WebSocket runs on; QWebSocket writes its
+    // own control frames there too, each whole, on this same thread.
+    // Bytes are counted as message payload, as sendTextMessage counts them.
+    const qint64 bytes = m_transport
+        ? (m_transport->write(frame.wire.bytes()) < 0 ? 0 : frame.wire.payload().size())
+        : m_socket->sendTextMessage(QString::fromUtf8(frame.wire.payload()));
     const qint64 now = monotonicMs();
     if (frame.firstSeq >= 0) {
         const int messages = frame.needsAck.isEmpty() ? int(frame.lastSeq - frame.firstSeq + 1) : int(frame.needsAck.size());
@@ -249,7 +259,7 @@ void Session::redeliverDue(qint64 nowMs)
         ++pending.retries;
         pending.dueMs = nowMs + config.ackTimeoutMs;
         OutboundFrame frame;
-        frame.text = pending.message->redeliveredFrame();
+        frame.wire = pending.message->redeliveredFrame();
         frame.channel = channel;
         frame.firstSeq = frame.lastSeq = pending.message->seq;
         frame.publishedAtUs = pending.message->ts;

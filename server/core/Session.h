@@ -8,10 +8,12 @@
 #include <QtCore/QDateTime>
 #include <QtCore/QMap>
 #include <QtCore/QObject>
+#include <QtCore/QPointer>
 #include <QtNetwork/QHostAddress>
 
 #include <deque>
 
+class QTcpSocket;
 class QWebSocket;
 
 namespace QuantPush {
@@ -35,7 +37,9 @@ class Session : public QObject
 {
     Q_OBJECT
 public:
-    Session(SessionId id, QWebSocket *socket, const SessionLimits &limits, Metrics *metrics, QObject *parent);
+    // `transport`: the TCP or TLS socket `socket` was upgraded from, if known.
+    Session(SessionId id, QWebSocket *socket, QTcpSocket *transport, const SessionLimits &limits, Metrics *metrics,
+            QObject *parent);
     ~Session() override;
 
     SessionId id() const { return m_id; }
@@ -107,6 +111,10 @@ private:
 
     SessionId m_id;
     QWebSocket *m_socket;
+    // The TCP or TLS socket under m_socket (owned by it), for writing shared
+    // frames as they are; null when unknown (frames then go through
+    // sendTextMessage).
+    QPointer<QTcpSocket> m_transport;
     SessionLimits m_limits;
     Metrics *m_metrics;
     QHostAddress m_peerAddress;

@@ -33,7 +33,7 @@ struct Delivered
 {
     QList<SessionId> sessions;
     OutboundFrame frame;
-    QJsonObject json() const { return QJsonDocument::fromJson(frame.text.toUtf8()).object(); }
+    QJsonObject json() const { return QJsonDocument::fromJson(frame.wire.payload().toByteArray()).object(); }
 };
 
 } // namespace
