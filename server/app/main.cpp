@@ -70,7 +70,7 @@ int main(int argc, char *argv[])
 
     DemoFeed demo(options->config.demo);
     if (options->demo) {
-        QObject::connect(&demo, &DemoFeed::publishRequested, &server, &WebSocketManager::publish);
+        QObject::connect(&demo, &DemoFeed::publishRequested, &server, &WebSocketManager::submit);
         demo.start();
         announceDemo(*options, server.port());
     }

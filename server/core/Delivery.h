@@ -27,6 +27,7 @@ struct PublishedMessage
     Filter recipientFilter;  // a publisher's narrowing of who gets it
     TextFrame frame;         // the push frame, encoded once for every recipient
     bool released = false;   // left its strategy queue: visible to resume
+    int recipients = 0;      // sessions it was handed to when released
 
     // The frame with "redelivered": true, encoded on the first retry only.
     const TextFrame &redeliveredFrame() const;

@@ -37,7 +37,7 @@ StrategyQueue *MessageBroadcaster::queueFor(SubscriptionType channel, BroadcastS
     return queue;
 }
 
-MessageBroadcaster::PublishResult MessageBroadcaster::publish(const PublishRequest &request)
+MessageBroadcaster::PublishResult MessageBroadcaster::publish(const PublishRequest &request, RecipientCount count)
 {
     ChannelState &state = m_channels[std::size_t(request.channel)];
     auto message = std::make_shared<PublishedMessage>();
@@ -50,10 +50,6 @@ MessageBroadcaster::PublishResult MessageBroadcaster::publish(const PublishReque
     message->frame = encodePush(*message, false);
     state.history->append(message);
 
-    PublishResult result {message->seq, 0};
-    if (m_resolve)
-        result.recipients = int(m_resolve(request.channel, message->seq, message->data, message->recipientFilter).size());
-
     Q_EMIT published(request.channel);
     const BroadcastStrategy strategy = request.strategy.value_or(m_config.channel(request.channel).strategy);
     StrategyQueue *queue = queueFor(request.channel, strategy);
@@ -64,6 +60,12 @@ MessageBroadcaster::PublishResult MessageBroadcaster::publish(const PublishReque
             other->flush();
     }
     queue->enqueue(message);
+
+    PublishResult result {message->seq, 0};
+    if (message->released) // immediate: routed already
+        result.recipients = message->recipients;
+    else if (count == RecipientCount::Count && m_resolve)
+        result.recipients = int(m_resolve(request.channel, message->seq, message->data, message->recipientFilter).size());
     return result;
 }
 
@@ -130,6 +132,7 @@ void MessageBroadcaster::releaseOne(const PublishedMessagePtr &message)
     if (!m_resolve)
         return;
     const QList<SessionId> sessions = m_resolve(message->channel, message->seq, message->data, message->recipientFilter);
+    message->recipients = int(sessions.size());
     if (sessions.isEmpty())
         return;
     Q_EMIT deliver(sessions, frameFor(message));
@@ -145,7 +148,9 @@ void MessageBroadcaster::releaseBatch(SubscriptionType channel, const QList<Publ
     std::map<SessionId, std::vector<int>> matchedBySession;
     for (int i = 0; i < messages.size(); ++i) {
         const PublishedMessage &message = *messages.at(i);
-        for (SessionId session : m_resolve(channel, message.seq, message.data, message.recipientFilter))
+        const QList<SessionId> sessions = m_resolve(channel, message.seq, message.data, message.recipientFilter);
+        messages.at(i)->recipients = int(sessions.size());
+        for (SessionId session : sessions)
             matchedBySession[session].push_back(i);
     }
     std::map<std::vector<int>, QList<SessionId>> sessionsBySubset;

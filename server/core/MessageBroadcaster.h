@@ -36,7 +36,10 @@ public:
         qint64 seq = 0;
         int recipients = 0; // subscribers matching when it was published
     };
-    PublishResult publish(const PublishRequest &request);
+    // Counting recipients of a message that a strategy holds back costs one
+    // extra routing pass; producers that ignore the count skip it.
+    enum class RecipientCount { Count, Skip };
+    PublishResult publish(const PublishRequest &request, RecipientCount count = RecipientCount::Count);
 
     qint64 lastSeq(SubscriptionType channel) const { return m_channels[std::size_t(channel)].lastSeq; }
     int pending(SubscriptionType channel) const;

@@ -25,7 +25,7 @@ SubscriptionManager::subscribe(SessionId session, SubscriptionType channel, cons
     Subscription subscription {u"sub-%1"_s.arg(m_nextId++), session, channel, clientFilter, authorisationFilter,
                                afterSeq};
     m_byId.insert(subscription.id, subscription);
-    m_byChannel[std::size_t(channel)][session].append(subscription.id);
+    m_byChannel[std::size_t(channel)][session].append(subscription);
     m_bySession[session].append(subscription.id);
     qCDebug(lcSubscription) << "session" << session << "subscribed" << wireName(channel) << subscription.id;
     Q_EMIT subscribed(subscription.id, session, channel);
@@ -42,7 +42,7 @@ void SubscriptionManager::remove(const QString &subscriptionId)
     auto &channelIndex = m_byChannel[std::size_t(subscription.channel)];
     auto channelIt = channelIndex.find(subscription.session);
     if (channelIt != channelIndex.end()) {
-        channelIt->removeOne(subscriptionId);
+        channelIt->removeIf([&subscriptionId](const Subscription &s) { return s.id == subscriptionId; });
         if (channelIt->isEmpty())
             channelIndex.erase(channelIt);
     }
@@ -66,8 +66,10 @@ QStringList SubscriptionManager::unsubscribe(SessionId session, const QString &s
 
 QStringList SubscriptionManager::unsubscribeChannel(SessionId session, SubscriptionType channel)
 {
-    const QStringList ids = m_byChannel[std::size_t(channel)].value(session);
-    for (const QString &id : ids)
+    QStringList ids;
+    for (const Subscription &subscription : m_byChannel[std::size_t(channel)].value(session))
+        ids.append(subscription.id);
+    for (const QString &id : std::as_const(ids))
         remove(id);
     return ids;
 }
@@ -95,8 +97,8 @@ QList<SessionId> SubscriptionManager::match(SubscriptionType channel, qint64 seq
     for (auto it = index.cbegin(); it != index.cend(); ++it) {
         if (!recipientFilter.isEmpty() && !recipientFilter.matches(m_sessionAttributes.value(it.key())))
             continue;
-        for (const QString &id : it.value()) {
-            if (accepts(m_byId[id], seq, data)) {
+        for (const Subscription &subscription : it.value()) {
+            if (accepts(subscription, seq, data)) {
                 sessions.append(it.key());
                 break;
             }
@@ -108,8 +110,8 @@ QList<SessionId> SubscriptionManager::match(SubscriptionType channel, qint64 seq
 bool SubscriptionManager::sessionMatches(SessionId session, SubscriptionType channel, qint64 seq,
                                          const QJsonObject &data) const
 {
-    for (const QString &id : m_byChannel[std::size_t(channel)].value(session)) {
-        if (accepts(m_byId[id], seq, data))
+    for (const Subscription &subscription : m_byChannel[std::size_t(channel)].value(session)) {
+        if (accepts(subscription, seq, data))
             return true;
     }
     return false;
@@ -118,8 +120,8 @@ bool SubscriptionManager::sessionMatches(SessionId session, SubscriptionType cha
 int SubscriptionManager::count(SubscriptionType channel) const
 {
     int total = 0;
-    for (const QStringList &ids : m_byChannel[std::size_t(channel)])
-        total += int(ids.size());
+    for (const QList<Subscription> &subscriptions : m_byChannel[std::size_t(channel)])
+        total += int(subscriptions.size());
     return total;
 }
 

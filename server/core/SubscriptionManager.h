@@ -68,8 +68,9 @@ private:
     int m_maxPerSession;
     quint64 m_nextId = 1;
     QHash<QString, Subscription> m_byId;
-    // Per channel: session → its subscription ids on that channel.
-    std::array<QHash<SessionId, QStringList>, SubscriptionTypeCount> m_byChannel;
+    // Per channel: session → its subscriptions on that channel, by value, so
+    // routing a message touches no other table (the filters are shared data).
+    std::array<QHash<SessionId, QList<Subscription>>, SubscriptionTypeCount> m_byChannel;
     QHash<SessionId, QStringList> m_bySession;
     QHash<SessionId, QJsonObject> m_sessionAttributes;
 };

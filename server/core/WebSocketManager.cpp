@@ -99,6 +99,11 @@ WebSocketManager::PublishResult WebSocketManager::publish(const PublishRequest &
     return m_broadcaster->publish(request);
 }
 
+void WebSocketManager::submit(const PublishRequest &request)
+{
+    m_broadcaster->publish(request, MessageBroadcaster::RecipientCount::Skip);
+}
+
 namespace {
 
 PublishRequest requestFor(SubscriptionType channel, const QJsonObject &payload, int priority = DefaultPriority)
