@@ -103,9 +103,10 @@ bool isValidRequestId(const QJsonValue &id)
         return true;
     if (!id.isDouble())
         return false;
-    const double value = id.toDouble();
-    // Range first: converting a double outside qint64 is undefined behaviour.
-    return value >= -0x1p63 && value < 0x1p63 && value == double(qint64(value));
+    // Integers are kept exactly (qint64) by Qt's parser; toInteger() falls back
+    // to its argument for fractions and out-of-range values, so two different
+    // fallbacks agree only for a real integer.
+    return id.toInteger(0) == id.toInteger(1);
 }
 
 } // namespace

@@ -23,9 +23,10 @@ bool isInteger(const QJsonValue &value)
 {
     if (!value.isDouble())
         return false;
-    const double d = value.toDouble();
-    // Range first: converting a double outside qint64 is undefined behaviour.
-    return d >= -0x1p63 && d < 0x1p63 && d == double(qint64(d));
+    // Integers are kept exactly (qint64) by Qt's parser; toInteger() falls back
+    // to its argument for fractions and out-of-range values, so two different
+    // fallbacks agree only for a real integer.
+    return value.toInteger(0) == value.toInteger(1);
 }
 
 Parsed<SubscriptionType> channelField(const QJsonObject &object, QLatin1StringView key)

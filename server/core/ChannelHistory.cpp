@@ -17,7 +17,13 @@ ChannelHistory::Replay ChannelHistory::after(qint64 since, qint64 lastSeq,
                                              const std::function<bool(const PublishedMessage &)> &accept) const
 {
     Replay replay;
-    if (since >= lastSeq)
+    if (since > lastSeq) {
+        // The client saw seqs this channel never reached here: a restarted
+        // server (or another deployment). What followed `since` is gone.
+        replay.recovered = false;
+        return replay;
+    }
+    if (since == lastSeq)
         return replay;
     // Everything after `since` is here only if the oldest retained message is
     // the very next one (or older).

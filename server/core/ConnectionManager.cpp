@@ -245,7 +245,7 @@ void ConnectionManager::authenticateFromHandshake(Session *session)
     Authenticator::Credentials credentials;
     const QByteArray authorization = request.rawHeader("Authorization");
     credentials.apiKey = QString::fromLatin1(request.rawHeader("X-API-Key"));
-    if (authorization.startsWith("Bearer ")) {
+    if (authorization.left(7).compare("bearer ", Qt::CaseInsensitive) == 0) {
         // A JWT has dots; anything else after Bearer is taken as an API key,
         // as on the HTTP API (tools that can only set Authorization).
         const QString bearer = QString::fromLatin1(authorization.mid(7).trimmed());
@@ -298,7 +298,7 @@ void ConnectionManager::completeAuth(Session *session, const Authenticator::Outc
         Q_EMIT sessionAuthenticated(session->id());
 }
 
-bool ConnectionManager::rateLimit(Session *session)
+bool ConnectionManager::rateLimit(Session *session, const QJsonValue &requestId)
 {
     if (session->admitInbound(monotonicMs()))
         return false;
@@ -309,7 +309,8 @@ bool ConnectionManager::rateLimit(Session *session)
     } else {
         session->sendError(ErrorCode::RateLimited,
                            u"more than %1 frames per second; slow down or be disconnected"_s
-                               .arg(m_config.limits.inboundMessagesPerSec));
+                               .arg(m_config.limits.inboundMessagesPerSec),
+                           requestId);
     }
     return true;
 }
@@ -325,7 +326,9 @@ void ConnectionManager::onText(SessionId id, const QString &text)
     DecodeResult decoded = Message::unserialize(utf8, DecodeLimits {m_config.limits.maxJsonDepth});
     // The ack of a message awaiting one costs no inbound budget: a client may
     // acknowledge every message of a busy acknowledged channel.
-    if (!isAwaitedAck(session, decoded) && rateLimit(session))
+    const QJsonValue requestId = std::holds_alternative<Message>(decoded) ? std::get<Message>(decoded).id()
+                                                                          : std::get<DecodeFailure>(decoded).id;
+    if (!isAwaitedAck(session, decoded) && rateLimit(session, requestId))
         return;
     if (auto *failure = std::get_if<DecodeFailure>(&decoded)) {
         session->sendError(failure->error.code, failure->error.message, failure->id);
@@ -363,7 +366,7 @@ void ConnectionManager::onBinary(SessionId id, qint64 bytes)
         return;
     session->markActivity(monotonicMs());
     session->countInbound(bytes);
-    if (rateLimit(session))
+    if (rateLimit(session, QJsonValue()))
         return;
     session->sendError(ErrorCode::BadRequest, u"binary frames are not accepted; send JSON text frames"_s);
 }

@@ -79,7 +79,7 @@ private:
     void onSessionClosed(SessionId id);
     void heartbeat();
     void sweepAcks();
-    bool rateLimit(Session *session);
+    bool rateLimit(Session *session, const QJsonValue &requestId);
     static bool isAwaitedAck(const Session *session, const DecodeResult &decoded);
 
     void handleAuth(Session *session, const Message &message);

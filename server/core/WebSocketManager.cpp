@@ -214,10 +214,14 @@ void WebSocketManager::onUnsubscribeRequested(SessionId session, const QJsonValu
         m_connections->sendError(session, ErrorCode::NotFound, u"no such subscription"_s, requestId);
         return;
     }
-    for (const QString &id : removed) {
-        m_connections->sendMessage(session, Message::reply(MessageType::Unsubscribed, requestId,
-                                                           QJsonObject {{Key::SubscriptionId, id}}));
+    // One reply per request: by type it may end several subscriptions, all
+    // listed in subscription_ids (subscription_id is the first of them).
+    QJsonObject reply {{Key::SubscriptionId, removed.first()}};
+    if (request.channel) {
+        reply.insert(Key::Type, wireName(*request.channel));
+        reply.insert(u"subscription_ids"_s, QJsonArray::fromStringList(removed));
     }
+    m_connections->sendMessage(session, Message::reply(MessageType::Unsubscribed, requestId, reply));
 }
 
 void WebSocketManager::onPublishRequested(SessionId session, const QJsonValue &requestId, const PublishRequest &request)
@@ -246,13 +250,15 @@ void WebSocketManager::onAdminRequested(SessionId session, const QJsonValue &req
             return;
         }
         const DisconnectRequest &disconnect = std::get<DisconnectRequest>(request);
-        if (!disconnectClient(disconnect.connectionId, disconnect.reason)) {
+        if (!m_connections->sessionByWireId(disconnect.connectionId)) {
             m_connections->sendError(session, ErrorCode::NotFound,
                                      u"no connection \"%1\""_s.arg(disconnect.connectionId.left(64)), requestId);
             return;
         }
+        // Answered first: an admin may disconnect its own connection.
         m_connections->sendMessage(session, Message::reply(MessageType::Disconnected, requestId,
                                                            QJsonObject {{Key::ConnectionId, disconnect.connectionId}}));
+        disconnectClient(disconnect.connectionId, disconnect.reason);
         return;
     }
     default:

@@ -126,7 +126,9 @@ std::optional<HttpResponse> HttpApi::authorise(const HttpRequest &request, Acces
     };
     const QByteArray authorization = request.header("authorization").trimmed();
     const bool bearer = authorization.left(7).compare("bearer ", Qt::CaseInsensitive) == 0;
-    if (!authorization.isEmpty() && !bearer)
+    // Another scheme (a proxy's Basic, say) is only an error when it is the
+    // sole credential; an X-API-Key beside it still counts.
+    if (!authorization.isEmpty() && !bearer && request.header("x-api-key").isEmpty())
         return unauthorized(u"only the Bearer scheme is accepted in Authorization"_s);
     const Authenticator::Credentials credentials = credentialsOf(request);
 

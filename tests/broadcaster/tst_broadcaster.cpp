@@ -246,6 +246,9 @@ void tst_Broadcaster::historyReplay()
     replay = m_broadcaster->replay(SubscriptionType::OrderUpdates, 8, all);
     QVERIFY(replay.recovered);
     QVERIFY(replay.messages.isEmpty());
+    replay = m_broadcaster->replay(SubscriptionType::OrderUpdates, 20, all); // seqs this server never reached
+    QVERIFY(!replay.recovered);
+    QVERIFY(replay.messages.isEmpty());
     const Filter a1 = filter(R"({"account":"A1"})");
     replay = m_broadcaster->replay(SubscriptionType::OrderUpdates, 3, [&](const PublishedMessage &m) { return a1.matches(m.data); });
     QCOMPARE(replay.messages.size(), 2); // 5 and 7

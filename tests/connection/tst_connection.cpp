@@ -2,9 +2,12 @@
 // while everyone else keeps being served; connection limits and heartbeats.
 #include "TestServer.h"
 #include "WsTestClient.h"
+#include "auth/JwtSigner.h"
 #include "protocol/JsonKeys.h"
 
+#include <QtCore/QDateTime>
 #include <QtCore/QJsonArray>
+#include <QtNetwork/QNetworkRequest>
 #include <QtCore/QTimer>
 #include <QtNetwork/QTcpSocket>
 #include <QtTest/QTest>
@@ -83,6 +86,9 @@ private Q_SLOTS:
     void silentClientIsClosedAfterConnectionTimeout();
     void slowHandshakeIsDropped();
     void plainHttpOnTheSamePort();
+    void rateLimitedErrorEchoesTheId();
+    void bearerSchemeIsCaseInsensitive();
+    void adminMayDisconnectItself();
 };
 
 void tst_Connection::badInputIsAnsweredAndOthersKeepReceiving_data()
@@ -246,6 +252,56 @@ void tst_Connection::plainHttpOnTheSamePort()
     QTRY_VERIFY(http.state() == QAbstractSocket::UnconnectedState || http.bytesAvailable() > 0);
     QTRY_VERIFY(http.peek(100).contains("\r\n\r\n"));
     QVERIFY(http.readAll().startsWith("HTTP/1.1 200"));
+}
+
+void tst_Connection::rateLimitedErrorEchoesTheId()
+{
+    ServerConfig config = testConfig();
+    config.limits.inboundMessagesPerSec = 0.01;
+    config.limits.inboundBurst = 1;
+    auto server = startServer(config);
+    WsTestClient client;
+    QVERIFY(client.open(webSocketUrl(*server)));
+    QCOMPARE(client.request({{u"type"_s, u"ping"_s}})->value(Key::Type).toString(), u"pong"_s);
+    const auto limited = client.request({{u"type"_s, u"ping"_s}});
+    QVERIFY(limited);
+    QCOMPARE(limited->value(Key::Type).toString(), u"error"_s);
+    QCOMPARE(limited->value(Key::Data).toObject().value(Key::Code).toString(), u"rate_limited"_s);
+}
+
+void tst_Connection::bearerSchemeIsCaseInsensitive()
+{
+    ServerConfig config = testConfig();
+    config.websocket.authRequired = true;
+    config.auth.jwtSecret = u"connection-test-secret-0123456789abcdef"_s;
+    auto server = startServer(config);
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const QByteArray token = JwtSigner::sign({{u"sub"_s, u"alice"_s}, {u"role"_s, u"trader"_s}, {u"exp"_s, now + 600}},
+                                             config.auth.jwtSecret.toUtf8());
+    QNetworkRequest request(webSocketUrl(*server));
+    request.setRawHeader("Authorization", "bearer " + token);
+    WsTestClient client;
+    QVERIFY(client.openWithRequest(request));
+    const auto ok = client.waitForType(u"auth_ok"_s);
+    QVERIFY(ok);
+    QCOMPARE(ok->value(Key::Data).toObject().value(Key::User).toString(), u"alice"_s);
+}
+
+void tst_Connection::adminMayDisconnectItself()
+{
+    ServerConfig config = testConfig();
+    config.auth.anonymousRole = u"admin"_s;
+    auto server = startServer(config);
+    WsTestClient admin;
+    QVERIFY(admin.open(webSocketUrl(*server)));
+    const QString self = admin.frames().first().value(Key::Data).toObject().value(Key::SessionId).toString();
+    const auto reply = admin.request({{u"type"_s, u"disconnect"_s},
+                                      {u"data"_s, QJsonObject {{Key::ConnectionId, self}, {Key::Reason, u"bye"_s}}}});
+    QVERIFY(reply);
+    QCOMPARE(reply->value(Key::Type).toString(), u"disconnected"_s);
+    QCOMPARE(reply->value(Key::Data).toObject().value(Key::ConnectionId).toString(), self);
+    QVERIFY(admin.waitForClose());
+    QCOMPARE(admin.closeCode(), 1000);
 }
 
 QTEST_GUILESS_MAIN(tst_Connection)

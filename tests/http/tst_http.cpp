@@ -158,6 +158,7 @@ private Q_SLOTS:
     void slowlorisHeadDoesNotBlockOthers();
     void slowBodyTimesOut();
     void connectionCapAnswers503();
+    void apiKeyBesideAnotherScheme();
     void statsAndConnections();
     void standardClient();
     void broadcastReachesSubscriber();
@@ -424,6 +425,15 @@ void tst_Http::connectionCapAnswers503()
     // A place frees up: the next request is served.
     slow[0].abort();
     QTRY_COMPARE(exchange(port(), request("GET", "/healthz")).status, 200);
+}
+
+void tst_Http::apiKeyBesideAnotherScheme()
+{
+    const QByteArray basic = "Authorization: Basic Zm9vOmJhcg==";
+    QCOMPARE(exchange(port(), request("GET", "/websocket/stats", {basic, "X-API-Key: " + AdminKey})).status, 200);
+    const Reply basicAlone = exchange(port(), request("GET", "/websocket/stats", {basic}));
+    QCOMPARE(basicAlone.status, 401);
+    QCOMPARE(basicAlone.json().value(u"code"_s).toString(), u"unauthorized"_s);
 }
 
 void tst_Http::statsAndConnections()

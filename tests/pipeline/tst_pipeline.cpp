@@ -23,6 +23,7 @@ private Q_SLOTS:
     void priorityQueueSendsHigherFirstUnderBacklog();
     void rateLimitedKeepsRateAndNewestPerKey();
     void unsubscribeStopsDelivery();
+    void unsubscribeByTypeAnswersOnce();
     void malformedFilterIsRejectedAtSubscribe();
     void bothEndpointsServe();
 };
@@ -192,6 +193,26 @@ void tst_Pipeline::unsubscribeStopsDelivery()
     server->broadcastRiskAlert({{u"n"_s, 2}});
     QVERIFY(client.request({{u"type"_s, u"ping"_s}})); // a round trip after the publish
     QCOMPARE(client.pushesOn(u"risk_alerts"_s).size(), 1);
+}
+
+void tst_Pipeline::unsubscribeByTypeAnswersOnce()
+{
+    auto server = startServer(testConfig());
+    WsTestClient client;
+    QVERIFY(client.open(webSocketUrl(*server)));
+    const auto a = client.subscribe({{u"type"_s, u"market_data"_s}, {u"filters"_s, QJsonObject {{u"symbol"_s, u"A"_s}}}});
+    const auto b = client.subscribe({{u"type"_s, u"market_data"_s}, {u"filters"_s, QJsonObject {{u"symbol"_s, u"B"_s}}}});
+    QVERIFY(a && b);
+    const auto reply = client.request({{u"type"_s, u"unsubscribe"_s}, {u"data"_s, QJsonObject {{u"type"_s, u"market_data"_s}}}});
+    QVERIFY(reply);
+    const QJsonObject data = reply->value(Key::Data).toObject();
+    QCOMPARE(reply->value(Key::Type).toString(), u"unsubscribed"_s);
+    const QString first = a->value(Key::Data).toObject().value(Key::SubscriptionId).toString();
+    const QString second = b->value(Key::Data).toObject().value(Key::SubscriptionId).toString();
+    QCOMPARE(data.value(Key::SubscriptionId).toString(), first);
+    QCOMPARE(data.value(u"subscription_ids"_s).toArray(), QJsonArray({first, second}));
+    QVERIFY(client.request({{u"type"_s, u"ping"_s}}));
+    QCOMPARE(client.framesOfType(u"unsubscribed"_s).size(), 1);
 }
 
 void tst_Pipeline::malformedFilterIsRejectedAtSubscribe()
