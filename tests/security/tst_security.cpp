@@ -5,6 +5,7 @@
 // whole run is captured and must hold no token, key or secret.
 
 #include "AccessLog.h"
+#include "RawWebSocketClient.h"
 #include "WebSocketManager.h"
 #include "auth/ApiKeyStore.h"
 #include "auth/JwtSigner.h"
@@ -26,6 +27,7 @@
 #include <memory>
 
 using namespace QuantPush;
+using namespace QuantPush::Testing;
 using namespace Qt::Literals::StringLiterals;
 
 namespace {
@@ -76,58 +78,6 @@ qint64 inOneHour()
 {
     return QDateTime::currentSecsSinceEpoch() + 3600;
 }
-
-// The close code a server sends, read from the raw close frame. Qt's own
-// client reports 1012-1014 (valid per RFC 6455 and IANA) as 1002, so the
-// codes QWebSocket cannot represent are checked on the wire.
-class RawClient : public QObject
-{
-    Q_OBJECT
-public:
-    explicit RawClient(quint16 port)
-    {
-        connect(&socket, &QTcpSocket::readyRead, this, [this] { buffer += socket.readAll(); parse(); });
-        socket.connectToHost(QHostAddress::LocalHost, port);
-        socket.write("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                     "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
-    }
-    void parse()
-    {
-        if (!upgraded) {
-            const qsizetype end = buffer.indexOf("\r\n\r\n");
-            if (end < 0)
-                return;
-            upgraded = buffer.startsWith("HTTP/1.1 101");
-            buffer.remove(0, end + 4);
-        }
-        // Server frames are unmasked; the ones here are small (7-bit or 16-bit lengths).
-        while (buffer.size() >= 2) {
-            const int opcode = buffer.at(0) & 0x0F;
-            qsizetype length = buffer.at(1) & 0x7F;
-            qsizetype header = 2;
-            if (length == 126) {
-                if (buffer.size() < 4)
-                    return;
-                length = (quint8(buffer.at(2)) << 8) | quint8(buffer.at(3));
-                header = 4;
-            }
-            if (buffer.size() < header + length)
-                return;
-            const QByteArray payload = buffer.mid(header, length);
-            buffer.remove(0, header + length);
-            if (opcode == 0x1)
-                texts.append(QString::fromUtf8(payload));
-            if (opcode == 0x8 && payload.size() >= 2)
-                closeCode = (quint8(payload.at(0)) << 8) | quint8(payload.at(1));
-        }
-    }
-
-    QTcpSocket socket;
-    QByteArray buffer;
-    bool upgraded = false;
-    QStringList texts;
-    int closeCode = -1;
-};
 
 // A client that records every frame and how the connection ended.
 class Probe : public QObject
@@ -649,7 +599,7 @@ void tst_Security::serverFull()
     Probe first;
     first.socket.open(url(server.port()));
     QTRY_VERIFY_WITH_TIMEOUT(first.has(u"welcome"_s), WaitMs);
-    RawClient second(server.port());
+    RawWebSocketClient second(server.port());
     QTRY_VERIFY_WITH_TIMEOUT(second.closeCode != -1, WaitMs);
     QVERIFY(second.upgraded);
     QCOMPARE(second.closeCode, 1013);
