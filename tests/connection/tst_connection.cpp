@@ -13,6 +13,8 @@
 #include <QtNetwork/QTcpSocket>
 #include <QtTest/QTest>
 
+#include <memory>
+
 using namespace QuantPush;
 using namespace QuantPush::Testing;
 using namespace Qt::Literals::StringLiterals;
@@ -38,6 +40,26 @@ private:
     qint64 m_lastSeq = 0;
 };
 
+// A well-behaved client on order_updates while the server publishes steadily:
+// whatever another client does, it must end up with every seq, no gap, no error.
+class Bystander
+{
+public:
+    explicit Bystander(WebSocketManager *server)
+    {
+        m_opened = m_client.open(webSocketUrl(*server)) && m_client.subscribe({{u"type"_s, u"order_updates"_s}});
+        // Publishing starts once subscribed: every seq from 1 is then owed.
+        m_publisher = std::make_unique<SteadyPublisher>(server);
+    }
+    bool isReady() const { return m_opened; }
+    void verifySawEverything();
+
+private:
+    WsTestClient m_client;
+    std::unique_ptr<SteadyPublisher> m_publisher;
+    bool m_opened = false;
+};
+
 void verifyNoGap(const WsTestClient &client, const QString &channel, qint64 lastSeq)
 {
     const QList<QJsonObject> pushes = client.pushesOn(channel);
@@ -46,6 +68,14 @@ void verifyNoGap(const WsTestClient &client, const QString &channel, qint64 last
         QCOMPARE(pushes.at(i).value(Key::Seq).toInteger(), i + 1);
     QVERIFY(client.framesOfType(u"gap"_s).isEmpty());
     QVERIFY(client.framesOfType(u"error"_s).isEmpty());
+}
+
+void Bystander::verifySawEverything()
+{
+    QTest::qWait(50);
+    m_publisher->stop();
+    QTRY_COMPARE(m_client.pushesOn(u"order_updates"_s).size(), m_publisher->lastSeq());
+    verifyNoGap(m_client, u"order_updates"_s, m_publisher->lastSeq());
 }
 
 } // namespace
@@ -104,13 +134,10 @@ void tst_Connection::badInputIsAnsweredAndOthersKeepReceiving()
     QFETCH(QString, echoedId);
 
     auto server = startServer(testConfig());
-    WsTestClient bystander;
-    QVERIFY(bystander.open(webSocketUrl(*server)));
-    QVERIFY(bystander.subscribe({{u"type"_s, u"order_updates"_s}}));
+    Bystander bystander(server.get());
+    QVERIFY(bystander.isReady());
     WsTestClient offender;
     QVERIFY(offender.open(webSocketUrl(*server)));
-
-    SteadyPublisher publisher(server.get());
     QTest::qWait(50);
     if (binary)
         offender.sendBinary(frame.toLatin1());
@@ -127,11 +154,7 @@ void tst_Connection::badInputIsAnsweredAndOthersKeepReceiving()
     QVERIFY(pong);
     QCOMPARE(pong->value(Key::Type).toString(), u"pong"_s);
     QVERIFY(!offender.isClosed());
-
-    QTest::qWait(50);
-    publisher.stop();
-    QTRY_COMPARE(bystander.pushesOn(u"order_updates"_s).size(), publisher.lastSeq());
-    verifyNoGap(bystander, u"order_updates"_s, publisher.lastSeq());
+    bystander.verifySawEverything();
 }
 
 void tst_Connection::oversizedFrameClosesWith1009()
@@ -139,20 +162,14 @@ void tst_Connection::oversizedFrameClosesWith1009()
     ServerConfig config = testConfig();
     config.websocket.maxMessageSize = 4096;
     auto server = startServer(config);
-    WsTestClient bystander;
-    QVERIFY(bystander.open(webSocketUrl(*server)));
-    QVERIFY(bystander.subscribe({{u"type"_s, u"order_updates"_s}}));
+    Bystander bystander(server.get());
+    QVERIFY(bystander.isReady());
     WsTestClient offender;
     QVERIFY(offender.open(webSocketUrl(*server)));
-
-    SteadyPublisher publisher(server.get());
     offender.sendText(u"{\"type\":\"ping\",\"data\":\"%1\"}"_s.arg(QString(8192, u'x')));
     QVERIFY(offender.waitForClose());
     QCOMPARE(offender.closeCode(), 1009);
-    QTest::qWait(50);
-    publisher.stop();
-    QTRY_COMPARE(bystander.pushesOn(u"order_updates"_s).size(), publisher.lastSeq());
-    verifyNoGap(bystander, u"order_updates"_s, publisher.lastSeq());
+    bystander.verifySawEverything();
 }
 
 void tst_Connection::maxConnectionsAnswers1013()
