@@ -142,33 +142,47 @@ void MessageBroadcaster::releaseBatch(SubscriptionType channel, const QList<Publ
 {
     if (!m_resolve)
         return;
-    // Subscribers with filters may match different subsets of the batch;
-    // group sessions by the subset they match so each distinct batch is
-    // encoded once (usually a single group: everyone gets everything).
+    QList<QList<SessionId>> recipientsOf;
+    recipientsOf.reserve(messages.size());
+    bool everyoneGetsEverything = true;
+    for (const PublishedMessagePtr &message : messages) {
+        recipientsOf.append(m_resolve(channel, message->seq, message->data, message->recipientFilter));
+        message->recipients = int(recipientsOf.last().size());
+        everyoneGetsEverything = everyoneGetsEverything && recipientsOf.last() == recipientsOf.first();
+    }
+    // The usual case: one batch, encoded once, for every recipient.
+    if (everyoneGetsEverything) {
+        if (!recipientsOf.first().isEmpty())
+            emitBatch(channel, messages, recipientsOf.first());
+        return;
+    }
+    // Subscribers with filters match different subsets: group sessions by the
+    // subset they match, so each distinct batch is still encoded once.
     std::map<SessionId, std::vector<int>> matchedBySession;
     for (int i = 0; i < messages.size(); ++i) {
-        const PublishedMessage &message = *messages.at(i);
-        const QList<SessionId> sessions = m_resolve(channel, message.seq, message.data, message.recipientFilter);
-        messages.at(i)->recipients = int(sessions.size());
-        for (SessionId session : sessions)
+        for (SessionId session : recipientsOf.at(i))
             matchedBySession[session].push_back(i);
     }
     std::map<std::vector<int>, QList<SessionId>> sessionsBySubset;
     for (auto &[session, subset] : matchedBySession)
         sessionsBySubset[subset].append(session);
-
     for (const auto &[subset, sessions] : sessionsBySubset) {
-        QJsonArray items;
         QList<PublishedMessagePtr> included;
-        for (int index : subset) {
-            const PublishedMessagePtr &message = messages.at(index);
-            items.append(Message::push(channel, message->seq, message->ts, message->data).toJson());
-            included.append(message);
-        }
-        Message batch(MessageType::Batch, items);
-        batch.setChannel(channel);
-        Q_EMIT deliver(sessions, frameOf(channel, TextFrame::fromUtf8(batch.serialize()), included));
+        for (int index : subset)
+            included.append(messages.at(index));
+        emitBatch(channel, included, sessions);
     }
+}
+
+void MessageBroadcaster::emitBatch(SubscriptionType channel, const QList<PublishedMessagePtr> &messages,
+                                   const QList<SessionId> &sessions)
+{
+    QJsonArray items;
+    for (const PublishedMessagePtr &message : messages)
+        items.append(Message::push(channel, message->seq, message->ts, message->data).toJson());
+    Message batch(MessageType::Batch, items);
+    batch.setChannel(channel);
+    Q_EMIT deliver(sessions, frameOf(channel, TextFrame::fromUtf8(batch.serialize()), messages));
 }
 
 } // namespace QuantPush

@@ -68,6 +68,8 @@ private:
     void release(SubscriptionType channel, const QList<PublishedMessagePtr> &messages, bool asBatch);
     void releaseOne(const PublishedMessagePtr &message);
     void releaseBatch(SubscriptionType channel, const QList<PublishedMessagePtr> &messages);
+    void emitBatch(SubscriptionType channel, const QList<PublishedMessagePtr> &messages,
+                   const QList<SessionId> &sessions);
     OutboundFrame frameOf(SubscriptionType channel, TextFrame wire,
                           const QList<PublishedMessagePtr> &messages) const;
 
