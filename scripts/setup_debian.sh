@@ -5,7 +5,7 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 PACKAGES=(
   build-essential cmake ninja-build pkg-config
-  qt6-base-dev qt6-websockets-dev qt6-charts-dev qt6-httpserver-dev
+  qt6-base-dev qt6-websockets-dev qt6-charts-dev libqt6opengl6-dev
   qt6-l10n-tools qt6-tools-dev qt6-tools-dev-tools qt6-translations-l10n
   libyaml-cpp-dev libgl-dev
   # tests: external clients, Prometheus parser, TLS certificates, fuzzing, offscreen console
