@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QJsonObject>
 #include <QtCore/QObject>
 #include <QtCore/QTimer>
 #include <QtCore/QUrl>
@@ -8,6 +9,11 @@
 
 #include <memory>
 #include <vector>
+
+namespace QuantPush {
+class FrameInflater;
+class RandomWalk;
+}
 
 // One benchmark run: N subscribers on a channel, one admin publisher sending
 // `rate` messages a second for `duration`; every subscriber measures the
@@ -26,9 +32,16 @@ public:
         int rate = 1000;       // messages per second published
         int durationSec = 10;
         int payloadBytes = 200;
+        // Subscribers ask for compressed pushes and inflate them.
+        bool compression = false;
+        // Publish demo-feed market ticks (realistic digits) instead of padding.
+        bool ticks = false;
+        // Every Nth subscriber parses frames for latency; all count deliveries.
+        int latencySample = 1;
     };
 
     explicit LoadRun(const Options &options, QObject *parent = nullptr);
+    ~LoadRun() override;
     void start();
 
 Q_SIGNALS:
@@ -39,7 +52,9 @@ private:
     void startPublishing();
     void publishTick();
     void finish();
-    void onPush(const QString &text);
+    void onPush(const QString &text, bool sampled);
+    void onCompressedPush(const QByteArray &data, bool sampled);
+    QJsonObject nextPayload();
 
     Options m_options;
     std::vector<std::unique_ptr<QWebSocket>> m_subscribers;
@@ -47,6 +62,12 @@ private:
     int m_ready = 0;
     qint64 m_published = 0;
     qint64 m_received = 0;
+    qint64 m_wireBytes = 0;      // push payload bytes as received (compressed or not)
+    qint64 m_jsonBytes = 0;      // the same pushes as JSON text
+    qint64 m_binaryFrames = 0;
+    qint64 m_frames = 0;
+    std::unique_ptr<QuantPush::FrameInflater> m_inflater;
+    std::unique_ptr<QuantPush::RandomWalk> m_walk;
     std::vector<double> m_latenciesUs;
     QElapsedTimer m_clock;
     QTimer *m_publishTimer = nullptr;

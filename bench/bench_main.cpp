@@ -3,6 +3,7 @@
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QCoreApplication>
 
+#include <algorithm>
 #include <cstdio>
 
 using namespace Qt::Literals::StringLiterals;
@@ -20,7 +21,12 @@ int main(int argc, char *argv[])
     const QCommandLineOption rate(u"rate"_s, u"Messages published per second."_s, u"n"_s, u"1000"_s);
     const QCommandLineOption duration(u"duration"_s, u"Seconds of publishing."_s, u"s"_s, u"10"_s);
     const QCommandLineOption payload(u"payload"_s, u"Payload padding in bytes."_s, u"bytes"_s, u"200"_s);
-    parser.addOptions({url, apiKey, channel, clients, rate, duration, payload});
+    const QCommandLineOption compression(u"compression"_s, u"Subscribers ask for compressed pushes (?compression=deflate)."_s);
+    const QCommandLineOption ticks(u"ticks"_s, u"Publish demo market ticks (realistic digits) instead of padding."_s);
+    const QCommandLineOption latencySample(u"latency-sample"_s,
+                                           u"Every Nth subscriber parses frames for latency (all count deliveries)."_s,
+                                           u"n"_s, u"1"_s);
+    parser.addOptions({url, apiKey, channel, clients, rate, duration, payload, compression, ticks, latencySample});
     parser.process(app);
 
     LoadRun::Options options;
@@ -31,6 +37,9 @@ int main(int argc, char *argv[])
     options.rate = parser.value(rate).toInt();
     options.durationSec = parser.value(duration).toInt();
     options.payloadBytes = parser.value(payload).toInt();
+    options.compression = parser.isSet(compression);
+    options.ticks = parser.isSet(ticks);
+    options.latencySample = std::max(1, parser.value(latencySample).toInt());
 
     LoadRun run(options);
     QObject::connect(&run, &LoadRun::finished, &app, [](const QString &report) {

@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # Runs the benchmark scenarios against quantpush-server and, for comparison,
 # the Node.js `ws` peer in bench/peers/node-ws, with the same load generator.
-# Usage: bench/run_bench.sh [build-dir]   (prints one line per run)
+# Usage: bench/run_bench.sh [build-dir] [fanout|compression]   (prints one line per run)
+#   fanout (default): the fan-out scenarios below, then the node-ws peer.
+#   compression: batched market_data (demo ticks) to 1,000 subscribers, text and
+#     compressed (?compression=deflate) runs interleaved against one server, so
+#     that both see the same machine; COMPRESSION_ROUNDS (default 3) pairs at
+#     COMPRESSION_RATE (default 1000) msgs/s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
+MODE=${2:-fanout}
 BENCH="$BUILD/bin/quantpush-bench"
 SERVER="$BUILD/bin/quantpush-server"
 [ -x "$BENCH" ] && [ -x "$SERVER" ] || { echo "build first: cmake --build $BUILD" >&2; exit 1; }
@@ -44,6 +50,24 @@ run_against() { # name port pid
 "$SERVER" --config "$CONFIG" > /dev/null 2>&1 &
 QP=$!
 sleep 1
+
+if [ "$MODE" = compression ]; then
+  for _ in $(seq 1 "${COMPRESSION_ROUNDS:-3}"); do
+    for compression in none deflate; do
+      flag=""
+      [ "$compression" = deflate ] && flag="--compression"
+      before=$(cpu_s "$QP")
+      # shellcheck disable=SC2086
+      result=$(QT_NO_GLIB=1 "$BENCH" --url "ws://127.0.0.1:18800/ws" --api-key bench-admin-key --channel market_data \
+               --ticks --clients 1000 --rate "${COMPRESSION_RATE:-1000}" --duration 10 --latency-sample 10 $flag)
+      after=$(cpu_s "$QP")
+      echo "quantpush-market_data $result server_rss_kb=$(rss_kb "$QP") server_cpu_s=$(awk -v a="$after" -v b="$before" 'BEGIN {printf "%.2f", a - b}')"
+    done
+  done
+  kill -TERM "$QP"; wait "$QP" || true
+  exit 0
+fi
+
 run_against quantpush 18800 "$QP"
 kill -TERM "$QP"; wait "$QP" || true
 

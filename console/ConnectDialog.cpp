@@ -27,6 +27,7 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     , m_url(new QLineEdit(this))
     , m_tls(new QCheckBox(this))
     , m_ignoreSsl(new QCheckBox(this))
+    , m_compression(new QCheckBox(this))
     , m_credentialLabel(new QLabel(this))
     , m_tokenRadio(new QRadioButton(this))
     , m_apiKeyRadio(new QRadioButton(this))
@@ -84,6 +85,7 @@ void ConnectDialog::buildLayout()
     form->addRow(m_recentLabel, m_recentCombo);
     form->addRow(m_urlLabel, m_url);
     form->addRow(QString(), tls);
+    form->addRow(QString(), m_compression);
     form->addRow(m_credentialLabel, credential);
     form->addRow(m_secretLabel, secret);
     form->addRow(QString(), m_remember);
@@ -109,6 +111,7 @@ void ConnectDialog::retranslate()
     m_url->setPlaceholderText(u"ws://127.0.0.1:8765/ws"_s);
     m_tls->setText(tr("TLS (wss://)"));
     m_ignoreSsl->setText(tr("Accept self-signed certificates (testing only)"));
+    m_compression->setText(tr("Compressed pushes (deflate: less bandwidth, a little more CPU)"));
     m_credentialLabel->setText(tr("Sign in with:"));
     m_tokenRadio->setText(tr("Admin token (JWT)"));
     m_apiKeyRadio->setText(tr("API key"));
@@ -153,6 +156,7 @@ void ConnectDialog::setProfile(const ServerProfile &profile)
     m_tls->setChecked(profile.isTls());
     m_ignoreSsl->setEnabled(profile.isTls());
     m_ignoreSsl->setChecked(profile.ignoreSslErrors);
+    m_compression->setChecked(profile.compression);
     (profile.credential == ServerProfile::Credential::ApiKey ? m_apiKeyRadio : m_tokenRadio)->setChecked(true);
     m_secret->setText(profile.secret);
     m_remember->setChecked(profile.rememberSecret);
@@ -167,6 +171,7 @@ ServerProfile ConnectDialog::profile() const
     profile.secret = m_secret->text().trimmed();
     profile.ignoreSslErrors = m_tls->isChecked() && m_ignoreSsl->isChecked();
     profile.rememberSecret = m_remember->isChecked();
+    profile.compression = m_compression->isChecked();
     return profile;
 }
 

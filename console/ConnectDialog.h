@@ -46,6 +46,7 @@ private:
     QLineEdit *m_url;
     QCheckBox *m_tls;
     QCheckBox *m_ignoreSsl;
+    QCheckBox *m_compression;
     QLabel *m_credentialLabel;
     QRadioButton *m_tokenRadio;
     QRadioButton *m_apiKeyRadio;

@@ -84,6 +84,7 @@ void ConsoleController::configure(PushClient *client) const
     client->setToken(token ? m_profile.secret : QString());
     client->setApiKey(token ? QString() : m_profile.secret);
     client->setIgnoreSslErrors(m_profile.ignoreSslErrors);
+    client->setCompression(m_profile.compression);
     client->setPingInterval(PingIntervalMs);
     client->setPongTimeout(PongTimeoutMs);
     // An admin console is kept open all day: never give up on the server.

@@ -42,6 +42,7 @@ std::optional<ConsoleOptions> ConsoleOptions::parse(const QStringList &arguments
     const QCommandLineOption apiKey(u"api-key"_s, tr("Admin API key for --url (or set QUANTPUSH_API_KEY)."),
                                     tr("key"));
     const QCommandLineOption insecure(u"insecure"_s, tr("Accept self-signed TLS certificates (testing only)."));
+    const QCommandLineOption compression(u"compression"_s, tr("Ask for compressed pushes (deflate)."));
     const QCommandLineOption lang(u"lang"_s, tr("User interface language for this run: en or zh_CN."), tr("code"));
     const QCommandLineOption page(u"page"_s, tr("Page to open: %1.").arg(pages().join(u", "_s)), tr("page"));
     const QCommandLineOption sendTemplate(u"send-template"_s,
@@ -50,7 +51,7 @@ std::optional<ConsoleOptions> ConsoleOptions::parse(const QStringList &arguments
                                           tr("channel"));
     const QCommandLineOption inspect(u"inspect"_s, tr("Once connected, show this channel in the inspector."),
                                      tr("channel"));
-    parser.addOptions({url, token, apiKey, insecure, lang, page, sendTemplate, inspect});
+    parser.addOptions({url, token, apiKey, insecure, compression, lang, page, sendTemplate, inspect});
 
     if (!parser.parse(arguments)) {
         *error = parser.errorText();
@@ -80,6 +81,7 @@ std::optional<ConsoleOptions> ConsoleOptions::parse(const QStringList &arguments
     ServerProfile profile;
     profile.url = ServerProfile::normalisedUrl(parser.value(url));
     profile.ignoreSslErrors = parser.isSet(insecure);
+    profile.compression = parser.isSet(compression);
     const QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     const QString tokenValue = parser.isSet(token) ? parser.value(token) : environment.value(u"QUANTPUSH_TOKEN"_s);
     const QString keyValue = parser.isSet(apiKey) ? parser.value(apiKey) : environment.value(u"QUANTPUSH_API_KEY"_s);

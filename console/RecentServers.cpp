@@ -13,6 +13,7 @@ constexpr auto KeyUrl = "url"_L1;
 constexpr auto KeyCredential = "credential"_L1;
 constexpr auto KeySecret = "secret"_L1;
 constexpr auto KeyIgnoreSsl = "ignoreSslErrors"_L1;
+constexpr auto KeyCompression = "compression"_L1;
 
 void save(const QList<ServerProfile> &profiles)
 {
@@ -26,6 +27,7 @@ void save(const QList<ServerProfile> &profiles)
         settings.setValue(KeyCredential,
                           profile.credential == ServerProfile::Credential::ApiKey ? u"api_key"_s : u"token"_s);
         settings.setValue(KeyIgnoreSsl, profile.ignoreSslErrors);
+        settings.setValue(KeyCompression, profile.compression);
         if (profile.rememberSecret && !profile.secret.isEmpty())
             settings.setValue(KeySecret, profile.secret);
     }
@@ -49,6 +51,7 @@ QList<ServerProfile> RecentServers::load()
         profile.secret = settings.value(KeySecret).toString();
         profile.rememberSecret = !profile.secret.isEmpty();
         profile.ignoreSslErrors = settings.value(KeyIgnoreSsl).toBool();
+        profile.compression = settings.value(KeyCompression).toBool();
         if (profile.isValid())
             profiles.append(profile);
     }

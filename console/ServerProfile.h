@@ -16,6 +16,7 @@ struct ServerProfile
     QString secret;              // the JWT or the API key
     bool ignoreSslErrors = false; // self-signed test certificates only
     bool rememberSecret = false;  // the user ticked "store it (unencrypted)"
+    bool compression = false;     // ask for compressed pushes (?compression=deflate)
 
     bool isTls() const;
     bool isValid() const;

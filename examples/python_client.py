@@ -12,12 +12,15 @@ A complete client in one file, for Debian's python3-websockets:
     position_updates, risk_alerts), redeliveries included;
   * notices seq jumps and the server's "gap" notices;
   * stops cleanly on Ctrl-C / SIGTERM (close 1000) or after --duration seconds,
-    and prints what it received per channel.
+    and prints what it received per channel;
+  * with --compression, asks for compressed pushes (?compression=deflate) and
+    inflates the binary frames with zlib.decompress(data, -15).
 
 Examples:
   /usr/bin/python3 examples/python_client.py
   /usr/bin/python3 examples/python_client.py -c market_data='{"symbol":["BTCUSDT","ETHUSDT"]}' -c order_updates
   /usr/bin/python3 examples/python_client.py --url ws://host:8765/ws --token "$JWT" --duration 30 --quiet
+  /usr/bin/python3 examples/python_client.py --compression -c market_data
 """
 import argparse
 import asyncio
@@ -27,6 +30,8 @@ import random
 import signal
 import sys
 import time
+import urllib.parse
+import zlib
 
 try:
     import websockets
@@ -101,6 +106,26 @@ class FatalError(Exception):
     pass
 
 
+def with_compression(url):
+    """The URL with compression=deflate added to its query."""
+    parts = urllib.parse.urlsplit(url)
+    query = [(k, v) for k, v in urllib.parse.parse_qsl(parts.query) if k != "compression"]
+    query.append(("compression", "deflate"))
+    return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
+
+
+def decode(frame, max_size):
+    """A frame's JSON text: text frames as they are, binary ones (compressed
+    pushes) inflated as raw DEFLATE, refusing more than max_size bytes."""
+    if isinstance(frame, str):
+        return frame
+    inflater = zlib.decompressobj(-15)
+    text = inflater.decompress(frame, max_size)
+    if inflater.unconsumed_tail or not inflater.eof:
+        raise ValueError("a compressed frame is truncated or inflates past --max-size")
+    return text.decode("utf-8")
+
+
 class Client:
     def __init__(self, args):
         self.args = args
@@ -128,7 +153,8 @@ class Client:
             session_ok = False
             close_code = None
             try:
-                async with websockets.connect(self.args.url, max_size=self.args.max_size, open_timeout=10,
+                url = with_compression(self.args.url) if self.args.compression else self.args.url
+                async with websockets.connect(url, max_size=self.args.max_size, open_timeout=10,
                                               ping_interval=20, ping_timeout=20, close_timeout=5) as ws:
                     self.ws = ws
                     self.connections += 1
@@ -174,7 +200,9 @@ class Client:
             raise FatalError(f"expected welcome, got {welcome.get('type')}")
         data = welcome.get("data", {})
         log(f"connected to {data.get('server')} as session {data.get('session_id')} "
-            f"(heartbeat every {data.get('heartbeat_interval')} ms)")
+            f"(heartbeat every {data.get('heartbeat_interval')} ms, compression {data.get('compression', 'none')})")
+        if self.args.compression and data.get("compression") != "deflate":
+            log("WARNING the server does not compress for this connection (compression_enabled: false?)")
         if self.args.token or self.args.api_key:
             credentials = {"token": self.args.token} if self.args.token else {"api_key": self.args.api_key}
             await self.send(ws, "auth", credentials)
@@ -182,7 +210,14 @@ class Client:
             await self.subscribe(ws, channel)
         dropper = asyncio.ensure_future(self.drop_later(ws)) if self.args.drop_every else None
         try:
-            async for text in ws:
+            async for frame in ws:
+                try:
+                    text = decode(frame, self.args.max_size)
+                except (zlib.error, ValueError) as error:
+                    # A push is lost inside it: reconnect and resume with "since".
+                    log(f"ERROR undecodable compressed frame ({error}); reconnecting")
+                    await ws.close(code=1002, reason="undecodable frame")
+                    break
                 await self.handle(ws, json.loads(text))
         finally:
             if dropper:
@@ -341,6 +376,8 @@ def main():
     parser.add_argument("--no-jitter", action="store_true", help="reconnect after exactly the backoff delay")
     parser.add_argument("--max-attempts", type=int, default=0, help="give up after this many failed attempts (0: never)")
     parser.add_argument("--max-size", type=int, default=4 << 20, help="largest frame accepted, bytes")
+    parser.add_argument("--compression", action="store_true",
+                        help="ask for compressed pushes (?compression=deflate) and inflate them")
     parser.add_argument("--drop-every", type=float, default=0, help=argparse.SUPPRESS)  # resume self-test
     args = parser.parse_args()
     if not args.channels:

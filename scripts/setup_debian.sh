@@ -8,8 +8,12 @@ PACKAGES=(
   qt6-base-dev qt6-websockets-dev qt6-charts-dev libqt6opengl6-dev
   qt6-l10n-tools qt6-tools-dev qt6-tools-dev-tools qt6-translations-l10n
   libyaml-cpp-dev libgl-dev
+  # compressed push frames (libdeflate); zlib only for the libdeflate-vs-zlib bench
+  libdeflate-dev zlib1g-dev
   # tests: external clients, Prometheus parser, TLS certificates, fuzzing, offscreen console
   python3 python3-websockets python3-prometheus-client openssl
+  # foreign decoders of compressed frames (tests/compression_external)
+  nodejs chromium
   clang libclang-rt-14-dev
   fonts-noto-cjk
 )

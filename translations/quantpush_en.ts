@@ -220,6 +220,10 @@
         <translation>Accept self-signed certificates (testing only)</translation>
     </message>
     <message>
+        <source>Compressed pushes (deflate: less bandwidth, a little more CPU)</source>
+        <translation>Compressed pushes (deflate: less bandwidth, a little more CPU)</translation>
+    </message>
+    <message>
         <source>Sign in with:</source>
         <translation>Sign in with:</translation>
     </message>
@@ -516,6 +520,10 @@ Clients that reconnect by themselves will come back.</translation>
     <message>
         <source>Accept self-signed TLS certificates (testing only).</source>
         <translation>Accept self-signed TLS certificates (testing only).</translation>
+    </message>
+    <message>
+        <source>Ask for compressed pushes (deflate).</source>
+        <translation>Ask for compressed pushes (deflate).</translation>
     </message>
     <message>
         <source>User interface language for this run: en or zh_CN.</source>

@@ -216,6 +216,10 @@
         <translation>接受自签名证书（仅用于测试）</translation>
     </message>
     <message>
+        <source>Compressed pushes (deflate: less bandwidth, a little more CPU)</source>
+        <translation>压缩推送（deflate：更省带宽，略增 CPU）</translation>
+    </message>
+    <message>
         <source>Sign in with:</source>
         <translation>登录方式：</translation>
     </message>
@@ -509,6 +513,10 @@ Clients that reconnect by themselves will come back.</source>
     <message>
         <source>Accept self-signed TLS certificates (testing only).</source>
         <translation>接受自签名 TLS 证书（仅用于测试）。</translation>
+    </message>
+    <message>
+        <source>Ask for compressed pushes (deflate).</source>
+        <translation>请求压缩推送（deflate）。</translation>
     </message>
     <message>
         <source>User interface language for this run: en or zh_CN.</source>

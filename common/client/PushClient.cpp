@@ -1,5 +1,6 @@
 #include "client/PushClient.h"
 
+#include "client/FrameInflater.h"
 #include "client/ReconnectBackoff.h"
 
 #include <QJsonArray>
@@ -7,6 +8,7 @@
 #include <QLoggingCategory>
 #include <QRandomGenerator>
 #include <QTimer>
+#include <QUrlQuery>
 #include <QWebSocket>
 
 #include <algorithm>
@@ -147,6 +149,9 @@ PushClient::~PushClient()
 
 void PushClient::setUrl(const QUrl &url) { m_url = url; }
 QUrl PushClient::url() const { return m_url; }
+void PushClient::setCompression(bool deflate) { m_compressionRequested = deflate; }
+bool PushClient::compressionRequested() const { return m_compressionRequested; }
+bool PushClient::compressed() const { return m_compressed; }
 
 void PushClient::setToken(const QString &jwt)
 {
@@ -235,8 +240,9 @@ void PushClient::openSocket()
         if (socket == m_socket)
             onTextMessage(text);
     });
-    connect(socket, &QWebSocket::binaryMessageReceived, this, [](const QByteArray &bytes) {
-        qCWarning(lcClient) << "ignoring unexpected binary frame of" << bytes.size() << "bytes";
+    connect(socket, &QWebSocket::binaryMessageReceived, this, [this, socket](const QByteArray &bytes) {
+        if (socket == m_socket)
+            onBinaryMessage(bytes);
     });
 #if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
     connect(socket, &QWebSocket::errorOccurred, this, [this, socket] { onSocketError(socket); });
@@ -256,7 +262,17 @@ void PushClient::openSocket()
 
     qCDebug(lcClient) << "connecting to" << m_url << "attempt" << m_attempt;
     m_handshakeTimer->start();
-    socket->open(m_url);
+    m_compressed = false;
+    QUrl url = m_url;
+    if (m_compressionRequested) {
+        QUrlQuery query(url);
+        query.removeAllQueryItems(u"compression"_s);
+        query.addQueryItem(u"compression"_s, u"deflate"_s);
+        url.setQuery(query);
+        if (!m_inflater)
+            m_inflater = std::make_unique<FrameInflater>();
+    }
+    socket->open(url);
 }
 
 void PushClient::onSocketConnected(QWebSocket *socket)
@@ -420,6 +436,27 @@ void PushClient::onTextMessage(const QString &text)
     dispatch(doc.object());
 }
 
+void PushClient::onBinaryMessage(const QByteArray &bytes)
+{
+    if (!m_compressed || !m_inflater) {
+        qCWarning(lcClient) << "ignoring unexpected binary frame of" << bytes.size() << "bytes";
+        return;
+    }
+    const std::optional<QByteArray> text = m_inflater->inflate(bytes);
+    if (!text) {
+        // A push is lost inside it: reconnecting resumes with "since".
+        dropConnection("a compressed frame does not inflate");
+        return;
+    }
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(*text, &error);
+    if (!doc.isObject()) {
+        qCWarning(lcClient) << "ignoring malformed compressed frame:" << error.errorString();
+        return;
+    }
+    dispatch(doc.object());
+}
+
 void PushClient::dispatch(const QJsonObject &frame)
 {
     const QString type = frame.value(Key::Type).toString();
@@ -444,6 +481,7 @@ void PushClient::onWelcome(const QJsonObject &frame, const Request &)
     m_welcomed = true;
     const QJsonObject data = frame.value(Key::Data).toObject();
     m_sessionId = data.value(Key::SessionId).toString();
+    m_compressed = m_compressionRequested && data.value("compression"_L1).toString() == "deflate"_L1;
     emit welcomeReceived(data);
     if (!m_socket) // a slot closed us
         return;

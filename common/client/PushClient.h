@@ -10,6 +10,8 @@
 #include <QStringList>
 #include <QUrl>
 
+#include <memory>
+
 #include "client/ChannelSequence.h"
 #include "client/ReconnectPolicy.h"
 
@@ -17,6 +19,8 @@ class QTimer;
 class QWebSocket;
 
 namespace QuantPush {
+
+class FrameInflater;
 
 // Client side of QuantPush protocol v1 (see PROTOCOL.md). It owns the
 // connection lifecycle so applications never write reconnect logic:
@@ -47,6 +51,12 @@ public:
     void setIgnoreSslErrors(bool ignore); // for self-signed test certificates only
     // Abort and retry when welcome/auth does not complete in time (default 10000).
     void setHandshakeTimeout(int ms);
+    // Ask for compressed pushes (?compression=deflate, PROTOCOL.md
+    // "Compression") and inflate them transparently; off by default.
+    // compressed() says whether the server granted it on this connection.
+    void setCompression(bool deflate);
+    bool compressionRequested() const;
+    bool compressed() const;
 
     // Acknowledgement: on by default, every message with a seq on an acked
     // channel is acked right after messageReceived (duplicates too, so the
@@ -148,6 +158,7 @@ private:
 
     // Frames
     void onTextMessage(const QString &text);
+    void onBinaryMessage(const QByteArray &bytes);
     void dispatch(const QJsonObject &frame);
     void onWelcome(const QJsonObject &frame, const Request &request);
     void onAuthOk(const QJsonObject &frame, const Request &request);
@@ -185,6 +196,7 @@ private:
     QSet<QString> m_gapExemptChannels;
     int m_pingIntervalMs = 0;
     int m_pongTimeoutMs = 0;
+    bool m_compressionRequested = false;
 
     // Connection
     State m_state = State::Disconnected;
@@ -192,6 +204,8 @@ private:
     bool m_socketConnected = false;
     bool m_welcomed = false;
     bool m_authRejected = false;
+    bool m_compressed = false; // welcome said "deflate"
+    std::unique_ptr<FrameInflater> m_inflater;
     int m_attempt = 0;
     QTimer *m_reconnectTimer = nullptr;
     QTimer *m_handshakeTimer = nullptr;

@@ -39,6 +39,7 @@ void readWebSocket(YamlSection section, WebSocketConfig &config)
     section.read("connection_timeout", config.connectionTimeoutSec, 1, 86400);
     section.read("auth_required", config.authRequired);
     section.read("compression_enabled", config.compressionEnabled);
+    section.read("compression_min_bytes", config.compressionMinBytes, 0, 1 << 30);
     section.read("message_queue_size", config.messageQueueSize, 1, 10000000);
     section.read("max_message_size", config.maxMessageSize, 64, qint64(1) << 30);
     readReconnection(section.section("reconnection"), config.reconnection);

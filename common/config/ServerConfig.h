@@ -31,7 +31,10 @@ struct WebSocketConfig
     int pingIntervalSec = 30;        // a WebSocket ping to every client this often
     int connectionTimeoutSec = 60;   // close a client silent (no frame, no pong) this long
     bool authRequired = true;
-    bool compressionEnabled = false; // Qt WebSockets 6.4 has no permessage-deflate
+    // ?compression=deflate may turn on compressed push frames (docs/protocol.md,
+    // "Compression"); frames with less JSON than compressionMinBytes stay text.
+    bool compressionEnabled = true;
+    int compressionMinBytes = 256;
     int messageQueueSize = 1000;     // per session: messages waiting while the socket is full
     qint64 maxMessageSize = 65536;   // bytes, inbound frame or message (close 1009 above)
     ReconnectionConfig reconnection;

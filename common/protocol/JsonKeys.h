@@ -23,6 +23,7 @@ inline constexpr QLatin1StringView Server = "server"_L1;
 inline constexpr QLatin1StringView Protocol = "protocol"_L1;
 inline constexpr QLatin1StringView AuthRequired = "auth_required"_L1;
 inline constexpr QLatin1StringView HeartbeatInterval = "heartbeat_interval"_L1;
+inline constexpr QLatin1StringView Compression = "compression"_L1;
 
 inline constexpr QLatin1StringView Filters = "filters"_L1;
 inline constexpr QLatin1StringView Since = "since"_L1;

@@ -55,6 +55,7 @@ ConnectionManager::ConnectionManager(const ServerConfig &config, Authenticator *
     , m_webSocketServer(new QWebSocketServer(serverName(), QWebSocketServer::NonSecureMode, this))
     , m_heartbeat(new QTimer(this))
     , m_ackSweep(new QTimer(this))
+    , m_deflater(config.websocket.compressionMinBytes, metrics)
 {
     m_sessionLimits.queueSize = config.websocket.messageQueueSize;
     m_sessionLimits.maxPendingBytes = config.limits.maxPendingBytes;
@@ -146,6 +147,7 @@ QJsonObject ConnectionManager::describe(const Session *session) const
         {u"queue_depth"_s, session->queuedFrames()},
         {u"buffered_bytes"_s, session->bufferedBytes()},
         {u"pending_acks"_s, session->pendingAckCount()},
+        {Key::Compression, session->isCompressed() ? u"deflate"_s : u"none"_s},
     };
 }
 
@@ -201,7 +203,11 @@ void ConnectionManager::onNewWebSocket()
             continue;
         }
         Session *session = createSession(socket);
+        QString compressionRefusal;
+        negotiateCompression(session, &compressionRefusal);
         sendWelcome(session);
+        if (!compressionRefusal.isEmpty())
+            session->sendError(ErrorCode::BadRequest, compressionRefusal);
         if (!m_config.websocket.authRequired)
             session->setIdentity(m_authenticator->anonymous());
         authenticateFromHandshake(session);
@@ -228,6 +234,26 @@ Session *ConnectionManager::createSession(QWebSocket *socket)
     return session;
 }
 
+void ConnectionManager::negotiateCompression(Session *session, QString *refusal)
+{
+    QString asked;
+    switch (FrameDeflater::requestOf(session->socket()->requestUrl(), &asked)) {
+    case FrameDeflater::Request::None:
+        return;
+    case FrameDeflater::Request::Unknown:
+        // Not fatal: the connection works, with text frames, and says why.
+        *refusal = u"compression \"%1\" is not supported (deflate or none); frames stay text"_s.arg(asked.left(32));
+        return;
+    case FrameDeflater::Request::Deflate:
+        // Disabled by the operator: welcome says "none" and frames stay text.
+        if (!m_config.websocket.compressionEnabled)
+            return;
+        session->setDeflater(&m_deflater);
+        m_metrics->compressedConnectionOpened();
+        return;
+    }
+}
+
 void ConnectionManager::sendWelcome(Session *session)
 {
     session->sendMessage(Message(MessageType::Welcome, QJsonObject {
@@ -236,6 +262,7 @@ void ConnectionManager::sendWelcome(Session *session)
         {Key::Protocol, ProtocolVersion},
         {Key::AuthRequired, m_config.websocket.authRequired},
         {Key::HeartbeatInterval, m_config.websocket.pingIntervalSec * 1000},
+        {Key::Compression, session->isCompressed() ? u"deflate"_s : u"none"_s},
     }));
 }
 
@@ -486,6 +513,8 @@ void ConnectionManager::onSessionClosed(SessionId id)
         m_perAddress.remove(address);
     const double seconds = double(session->connectedAt().msecsTo(QDateTime::currentDateTimeUtc())) / 1000.0;
     m_metrics->connectionClosed(networkOf(session->peerAddress()), seconds);
+    if (session->isCompressed())
+        m_metrics->compressedConnectionClosed();
     qCInfo(lcAccess).noquote() << "disconnect" << session->remoteAddress() << "session" << id << "user"
                                << (session->isAuthenticated() ? session->identity().user : u"-"_s) << "role"
                                << (session->isAuthenticated() ? session->identity().role : u"-"_s) << "code"

@@ -2,6 +2,7 @@
 
 #include "Authenticator.h"
 #include "Delivery.h"
+#include "FrameDeflater.h"
 #include "FrontDoor.h"
 #include "Session.h"
 #include "protocol/Requests.h"
@@ -71,6 +72,7 @@ private:
     void onNewWebSocket();
     std::optional<std::pair<int, QString>> admissionRefusal(const QWebSocket *socket) const;
     Session *createSession(QWebSocket *socket);
+    void negotiateCompression(Session *session, QString *refusal);
     void sendWelcome(Session *session);
     void authenticateFromHandshake(Session *session);
     void startAuthTimeout(Session *session);
@@ -100,6 +102,7 @@ private:
     QTimer *m_heartbeat;
     QTimer *m_ackSweep;
     SessionLimits m_sessionLimits;
+    FrameDeflater m_deflater; // shared by every compressed session
     QHash<SessionId, Session *> m_sessions;
     QHash<QString, int> m_perAddress;
     // Sockets handed to the WebSocket server, by peer, until their session exists.

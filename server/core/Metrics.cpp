@@ -44,6 +44,28 @@ void Metrics::framesDelivered(SubscriptionType channel, int messages, qint64 byt
     m_bytesOut += quint64(bytes);
 }
 
+void Metrics::frameCompressed(qint64 inputBytes, qint64 outputBytes, double cpuSeconds)
+{
+    ++m_compressions;
+    m_compressionInputBytes += quint64(inputBytes);
+    m_compressionOutputBytes += quint64(outputBytes);
+    m_compressionCpuSeconds += cpuSeconds;
+}
+
+void Metrics::compressedPushSent(SubscriptionType channel, qint64 textBytes, qint64 wireBytes)
+{
+    ChannelCounters &counters = m_channels[std::size_t(channel)];
+    ++counters.compressedFrames;
+    counters.bytesBeforeCompression += quint64(textBytes);
+    counters.bytesAfterCompression += quint64(wireBytes);
+}
+
+Metrics::CompressionCounters Metrics::compression() const
+{
+    return CompressionCounters {m_compressedConnections, m_compressions, m_compressionInputBytes,
+                                m_compressionOutputBytes, m_compressionCpuSeconds};
+}
+
 void Metrics::frameReceived(qint64 bytes)
 {
     ++m_framesIn;
@@ -183,6 +205,17 @@ QJsonObject Metrics::processObject() const
     };
 }
 
+QJsonObject Metrics::compressionObject() const
+{
+    return QJsonObject {
+        {u"connections"_s, m_compressedConnections},
+        {u"frames_compressed"_s, qint64(m_compressions)},
+        {u"input_bytes"_s, qint64(m_compressionInputBytes)},
+        {u"output_bytes"_s, qint64(m_compressionOutputBytes)},
+        {u"cpu_seconds"_s, m_compressionCpuSeconds},
+    };
+}
+
 Metrics::Gauges Metrics::gaugesFromSnapshot(const QJsonObject &snapshot)
 {
     Gauges gauges;
@@ -220,6 +253,9 @@ QJsonObject Metrics::snapshot(const Gauges &gauges) const
             {u"gaps"_s, qint64(c.gaps)},
             {u"redelivered"_s, qint64(c.redelivered)},
             {u"ack_expired"_s, qint64(c.ackExpired)},
+            {u"compressed_frames"_s, qint64(c.compressedFrames)},
+            {u"bytes_before_compression"_s, qint64(c.bytesBeforeCompression)},
+            {u"bytes_after_compression"_s, qint64(c.bytesAfterCompression)},
         });
     }
     QJsonObject alertsObject;
@@ -264,6 +300,7 @@ QJsonObject Metrics::snapshot(const Gauges &gauges) const
             {u"bytes_out_per_sec"_s, m_bytesOutPerSec},
             {u"errors_per_sec"_s, m_errorsPerSec},
         }},
+        {u"compression"_s, compressionObject()},
         {u"process"_s, processObject()},
         {u"alerts"_s, alertsObject},
         {u"channels"_s, channels},

@@ -36,6 +36,13 @@ public:
     void controlFrameSent(qint64 bytes);
     void errorSent(ErrorCode code);
     void deliveryLatency(double seconds);
+    // Compression (docs/protocol.md, "Compression"): one frameCompressed per
+    // compression (a frame is compressed once for all its recipients), one
+    // compressedPushSent per compressed push or batch frame written.
+    void frameCompressed(qint64 inputBytes, qint64 outputBytes, double cpuSeconds);
+    void compressedPushSent(SubscriptionType channel, qint64 textBytes, qint64 wireBytes);
+    void compressedConnectionOpened() { ++m_compressedConnections; }
+    void compressedConnectionClosed() { --m_compressedConnections; }
     // Delivery guarantees
     void gapReported(SubscriptionType channel, qint64 messages);
     void redelivered(SubscriptionType channel);
@@ -90,6 +97,19 @@ public:
         quint64 gapMessages = 0;
         quint64 redelivered = 0;
         quint64 ackExpired = 0;
+        // Push frames written compressed, and their JSON text (before) and
+        // wire payload (after) sizes; `bytes` above counts the latter.
+        quint64 compressedFrames = 0;
+        quint64 bytesBeforeCompression = 0;
+        quint64 bytesAfterCompression = 0;
+    };
+    struct CompressionCounters
+    {
+        int connections = 0;    // open connections taking compressed frames
+        quint64 frames = 0;     // compressions done
+        quint64 inputBytes = 0;
+        quint64 outputBytes = 0;
+        double cpuSeconds = 0;  // thread CPU time spent compressing
     };
 
     // Read access for the exporters.
@@ -110,6 +130,7 @@ public:
     quint64 bytesOut() const { return m_bytesOut; }
     quint64 framesIn() const { return m_framesIn; }
     quint64 slowConsumerCloses() const { return m_slowConsumerCloses; }
+    CompressionCounters compression() const;
     const Histogram &latency() const { return m_latency; }
     const Histogram &connectionDuration() const { return m_connectionDuration; }
     qint64 uptimeMs() const { return m_uptime.elapsed(); }
@@ -135,6 +156,7 @@ private:
     std::vector<quint64> recentLatencyCounts() const;
     QJsonObject latencyObject() const;
     QJsonObject processObject() const;
+    QJsonObject compressionObject() const;
 
     std::array<ChannelCounters, SubscriptionTypeCount> m_channels {};
     QHash<QString, quint64> m_refused;
@@ -149,6 +171,11 @@ private:
     quint64 m_bytesOut = 0;
     quint64 m_framesIn = 0;
     quint64 m_slowConsumerCloses = 0;
+    int m_compressedConnections = 0;
+    quint64 m_compressions = 0;
+    quint64 m_compressionInputBytes = 0;
+    quint64 m_compressionOutputBytes = 0;
+    double m_compressionCpuSeconds = 0;
     Histogram m_latency = Histogram::latencySeconds();
     Histogram m_connectionDuration = Histogram::durationSeconds();
     QElapsedTimer m_uptime;

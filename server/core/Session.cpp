@@ -1,5 +1,6 @@
 #include "Session.h"
 
+#include "FrameDeflater.h"
 #include "Logging.h"
 #include "Metrics.h"
 #include "StrategyQueue.h"
@@ -144,11 +145,22 @@ void Session::write(const OutboundFrame &frame)
     // the TCP (or TLS) socket the WebSocket runs on; QWebSocket writes its
     // own control frames there too, each whole, on this same thread.
     // Bytes are counted as message payload, as sendTextMessage counts them.
-    const qint64 bytes = m_transport
-        ? (m_transport->write(frame.wire.bytes()) < 0 ? 0 : frame.wire.payload().size())
-        : m_socket->sendTextMessage(QString::fromUtf8(frame.wire.payload()));
+    // A compressed connection gets the frame's compressed twin instead,
+    // equally shared (TextFrame::deflated).
+    const bool deflated = m_deflater && m_deflater->qualifies(frame.wire.payload().size());
+    qint64 bytes = 0;
+    if (deflated) {
+        const DeflatedFrame &twin = frame.wire.deflated(*m_deflater);
+        bytes = m_transport ? (m_transport->write(twin.bytes) < 0 ? 0 : twin.payload().size())
+                            : m_socket->sendBinaryMessage(twin.payload().toByteArray());
+    } else {
+        bytes = m_transport ? (m_transport->write(frame.wire.bytes()) < 0 ? 0 : frame.wire.payload().size())
+                            : m_socket->sendTextMessage(QString::fromUtf8(frame.wire.payload()));
+    }
     const qint64 now = monotonicMs();
     if (frame.firstSeq >= 0) {
+        if (deflated)
+            m_metrics->compressedPushSent(frame.channel, frame.wire.payload().size(), bytes);
         const int messages = frame.needsAck.isEmpty() ? int(frame.lastSeq - frame.firstSeq + 1) : int(frame.needsAck.size());
         m_messagesOut += quint64(messages);
         m_metrics->framesDelivered(frame.channel, messages, bytes);
@@ -158,6 +170,13 @@ void Session::write(const OutboundFrame &frame)
     } else {
         m_metrics->controlFrameSent(bytes);
     }
+}
+
+const QByteArray &Session::wireBytes(const OutboundFrame &frame) const
+{
+    if (m_deflater && m_deflater->qualifies(frame.wire.payload().size()))
+        return frame.wire.deflated(*m_deflater).bytes;
+    return frame.wire.bytes();
 }
 
 void Session::enqueue(const OutboundFrame &frame)

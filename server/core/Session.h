@@ -18,6 +18,7 @@ class QWebSocket;
 
 namespace QuantPush {
 
+class FrameDeflater;
 class Metrics;
 
 struct SessionLimits
@@ -53,6 +54,16 @@ public:
     bool isAuthenticated() const { return m_authenticated; }
     void setIdentity(const Identity &identity);
     QJsonObject attributes() const;
+
+    // A connection that asked for ?compression=deflate (and was allowed it)
+    // gets push frames of at least deflater->minBytes() as compressed binary
+    // frames; null (the default) keeps every frame text.
+    void setDeflater(const FrameDeflater *deflater) { m_deflater = deflater; }
+    bool isCompressed() const { return m_deflater != nullptr; }
+    // The bytes this connection writes for `frame`: the shared text frame, or
+    // its shared compressed twin (compressing it if nobody has yet). What
+    // counts against this connection's buffers.
+    const QByteArray &wireBytes(const OutboundFrame &frame) const;
 
     // Push traffic: queued behind earlier pushes when the client is slow.
     void sendFrame(const OutboundFrame &frame);
@@ -117,6 +128,7 @@ private:
     QPointer<QTcpSocket> m_transport;
     SessionLimits m_limits;
     Metrics *m_metrics;
+    const FrameDeflater *m_deflater = nullptr;
     QHostAddress m_peerAddress;
     quint16 m_peerPort = 0;
     QDateTime m_connectedAt;

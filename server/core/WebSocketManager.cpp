@@ -84,8 +84,6 @@ bool WebSocketManager::start(QString *error)
     const QString scheme = m_config.security.tls.enabled() ? u"wss"_s : u"ws"_s;
     qCInfo(lcServer).noquote() << "listening on" << u"%1://%2:%3/ws"_s.arg(scheme, m_config.websocket.host).arg(port())
                                << (m_config.websocket.authRequired ? "(auth required)" : "(auth not required)");
-    if (m_config.websocket.compressionEnabled)
-        qCWarning(lcServer) << "websocket.compression_enabled: Qt WebSockets has no permessage-deflate; frames go uncompressed";
     return true;
 }
 

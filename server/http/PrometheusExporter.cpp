@@ -159,6 +159,31 @@ void renderConnections(Exposition &out, const Metrics &m, const Metrics::Gauges 
         out.sample(double(other), { { "network", "other" } });
 }
 
+void renderCompression(Exposition &out, const Metrics &m)
+{
+    perChannel(out, "push_compressed_frames_sent_total", "counter",
+        "Push frames written compressed (?compression=deflate connections), by channel.",
+        [&](SubscriptionType c) { return double(m.channel(c).compressedFrames); });
+    perChannel(out, "push_bytes_before_compression_total", "counter",
+        "JSON bytes of the push frames written compressed, before compression, by channel.",
+        [&](SubscriptionType c) { return double(m.channel(c).bytesBeforeCompression); });
+    perChannel(out, "push_bytes_after_compression_total", "counter",
+        "Bytes of the push frames written compressed, as sent (DEFLATE), by channel.",
+        [&](SubscriptionType c) { return double(m.channel(c).bytesAfterCompression); });
+    const Metrics::CompressionCounters compression = m.compression();
+    out.family("connections_compressed", "gauge", "Open WebSocket connections taking compressed push frames.");
+    out.sample(compression.connections);
+    out.family("compressions_total", "counter",
+        "Frames compressed: once per push or batch frame, however many compressed recipients.");
+    out.sample(double(compression.frames));
+    out.family("compression_input_bytes_total", "counter", "Bytes given to the compressor.");
+    out.sample(double(compression.inputBytes));
+    out.family("compression_output_bytes_total", "counter", "Bytes the compressor produced.");
+    out.sample(double(compression.outputBytes));
+    out.family("compression_cpu_seconds_total", "counter", "CPU time spent compressing frames.");
+    out.sample(compression.cpuSeconds);
+}
+
 void renderTraffic(Exposition &out, const Metrics &m)
 {
     perChannel(
@@ -175,6 +200,7 @@ void renderTraffic(Exposition &out, const Metrics &m)
     perChannel(out, "messages_coalesced_total", "counter",
         "Messages replaced by a newer one with the same key before release (rate_limited), by channel.",
         [&](SubscriptionType c) { return double(m.channel(c).coalesced); });
+    renderCompression(out, m);
     out.family("frames_received_total", "counter", "WebSocket messages received from clients.");
     out.sample(double(m.framesIn()));
     out.family("received_bytes_total", "counter", "Bytes of WebSocket messages received from clients.");

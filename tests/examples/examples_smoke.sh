@@ -61,6 +61,11 @@ echo "== cut every second, resume with since"
     -- -c market_data -c order_updates -c strategy_status -c system_monitor -c trading_signals \
        -c performance_metrics --drop-every 1 --initial-delay 0.05 --max-delay 0.2
 
+echo "== compressed pushes (--compression), cut every second"
+"$root/scripts/test_websocket_client.sh" --url "$url" --duration 3 --expect-channels 5 --strict \
+    -- -c market_data -c order_updates -c strategy_status -c system_monitor -c trading_signals \
+       -c performance_metrics --compression --drop-every 1 --initial-delay 0.05 --max-delay 0.2
+
 # The server stops cleanly on SIGTERM.
 kill -TERM "$server_pid"
 status=0
