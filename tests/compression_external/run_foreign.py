@@ -100,6 +100,9 @@ async def publish_all(port):
     under compression_min_bytes, and waits for every `published` reply."""
     async with websockets.connect(f"ws://127.0.0.1:{port}/ws", extra_headers={"X-API-Key": ADMIN_KEY}) as admin:
         await admin.recv()  # welcome
+        # The key in the handshake authenticates at once: auth_ok comes next.
+        auth_ok = json.loads(await asyncio.wait_for(admin.recv(), timeout=10))
+        check(auth_ok["type"] == "auth_ok" and auth_ok["data"]["role"] == "admin", f"admin auth: {auth_ok}")
         sent = 0
         for n in range(1, TICKS + 1):
             await admin.send(json.dumps({"type": "publish", "id": sent,
