@@ -5,8 +5,8 @@
 #   fanout (default): the fan-out scenarios below, then the node-ws peer.
 #   compression: batched market_data (demo ticks) to 1,000 subscribers, text and
 #     compressed (?compression=deflate) runs interleaved against one server, so
-#     that both see the same machine; COMPRESSION_ROUNDS (default 3) pairs at
-#     COMPRESSION_RATE (default 1000) msgs/s.
+#     that both see the same machine; COMPRESSION_ROUNDS (default 2) pairs at
+#     each of COMPRESSION_RATES (default "200 1000") msgs/s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
@@ -52,17 +52,19 @@ QP=$!
 sleep 1
 
 if [ "$MODE" = compression ]; then
-  for _ in $(seq 1 "${COMPRESSION_ROUNDS:-3}"); do
+  for rate in ${COMPRESSION_RATES:-200 1000}; do
+  for _ in $(seq 1 "${COMPRESSION_ROUNDS:-2}"); do
     for compression in none deflate; do
       flag=""
       [ "$compression" = deflate ] && flag="--compression"
       before=$(cpu_s "$QP")
       # shellcheck disable=SC2086
       result=$(QT_NO_GLIB=1 "$BENCH" --url "ws://127.0.0.1:18800/ws" --api-key bench-admin-key --channel market_data \
-               --ticks --clients 1000 --rate "${COMPRESSION_RATE:-1000}" --duration 10 --latency-sample 10 $flag)
+               --ticks --clients 1000 --rate "$rate" --duration 10 --latency-sample 10 $flag)
       after=$(cpu_s "$QP")
       echo "quantpush-market_data $result server_rss_kb=$(rss_kb "$QP") server_cpu_s=$(awk -v a="$after" -v b="$before" 'BEGIN {printf "%.2f", a - b}')"
     done
+  done
   done
   kill -TERM "$QP"; wait "$QP" || true
   exit 0
