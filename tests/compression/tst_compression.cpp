@@ -15,6 +15,7 @@
 #include <QtCore/QUrlQuery>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
+#include <QtWebSockets/QWebSocketServer>
 
 #include <memory>
 
@@ -164,6 +165,7 @@ private Q_SLOTS:
     void unknownCompressionIsAnErrorAndOthersKeepReceiving();
     void resumeAndRedeliveryAreCompressed();
     void pushClientInflatesTransparently();
+    void pushClientReconnectsOnAFrameThatDoesNotInflate();
 };
 
 void tst_Compression::mixedPopulationGetsIdenticalFrames_data()
@@ -413,6 +415,36 @@ void tst_Compression::pushClientInflatesTransparently()
     QCOMPARE(compressedSeqs, plainSeqs);
     QCOMPARE(compressedData, plainData);
     QVERIFY(compressionStats(*server).value(u"frames_compressed"_s).toInteger() >= 1);
+}
+
+void tst_Compression::pushClientReconnectsOnAFrameThatDoesNotInflate()
+{
+    // A peer that grants compression, then sends a binary frame that is not
+    // raw DEFLATE: the client must not deliver garbage, and reconnects (a
+    // real server would then resume it with "since").
+    QWebSocketServer fake(u"fake"_s, QWebSocketServer::NonSecureMode);
+    QVERIFY(fake.listen(QHostAddress::LocalHost, 0));
+    QList<QUrl> requested;
+    connect(&fake, &QWebSocketServer::newConnection, this, [&] {
+        QWebSocket *socket = fake.nextPendingConnection();
+        requested.append(socket->requestUrl());
+        socket->setParent(&fake);
+        socket->sendTextMessage(uR"({"type":"welcome","data":{"session_id":"1","protocol":1,"auth_required":false,"compression":"deflate"}})"_s);
+        socket->sendBinaryMessage(QByteArray("\xff\xfe not deflate at all", 23));
+    });
+    PushClient client;
+    client.setUrl(QUrl(u"ws://127.0.0.1:%1/ws"_s.arg(fake.serverPort())));
+    client.setCompression(true);
+    PushClient::ReconnectPolicy policy = client.reconnectPolicy();
+    policy.initialDelayMs = 10;
+    policy.maxDelayMs = 20;
+    client.setReconnectPolicy(policy);
+    QSignalSpy messages(&client, &PushClient::messageReceived);
+    client.open();
+    QTRY_VERIFY_WITH_TIMEOUT(requested.size() >= 2, Timeout);
+    QCOMPARE(QUrlQuery(requested.first()).queryItemValue(u"compression"_s), u"deflate"_s);
+    QCOMPARE(messages.size(), 0);
+    client.close();
 }
 
 QTEST_GUILESS_MAIN(tst_Compression)

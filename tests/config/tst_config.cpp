@@ -35,6 +35,8 @@ void tst_Config::defaultsFollowTheProtocol()
     QCOMPARE(config.channel(SubscriptionType::OrderUpdates).ackTimeoutMs, 5000);
     QCOMPARE(config.channel(SubscriptionType::OrderUpdates).maxRetries, 3);
     QCOMPARE(config.limits.authTimeoutMs, 5000);
+    QVERIFY(config.websocket.compressionEnabled);
+    QCOMPARE(config.websocket.compressionMinBytes, 256);
     QVERIFY(config.roles.contains(u"admin"_s) && config.roles.contains(u"trader"_s) && config.roles.contains(u"viewer"_s));
 }
 
@@ -48,6 +50,8 @@ void tst_Config::shippedFileLoadsAndMatchesDefaults()
     QCOMPARE(config->websocket.maxMessageSize, defaults.websocket.maxMessageSize);
     QCOMPARE(config->websocket.reconnection.maxDelayMs, defaults.websocket.reconnection.maxDelayMs);
     QCOMPARE(config->limits.maxPendingBytes, defaults.limits.maxPendingBytes);
+    QCOMPARE(config->websocket.compressionEnabled, defaults.websocket.compressionEnabled);
+    QCOMPARE(config->websocket.compressionMinBytes, defaults.websocket.compressionMinBytes);
     for (SubscriptionType channel : allSubscriptionTypes()) {
         QCOMPARE(config->channel(channel).strategy, defaults.channel(channel).strategy);
         QCOMPARE(config->channel(channel).ack, defaults.channel(channel).ack);
@@ -65,6 +69,8 @@ void tst_Config::overrides()
 websocket:
   port: 9000
   auth_required: false
+  compression_enabled: false
+  compression_min_bytes: 1024
   reconnection: {max_attempts: 0, jitter_enabled: false}
 auth:
   anonymous_role: reader
@@ -81,6 +87,8 @@ security:
     QVERIFY2(config, qPrintable(error));
     QCOMPARE(config->websocket.port, 9000);
     QVERIFY(!config->websocket.authRequired);
+    QVERIFY(!config->websocket.compressionEnabled);
+    QCOMPARE(config->websocket.compressionMinBytes, 1024);
     QCOMPARE(config->websocket.reconnection.maxAttempts, 0);
     QVERIFY(!config->websocket.reconnection.jitterEnabled);
     QCOMPARE(config->websocket.reconnection.initialDelayMs, 1000); // untouched default
@@ -108,6 +116,8 @@ void tst_Config::errors_data()
     row("port out of range", "websocket: {port: 70000}", "websocket.port: must be between 0 and 65535");
     row("bool wrong", "websocket: {auth_required: maybe}", "websocket.auth_required: expected true or false");
     row("section not a map", "websocket: 5", "websocket: expected a mapping");
+    row("compression not a bool", "websocket: {compression_enabled: sometimes}", "websocket.compression_enabled: expected true or false");
+    row("compression threshold negative", "websocket: {compression_min_bytes: -1}", "websocket.compression_min_bytes: must be between");
     row("unknown channel", "channels: {gossip: {strategy: immediate}}", "channels.gossip: unknown channel");
     row("unknown strategy", "channels: {market_data: {strategy: fastest}}", "channels.market_data.strategy: must be one of");
     row("unknown channel key", "channels: {market_data: {batch: 5}}", "channels.market_data.batch: unknown key");
