@@ -12,7 +12,8 @@ as the text connection; small frames must arrive as text on both.
   --decoder python    Python's zlib.decompress(data, -15) with python3-websockets
   --decoder node      Node's zlib.inflateRawSync, WebSocket client from built-in modules
   --decoder chromium  headless Chromium, DecompressionStream("deflate-raw"),
-                      read back through the DevTools protocol
+                      read back through the DevTools protocol; the same browser
+                      also runs the README's compressed JavaScript snippet
 """
 import argparse
 import asyncio
@@ -236,6 +237,28 @@ async def run_node(port):
 
 # --------------------------------------------------------------- chromium
 
+README = os.path.join(HERE, "..", "..", "README.md")
+
+
+def readme_page(workdir, port):
+    """A page running the README's compressed JavaScript snippet as written, pointed at
+    this server, with console.log collected into window.readmeLog."""
+    with open(README) as readme:
+        blocks = re.findall(r"```js\n(.*?)```", readme.read(), re.S)
+    snippet = next((b for b in blocks if "compression=deflate" in b), None)
+    check(snippet, "README.md has no JavaScript snippet with compression=deflate")
+    check("127.0.0.1:8765" in snippet, "the README snippet's URL moved")
+    snippet = snippet.replace("127.0.0.1:8765", f"127.0.0.1:{port}")
+    path = os.path.join(workdir, "readme_snippet.html")
+    with open(path, "w") as page:
+        page.write("<!DOCTYPE html><html><body><script>\nwindow.readmeLog = [];\n"
+                   "console.log = (...args) => window.readmeLog.push(args);\n"
+                   "window.onerror = (message) => { window.readmeError = String(message); };\n"
+                   f"</script><script>\n{snippet}</script></body></html>\n")
+    return "file://" + path
+
+
+
 class DevTools:
     """Just enough of the Chrome DevTools protocol: evaluate an expression in the page."""
 
@@ -288,7 +311,30 @@ async def run_chromium(port, workdir):
                 check(time.time() < deadline, "the page never became ready: "
                       + str(await tools.evaluate("window.sideBySide && window.sideBySide.error")))
                 await asyncio.sleep(0.1)
-            await publish_all(port)
+            readme = readme_page(workdir, port)
+            request = urllib.request.Request(f"http://127.0.0.1:{devtools_port}/json/new?{readme}", method="PUT")
+            readme_target = json.loads(urllib.request.urlopen(request, timeout=10).read())
+            async with websockets.connect(readme_target["webSocketDebuggerUrl"], max_size=None) as readme_ws:
+                readme_tools = DevTools(readme_ws)
+                subscribed_by = time.time() + 30
+                # Its subscription is the third on market_data, after the side-by-side pair.
+                while metric(port, "quantpush_subscriptions", channel="market_data") < 3:
+                    check(time.time() < subscribed_by, "the README snippet never subscribed: "
+                          + str(await readme_tools.evaluate("window.readmeError")))
+                    await asyncio.sleep(0.1)
+                await publish_all(port)
+                # The snippet filters BTCUSDT and ETHUSDT: ticks n with n % 5 in (0, 1).
+                wanted = [n for n in range(1, TICKS + 1) if n % 5 in (0, 1)]
+                logged_by = time.time() + 60
+                while await readme_tools.evaluate("window.readmeLog.length") < len(wanted):
+                    check(time.time() < logged_by, "the README snippet logged "
+                          + str(await readme_tools.evaluate("window.readmeLog.length")) + " pushes")
+                    await asyncio.sleep(0.1)
+                logged = json.loads(await readme_tools.evaluate("JSON.stringify(window.readmeLog)"))
+                check([entry[1] for entry in logged] == wanted, f"README snippet seqs {[e[1] for e in logged][:10]}...")
+                check(all(entry[0] == "market_data" and entry[2] == tick(entry[1]) for entry in logged),
+                      "README snippet data")
+                print(f"ok README snippet: {len(logged)} filtered pushes, seqs and data as published")
             deadline = time.time() + 60
             while True:
                 state = await tools.evaluate("window.sideBySide.state")
