@@ -203,11 +203,15 @@ void ConnectionManager::onNewWebSocket()
             continue;
         }
         Session *session = createSession(socket);
-        QString compressionRefusal;
-        negotiateCompression(session, &compressionRefusal);
+        // ?compression=deflate, unless the operator turned it off (welcome then says "none").
+        const auto compression = FrameDeflater::negotiate(socket->requestUrl(), m_config.websocket.compressionEnabled);
+        if (compression.deflate) {
+            session->setDeflater(&m_deflater);
+            m_metrics->compressedConnectionOpened();
+        }
         sendWelcome(session);
-        if (!compressionRefusal.isEmpty())
-            session->sendError(ErrorCode::BadRequest, compressionRefusal);
+        if (!compression.refusal.isEmpty())
+            session->sendError(ErrorCode::BadRequest, compression.refusal);
         if (!m_config.websocket.authRequired)
             session->setIdentity(m_authenticator->anonymous());
         authenticateFromHandshake(session);
@@ -232,26 +236,6 @@ Session *ConnectionManager::createSession(QWebSocket *socket)
                                << "origin" << (socket->origin().isEmpty() ? u"-"_s : socket->origin());
     Q_EMIT sessionOpened(session->id());
     return session;
-}
-
-void ConnectionManager::negotiateCompression(Session *session, QString *refusal)
-{
-    QString asked;
-    switch (FrameDeflater::requestOf(session->socket()->requestUrl(), &asked)) {
-    case FrameDeflater::Request::None:
-        return;
-    case FrameDeflater::Request::Unknown:
-        // Not fatal: the connection works, with text frames, and says why.
-        *refusal = u"compression \"%1\" is not supported (deflate or none); frames stay text"_s.arg(asked.left(32));
-        return;
-    case FrameDeflater::Request::Deflate:
-        // Disabled by the operator: welcome says "none" and frames stay text.
-        if (!m_config.websocket.compressionEnabled)
-            return;
-        session->setDeflater(&m_deflater);
-        m_metrics->compressedConnectionOpened();
-        return;
-    }
 }
 
 void ConnectionManager::sendWelcome(Session *session)

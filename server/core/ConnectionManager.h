@@ -72,7 +72,6 @@ private:
     void onNewWebSocket();
     std::optional<std::pair<int, QString>> admissionRefusal(const QWebSocket *socket) const;
     Session *createSession(QWebSocket *socket);
-    void negotiateCompression(Session *session, QString *refusal);
     void sendWelcome(Session *session);
     void authenticateFromHandshake(Session *session);
     void startAuthTimeout(Session *session);

@@ -53,6 +53,22 @@ FrameDeflater::Request FrameDeflater::requestOf(const QUrl &url, QString *value)
     return Request::Unknown;
 }
 
+FrameDeflater::Negotiation FrameDeflater::negotiate(const QUrl &url, bool enabled)
+{
+    QString asked;
+    switch (requestOf(url, &asked)) {
+    case Request::Deflate:
+        return Negotiation {enabled, {}};
+    case Request::Unknown:
+        // Not fatal: the connection works, with text frames, and says why.
+        return Negotiation {false, u"compression \"%1\" is not supported (deflate or none); frames stay text"_s
+                                       .arg(asked.left(32))};
+    case Request::None:
+        break;
+    }
+    return {};
+}
+
 FrameDeflater::FrameDeflater(qsizetype minBytes, Metrics *metrics)
     : m_minBytes(minBytes), m_metrics(metrics)
 {

@@ -18,9 +18,18 @@ class Metrics;
 class FrameDeflater
 {
 public:
-    // What a connection asked for in its URL.
+    // What a connection asked for in its URL (?compression=deflate|none).
     enum class Request { None, Deflate, Unknown };
     static Request requestOf(const QUrl &url, QString *value = nullptr);
+    // What it gets: deflate only when asked and `enabled` (the operator's
+    // websocket.compression_enabled); an unknown value gets text frames and
+    // `refusal`, the bad_request text to send after welcome.
+    struct Negotiation
+    {
+        bool deflate = false;
+        QString refusal;
+    };
+    static Negotiation negotiate(const QUrl &url, bool enabled);
 
     static constexpr int Level = 6;
 
