@@ -13,7 +13,8 @@ as the text connection; small frames must arrive as text on both.
   --decoder node      Node's zlib.inflateRawSync, WebSocket client from built-in modules
   --decoder chromium  headless Chromium, DecompressionStream("deflate-raw"),
                       read back through the DevTools protocol; the same browser
-                      also runs the README's compressed JavaScript snippet
+                      also runs the README's compressed JavaScript snippet and
+                      examples/browser_client.html with its compression box ticked
 """
 import argparse
 import asyncio
@@ -314,14 +315,29 @@ async def run_chromium(port, workdir):
             readme = readme_page(workdir, port)
             request = urllib.request.Request(f"http://127.0.0.1:{devtools_port}/json/new?{readme}", method="PUT")
             readme_target = json.loads(urllib.request.urlopen(request, timeout=10).read())
-            async with websockets.connect(readme_target["webSocketDebuggerUrl"], max_size=None) as readme_ws:
+            example = "file://" + os.path.abspath(os.path.join(HERE, "..", "..", "examples", "browser_client.html"))
+            request = urllib.request.Request(f"http://127.0.0.1:{devtools_port}/json/new?{example}", method="PUT")
+            example_target = json.loads(urllib.request.urlopen(request, timeout=10).read())
+            async with websockets.connect(readme_target["webSocketDebuggerUrl"], max_size=None) as readme_ws, \
+                    websockets.connect(example_target["webSocketDebuggerUrl"], max_size=None) as example_ws:
                 readme_tools = DevTools(readme_ws)
+                example_tools = DevTools(example_ws)
+                # examples/browser_client.html as a user would use it: URL, the
+                # compression box ticked, Connect (it subscribes market_data
+                # and the acked channels by default).
+                while await example_tools.evaluate("document.readyState") != "complete":
+                    await asyncio.sleep(0.1)
+                await example_tools.evaluate(
+                    f"document.getElementById('url').value = 'ws://127.0.0.1:{port}/ws';"
+                    "document.getElementById('compression').checked = true;"
+                    "document.getElementById('connect').click(); true")
                 subscribed_by = time.time() + 30
-                # Its subscription is the third on market_data, after the side-by-side pair.
-                while metric(port, "quantpush_subscriptions", channel="market_data") < 3:
-                    check(time.time() < subscribed_by, "the README snippet never subscribed: "
+                # After the side-by-side pair: the README snippet and the example.
+                while metric(port, "quantpush_subscriptions", channel="market_data") < 4:
+                    check(time.time() < subscribed_by, "the README snippet or the example never subscribed: "
                           + str(await readme_tools.evaluate("window.readmeError")))
                     await asyncio.sleep(0.1)
+                check(metric(port, "quantpush_connections_compressed") == 3, "three compressed connections")
                 await publish_all(port)
                 # The snippet filters BTCUSDT and ETHUSDT: ticks n with n % 5 in (0, 1).
                 wanted = [n for n in range(1, TICKS + 1) if n % 5 in (0, 1)]
@@ -335,6 +351,17 @@ async def run_chromium(port, workdir):
                 check(all(entry[0] == "market_data" and entry[2] == tick(entry[1]) for entry in logged),
                       "README snippet data")
                 print(f"ok README snippet: {len(logged)} filtered pushes, seqs and data as published")
+                counts = "JSON.stringify(Object.fromEntries(Object.entries(state.get('market_data')).filter(([k]) => k !== 'seen')))"
+                while json.loads(await example_tools.evaluate(counts))["received"] < TICKS:
+                    check(time.time() < logged_by, "browser_client.html counted " + await example_tools.evaluate(counts))
+                    await asyncio.sleep(0.1)
+                market = json.loads(await example_tools.evaluate(counts))
+                check(market["received"] == TICKS and market["last"] == TICKS and market["duplicates"] == 0
+                      and market["gaps"] == 0 and market["lost"] == 0, f"browser_client.html: {market}")
+                log_text = await example_tools.evaluate("document.getElementById('log').textContent")
+                check("undecodable" not in log_text, f"browser_client.html log: {log_text[-500:]}")
+                print(f"ok examples/browser_client.html (compressed): {market['received']} market_data, "
+                      "no gap, no duplicate")
             deadline = time.time() + 60
             while True:
                 state = await tools.evaluate("window.sideBySide.state")
