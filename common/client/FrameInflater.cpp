@@ -21,20 +21,20 @@ std::optional<QByteArray> FrameInflater::inflate(QByteArrayView data)
     if (!m_decompressor || data.isEmpty())
         return std::nullopt;
     // libdeflate inflates whole buffers into a buffer of a size given up
-    // front; JSON market data shrinks 4-8x, so start at 8x and grow.
-    qsizetype capacity = std::min(m_maxBytes, std::max<qsizetype>(4096, data.size() * 8));
+    // front; JSON market data shrinks 4-8x, so make room for 8x and grow.
+    const qsizetype wanted = std::min(m_maxBytes, std::max<qsizetype>(4096, data.size() * 8));
+    if (m_scratch.size() < wanted)
+        m_scratch.resize(wanted);
     for (;;) {
-        QByteArray out(capacity, Qt::Uninitialized);
         std::size_t produced = 0;
-        const libdeflate_result result = libdeflate_deflate_decompress(
-            m_decompressor, data.data(), std::size_t(data.size()), out.data(), std::size_t(out.size()), &produced);
-        if (result == LIBDEFLATE_SUCCESS) {
-            out.truncate(qsizetype(produced));
-            return out;
-        }
-        if (result != LIBDEFLATE_INSUFFICIENT_SPACE || capacity >= m_maxBytes)
+        const libdeflate_result result =
+            libdeflate_deflate_decompress(m_decompressor, data.data(), std::size_t(data.size()), m_scratch.data(),
+                                          std::size_t(m_scratch.size()), &produced);
+        if (result == LIBDEFLATE_SUCCESS)
+            return QByteArray(m_scratch.constData(), qsizetype(produced));
+        if (result != LIBDEFLATE_INSUFFICIENT_SPACE || m_scratch.size() >= m_maxBytes)
             return std::nullopt;
-        capacity = std::min(m_maxBytes, capacity * 4);
+        m_scratch.resize(std::min(m_maxBytes, m_scratch.size() * 4));
     }
 }
 
