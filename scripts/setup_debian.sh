@@ -10,6 +10,8 @@ PACKAGES=(
   libyaml-cpp-dev libgl-dev
   # compressed push frames (libdeflate); zlib only for the libdeflate-vs-zlib bench
   libdeflate-dev zlib1g-dev
+  # several nodes: the Redis broker (hiredis + its Qt adapter), and the cluster tests' Redis and load balancer
+  libhiredis-dev redis-server haproxy
   # tests: external clients, Prometheus parser, TLS certificates, fuzzing, offscreen console
   python3 python3-websockets python3-prometheus-client openssl
   # foreign decoders of compressed frames (tests/compression_external)

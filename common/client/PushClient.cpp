@@ -147,7 +147,19 @@ PushClient::~PushClient()
 
 // ---------------------------------------------------------------- settings
 
-void PushClient::setUrl(const QUrl &url) { m_url = url; }
+void PushClient::setUrl(const QUrl &url)
+{
+    m_url = url;
+    m_urls = {url};
+    m_urlIndex = 0;
+}
+
+void PushClient::setUrls(const QList<QUrl> &urls)
+{
+    m_urls = urls;
+    m_urlIndex = 0;
+    m_url = urls.isEmpty() ? QUrl() : urls.first();
+}
 QUrl PushClient::url() const { return m_url; }
 void PushClient::setCompression(bool deflate) { m_compressionRequested = deflate; }
 bool PushClient::compressionRequested() const { return m_compressionRequested; }
@@ -377,6 +389,10 @@ void PushClient::scheduleReconnect()
         qCWarning(lcClient) << "giving up after" << m_policy.maxAttempts << "reconnect attempts";
         setState(State::Failed);
         return;
+    }
+    if (m_urls.size() > 1) { // fail over to the next node
+        m_urlIndex = (m_urlIndex + 1) % m_urls.size();
+        m_url = m_urls.at(m_urlIndex);
     }
     const int delay = ReconnectBackoff::delayMs(m_policy, m_attempt, *QRandomGenerator::global());
     qCInfo(lcClient) << "reconnect attempt" << m_attempt << "in" << delay << "ms";

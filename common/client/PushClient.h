@@ -43,7 +43,11 @@ public:
 
     // Connection settings; they apply from the next connection attempt.
     void setUrl(const QUrl &url);
-    QUrl url() const;
+    // Several nodes of one cluster: each reconnect attempt goes to the next
+    // URL, and subscriptions resume there with "since" (a cluster's seq and
+    // history are shared, docs/operations.md "Running several nodes").
+    void setUrls(const QList<QUrl> &urls);
+    QUrl url() const; // the URL of the current (or next) attempt
     void setToken(const QString &jwt);   // sent as {"type":"auth","data":{"token":...}}
     void setApiKey(const QString &key);  // used when no token is set
     void setReconnectPolicy(const ReconnectPolicy &policy);
@@ -186,6 +190,8 @@ private:
 
     // Settings
     QUrl m_url;
+    QList<QUrl> m_urls;
+    qsizetype m_urlIndex = 0;
     QString m_token;
     QString m_apiKey;
     bool m_tokenScopesAccounts = false; // JWT "accounts" claim: server filters by account

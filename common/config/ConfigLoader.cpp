@@ -51,22 +51,7 @@ void readAuth(YamlSection section, AuthConfig &config)
     section.read("jwt_secret", config.jwtSecret);
     section.read("jwt_secret_file", config.jwtSecretFile);
     section.read("jwt_leeway_s", config.jwtLeewaySec, 0, 3600);
-    section.read("allow_weak_secret", config.allowWeakSecret);
-    section.forEachItem("jwt_keys", [&config](YamlSection &item) {
-        JwtKeyConfig key;
-        item.read("kid", key.kid);
-        item.read("secret", key.secret);
-        item.read("secret_file", key.secretFile);
-        if (key.secret.isEmpty() == key.secretFile.isEmpty())
-            item.error(u"secret"_s, u"give exactly one of secret or secret_file"_s);
-        config.jwtKeys.append(key);
-    });
     section.read("anonymous_role", config.anonymousRole);
-    if (section.has("anonymous_accounts")) {
-        QStringList accounts;
-        section.read("anonymous_accounts", accounts);
-        config.anonymousAccounts = accounts;
-    }
     section.forEachItem("api_keys", [&config](YamlSection &item) {
         ApiKeyConfig key;
         item.read("key", key.key);
@@ -93,7 +78,6 @@ void readRoles(YamlSection section, QHash<QString, RoleConfig> &roles)
         entry.read("channels", role.channels);
         entry.read("publish", role.publish);
         entry.read("admin", role.admin);
-        entry.read("require_accounts", role.requireAccounts);
         for (const QString &channel : std::as_const(role.channels)) {
             if (channel != u"*"_s && !subscriptionTypeFromWire(channel))
                 entry.error(u"channels"_s, u"unknown channel '%1'"_s.arg(channel));
@@ -139,12 +123,8 @@ void readLimits(YamlSection section, LimitsConfig &config)
     section.read("max_connections_per_ip", config.maxConnectionsPerIp, 1, 1000000);
     section.read("max_json_depth", config.maxJsonDepth, 2, 1000);
     section.read("max_filter_conditions", config.maxFilterConditions, 1, 10000);
-    section.read("max_filter_values", config.maxFilterValues, 1, 10000000);
-    section.read("max_filter_values_per_connection", config.maxFilterValuesPerConnection, 1, 100000000);
     section.read("handshake_timeout_ms", config.handshakeTimeoutMs, 10, 600000);
     section.read("max_pending_bytes", config.maxPendingBytes, 1024, MaxInt64);
-    section.read("pre_auth_pending_bytes", config.preAuthPendingBytes, 1024, MaxInt64);
-    section.read("close_grace_ms", config.closeGraceMs, 10, 60000);
     section.read("shutdown_drain_ms", config.shutdownDrainMs, 0, 600000);
     section.rejectUnknownKeys();
 }
@@ -168,14 +148,59 @@ void readHttp(YamlSection section, HttpConfig &config)
     section.read("max_header_bytes", config.maxHeaderBytes, 256, 1 << 20);
     section.read("request_timeout_ms", config.requestTimeoutMs, 10, 3600000);
     section.read("max_connections", config.maxConnections, 1, 1000000);
-    section.read("max_connections_per_ip", config.maxConnectionsPerIp, 1, 1000000);
     section.rejectUnknownKeys();
+}
+
+// redis://host[:port][/db]; anything else is named as the error.
+void parseRedisUrl(YamlSection &section, BrokerConfig &config)
+{
+    static const QRegularExpression pattern(u"^redis://([A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+\\])(?::(\\d{1,5}))?(?:/(\\d{1,2})?)?$"_s);
+    const QRegularExpressionMatch match = pattern.match(config.url);
+    if (!match.hasMatch()) {
+        section.error(u"url"_s,
+                      u"'%1' is not redis://host[:port][/db] (passwords, TLS and sockets are not supported)"_s.arg(
+                          config.url));
+        return;
+    }
+    config.redisHost = match.captured(1);
+    if (config.redisHost.startsWith(u'['))
+        config.redisHost = config.redisHost.mid(1, config.redisHost.size() - 2);
+    const QString port = match.captured(2);
+    const QString db = match.captured(3);
+    config.redisPort = port.isEmpty() ? 6379 : port.toInt();
+    config.redisDb = db.isEmpty() ? 0 : db.toInt();
+    if (config.redisPort < 1 || config.redisPort > 65535)
+        section.error(u"url"_s, u"port %1 is not in 1..65535"_s.arg(port));
+    if (config.redisDb > 15)
+        section.error(u"url"_s, u"database %1 is not in 0..15"_s.arg(db));
 }
 
 void readBroker(YamlSection section, BrokerConfig &config)
 {
     section.readChoice("type", {u"local"_s, u"redis"_s}, [&config](const QString &value) { config.type = value; });
-    section.read("url", config.url);
+    QString url;
+    section.read("url", url);
+    if (!url.isEmpty())
+        config.url = url;
+    section.read("node_id", config.nodeId);
+    section.read("start_without_redis", config.startWithoutRedis);
+    section.read("timeout_ms", config.timeoutMs, 50, 60000);
+    section.read("heartbeat_interval_ms", config.heartbeatIntervalMs, 100, 60000);
+    if (config.type == u"redis"_s)
+        parseRedisUrl(section, config);
+    static const QRegularExpression nodeIdPattern(u"^[A-Za-z0-9._:-]{0,64}$"_s);
+    if (!nodeIdPattern.match(config.nodeId).hasMatch())
+        section.error(u"node_id"_s, u"use up to 64 letters, digits and . _ : -"_s);
+    // Keys that only mean something with Redis must not be set for local.
+    if (config.type == u"local"_s && section.isPresent()) {
+        // An empty url is the shipped default file's placeholder.
+        if (!url.isEmpty())
+            section.error(u"url"_s, u"only applies with type: redis"_s);
+        for (const char *key : {"node_id", "start_without_redis", "timeout_ms", "heartbeat_interval_ms"}) {
+            if (section.has(key))
+                section.error(QString::fromLatin1(key), u"only applies with type: redis"_s);
+        }
+    }
     section.rejectUnknownKeys();
 }
 

@@ -57,7 +57,7 @@ constexpr NameTable<BroadcastStrategy, 4> strategyNames {{
     {BroadcastStrategy::RateLimited, u"rate_limited"},
 }};
 
-constexpr NameTable<ErrorCode, 9> errorNames {{
+constexpr NameTable<ErrorCode, 10> errorNames {{
     {ErrorCode::BadRequest, u"bad_request"},
     {ErrorCode::UnknownType, u"unknown_type"},
     {ErrorCode::Unauthorized, u"unauthorized"},
@@ -67,6 +67,7 @@ constexpr NameTable<ErrorCode, 9> errorNames {{
     {ErrorCode::RateLimited, u"rate_limited"},
     {ErrorCode::LimitExceeded, u"limit_exceeded"},
     {ErrorCode::Internal, u"internal"},
+    {ErrorCode::BrokerUnavailable, u"broker_unavailable"},
 }};
 
 constexpr NameTable<ConnectionStatus, 5> statusNames {{
@@ -154,6 +155,7 @@ int httpStatusOf(ErrorCode code)
     case ErrorCode::RateLimited: return 429;
     case ErrorCode::LimitExceeded: return 429;
     case ErrorCode::Internal: return 500;
+    case ErrorCode::BrokerUnavailable: return 503;
     }
     return 500;
 }

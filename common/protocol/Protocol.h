@@ -35,8 +35,9 @@ enum class ConnectionStatus { Handshaking, Connected, Authenticated, Closing, Cl
 
 enum class ErrorCode {
     BadRequest, UnknownType, Unauthorized, Forbidden, NotFound, TooLarge, RateLimited,
-    LimitExceeded, Internal,
+    LimitExceeded, Internal, BrokerUnavailable,
 };
+inline constexpr int ErrorCodeCount = 10;
 
 // WebSocket close codes used by the server (PROTOCOL.md "Errors and close codes").
 namespace CloseCode {

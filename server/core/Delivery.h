@@ -10,6 +10,7 @@
 #include <QtCore/QString>
 
 #include <memory>
+#include <optional>
 
 // The value types that travel from the broadcaster to the sessions.
 namespace QuantPush {
@@ -23,6 +24,7 @@ struct PublishedMessage
     qint64 seq = 0;
     qint64 ts = 0;  // publish time, µs since the epoch
     int priority = 5;
+    std::optional<BroadcastStrategy> strategy; // the publisher's override of the channel's
     QJsonObject data;
     Filter recipientFilter;  // a publisher's narrowing of who gets it
     TextFrame frame;         // the push frame, encoded once for every recipient

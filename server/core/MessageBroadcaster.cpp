@@ -1,6 +1,7 @@
 #include "MessageBroadcaster.h"
 
 #include "Logging.h"
+#include "broker/LocalBroker.h"
 #include "StrategyQueue.h"
 #include "protocol/JsonKeys.h"
 #include "protocol/Message.h"
@@ -14,10 +15,15 @@
 namespace QuantPush {
 
 MessageBroadcaster::MessageBroadcaster(const ServerConfig &config, QObject *parent)
-    : QObject(parent), m_config(config)
+    : MessageBroadcaster(config, new LocalBroker(config), parent)
 {
-    for (SubscriptionType channel : allSubscriptionTypes())
-        m_channels[std::size_t(channel)].history = std::make_unique<ChannelHistory>(config.channel(channel).historySize);
+    m_broker->setParent(this);
+}
+
+MessageBroadcaster::MessageBroadcaster(const ServerConfig &config, Broker *broker, QObject *parent)
+    : QObject(parent), m_config(config), m_broker(broker)
+{
+    connect(m_broker, &Broker::messageArrived, this, &MessageBroadcaster::onArrived);
 }
 
 MessageBroadcaster::~MessageBroadcaster() = default;
@@ -39,20 +45,41 @@ StrategyQueue *MessageBroadcaster::queueFor(SubscriptionType channel, BroadcastS
 
 MessageBroadcaster::PublishResult MessageBroadcaster::publish(const PublishRequest &request, RecipientCount count)
 {
-    ChannelState &state = m_channels[std::size_t(request.channel)];
-    auto message = std::make_shared<PublishedMessage>();
-    message->channel = request.channel;
-    message->seq = ++state.lastSeq;
-    message->ts = nowMicroseconds();
-    message->priority = request.priority;
-    message->data = request.payload;
-    message->recipientFilter = request.recipientFilter;
-    message->frame = encodePush(*message, false);
-    state.history->append(message);
+    PublishResult result;
+    result.pending = true;
+    // A broker that answers later must not write to this dead stack frame.
+    auto alive = std::make_shared<bool>(true);
+    publish(request, count, [&result, alive](const PublishResult &answer) {
+        if (*alive)
+            result = answer;
+    });
+    *alive = false;
+    return result;
+}
 
-    Q_EMIT published(request.channel);
-    const BroadcastStrategy strategy = request.strategy.value_or(m_config.channel(request.channel).strategy);
-    StrategyQueue *queue = queueFor(request.channel, strategy);
+void MessageBroadcaster::publish(const PublishRequest &request, RecipientCount count, PublishDone done)
+{
+    m_broker->publish(request, [this, request, count, done = std::move(done)](const Broker::Outcome &outcome) {
+        PublishResult result {outcome.seq, 0, outcome.error, outcome.errorText, false};
+        if (!outcome.error) {
+            const PublishedMessagePtr &message = outcome.message;
+            if (message && message->released) // immediate: routed already
+                result.recipients = message->recipients;
+            else if (count == RecipientCount::Count && m_resolve) // held by a strategy, or still on its way back
+                result.recipients
+                    = int(m_resolve(request.channel, outcome.seq, request.payload, request.recipientFilter).size());
+        }
+        if (done)
+            done(result);
+    });
+}
+
+void MessageBroadcaster::onArrived(const PublishedMessagePtr &message)
+{
+    ChannelState &state = m_channels[std::size_t(message->channel)];
+    Q_EMIT published(message->channel);
+    const BroadcastStrategy strategy = message->strategy.value_or(m_config.channel(message->channel).strategy);
+    StrategyQueue *queue = queueFor(message->channel, strategy);
     // Messages still held under another strategy of this channel are older:
     // they go first, so subscribers see the channel in seq order.
     for (StrategyQueue *other : state.queues) {
@@ -60,13 +87,18 @@ MessageBroadcaster::PublishResult MessageBroadcaster::publish(const PublishReque
             other->flush();
     }
     queue->enqueue(message);
+}
 
-    PublishResult result {message->seq, 0};
-    if (message->released) // immediate: routed already
-        result.recipients = message->recipients;
-    else if (count == RecipientCount::Count && m_resolve)
-        result.recipients = int(m_resolve(request.channel, message->seq, message->data, message->recipientFilter).size());
-    return result;
+void MessageBroadcaster::setBroker(Broker *broker)
+{
+    disconnect(m_broker, &Broker::messageArrived, this, &MessageBroadcaster::onArrived);
+    m_broker = broker;
+    connect(m_broker, &Broker::messageArrived, this, &MessageBroadcaster::onArrived);
+}
+
+qint64 MessageBroadcaster::lastSeq(SubscriptionType channel) const
+{
+    return m_broker->lastSeq(channel);
 }
 
 int MessageBroadcaster::pending(SubscriptionType channel) const
@@ -77,11 +109,26 @@ int MessageBroadcaster::pending(SubscriptionType channel) const
     return total;
 }
 
+void MessageBroadcaster::replay(SubscriptionType channel, qint64 since,
+                                std::function<bool(const PublishedMessage &)> accept, ReplayDone done) const
+{
+    m_broker->replay(channel, since, std::move(accept), std::move(done));
+}
+
 ChannelHistory::Replay MessageBroadcaster::replay(SubscriptionType channel, qint64 since,
                                                   const std::function<bool(const PublishedMessage &)> &accept) const
 {
-    const ChannelState &state = m_channels[std::size_t(channel)];
-    return state.history->after(since, state.lastSeq, accept);
+    ChannelHistory::Replay result;
+    result.recovered = false;
+    // Only a broker that answers before returning can fill `result`; the
+    // guard keeps a late answer from writing to a dead stack frame.
+    auto alive = std::make_shared<bool>(true);
+    m_broker->replay(channel, since, accept, [&result, alive](qint64, const ChannelHistory::Replay &replay) {
+        if (*alive)
+            result = replay;
+    });
+    *alive = false;
+    return result;
 }
 
 void MessageBroadcaster::flushAll()

@@ -163,7 +163,7 @@ private:
     QHash<QString, quint64> m_authFailures;
     QHash<QString, quint64> m_connectionsByNetwork;
     QHash<std::pair<QString, int>, quint64> m_httpRequests;
-    std::array<quint64, 9> m_errors {};
+    std::array<quint64, ErrorCodeCount> m_errors {};
     quint64 m_totalConnections = 0;
     int m_openConnections = 0;
     int m_peakConnections = 0;

@@ -31,34 +31,10 @@ bool Permissions::isAdmin(const Identity &identity) const
     return role != m_roles.constEnd() && role->admin;
 }
 
-std::optional<QStringList> Permissions::accountScope(const Identity &identity) const
+QStringList Permissions::foreignAccounts(const Identity &identity, SubscriptionType channel, const Filter &filter) const
 {
-    if (identity.accounts)
-        return identity.accounts;
-    const auto role = m_roles.constFind(identity.role);
-    if (role == m_roles.constEnd() || role->requireAccounts)
-        return QStringList(); // fail closed
-    return std::nullopt;
-}
-
-bool Permissions::isAccountChannel(SubscriptionType channel)
-{
-    return channel == SubscriptionType::OrderUpdates || channel == SubscriptionType::PositionUpdates
-        || channel == SubscriptionType::RiskAlerts;
-}
-
-bool Permissions::needsAccountsClaim(const Identity &identity, SubscriptionType channel) const
-{
-    if (!isAccountChannel(channel) || identity.accounts)
-        return false;
-    const auto role = m_roles.constFind(identity.role);
-    return role == m_roles.constEnd() || role->requireAccounts;
-}
-
-QStringList Permissions::foreignAccounts(const Identity &identity, SubscriptionType, const Filter &filter) const
-{
-    const std::optional<QStringList> scope = accountScope(identity);
-    if (!scope)
+    const bool accountScoped = channel == SubscriptionType::OrderUpdates || channel == SubscriptionType::PositionUpdates;
+    if (!accountScoped || !identity.accounts)
         return {};
     QStringList foreign;
     for (const Filter::Condition &condition : filter.conditions()) {
@@ -70,8 +46,8 @@ QStringList Permissions::foreignAccounts(const Identity &identity, SubscriptionT
         else if (condition.op == Filter::Op::In)
             named = condition.operand.toArray();
         for (const QJsonValue &value : std::as_const(named)) {
-            // Accounts are strings: any other value names nothing the scope allows.
-            if (!value.isString() || !scope->contains(value.toString()))
+            // Accounts are strings: any other value names nothing the claim allows.
+            if (!value.isString() || !identity.accounts->contains(value.toString()))
                 foreign.append(value.isString() ? value.toString() : value.toVariant().toString());
         }
     }
@@ -80,22 +56,14 @@ QStringList Permissions::foreignAccounts(const Identity &identity, SubscriptionT
 
 Filter Permissions::authorisationFilter(const Identity &identity, SubscriptionType channel) const
 {
-    const std::optional<QStringList> scope = accountScope(identity);
-    if (!scope)
+    const bool accountScoped = channel == SubscriptionType::OrderUpdates || channel == SubscriptionType::PositionUpdates;
+    if (!accountScoped || !identity.accounts)
         return {};
-    const QJsonArray accounts = QJsonArray::fromStringList(*scope);
-    // Every channel: account data can travel on any of them (an admin's
-    // publish on market_data), so a message with an account is scoped
-    // everywhere. On the account channels themselves (orders, positions,
-    // risk alerts) a message without a string account is not delivered to
-    // a scoped client either: fail closed.
-    if (!isAccountChannel(channel))
-        return Filter::absentOrIn(QString(Key::Account), accounts);
     QString error;
-    const QJsonObject spec {{Key::Account, QJsonObject {{u"in"_s, accounts}}}};
+    const QJsonObject spec {{Key::Account, QJsonObject {{u"in"_s, QJsonArray::fromStringList(*identity.accounts)}}}};
     if (std::optional<Filter> filter = Filter::parse(spec, &error, FilterLimits {1, 1 << 20}))
         return *filter;
-    // A restriction we cannot express lets nothing through.
+    // Fail closed: a restriction we cannot express lets nothing through.
     const QJsonObject nothing {{Key::Account, QJsonObject {{u"in"_s, QJsonArray()}}}};
     return *Filter::parse(nothing, &error);
 }

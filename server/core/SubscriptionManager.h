@@ -8,7 +8,6 @@
 #include <QtCore/QObject>
 
 #include <array>
-#include <functional>
 #include <optional>
 
 namespace QuantPush {
@@ -45,12 +44,6 @@ public:
     QStringList unsubscribe(SessionId session, const QString &subscriptionId);
     QStringList unsubscribeChannel(SessionId session, SubscriptionType channel);
     void removeSession(SessionId session);
-    // After the session's identity changed (anonymous to authenticated):
-    // `authorise` gives each channel's new authorisation filter, or nullopt
-    // when the channel is no longer allowed (those subscriptions end; their
-    // ids are returned).
-    QStringList reauthorise(SessionId session,
-                            const std::function<std::optional<Filter>(SubscriptionType)> &authorise);
 
     // Sessions with at least one subscription of the channel matching `data`,
     // each listed once.
@@ -58,6 +51,9 @@ public:
                            const Filter &recipientFilter) const;
     // Whether one session's subscriptions of the channel accept `data`.
     bool sessionMatches(SessionId session, SubscriptionType channel, qint64 seq, const QJsonObject &data) const;
+
+    // Every session with a subscription of the channel, filters aside (gap notices).
+    QList<SessionId> sessionsOf(SubscriptionType channel) const;
 
     int count() const { return int(m_byId.size()); }
     int count(SubscriptionType channel) const;

@@ -1,6 +1,8 @@
 #include "WebSocketManager.h"
 
 #include "Authenticator.h"
+#include "broker/Broker.h"
+#include "broker/LocalBroker.h"
 #include "ConnectionManager.h"
 #include "Logging.h"
 #include "Metrics.h"
@@ -12,6 +14,7 @@
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QMetaMethod>
+#include <QtCore/QPointer>
 #include <QtCore/QTimer>
 #include <QtNetwork/QTcpSocket>
 
@@ -31,7 +34,8 @@ WebSocketManager::WebSocketManager(ServerConfig config, QObject *parent)
     , m_permissions(std::make_unique<Permissions>(m_config.roles))
     , m_metrics(new Metrics(this))
     , m_subscriptions(new SubscriptionManager(m_config.limits.maxSubscriptions, this))
-    , m_broadcaster(new MessageBroadcaster(m_config, this))
+    , m_broker(createBroker(m_config))
+    , m_broadcaster(new MessageBroadcaster(m_config, m_broker.get(), this))
     , m_connections(new ConnectionManager(m_config, m_authenticator.get(), m_permissions.get(), m_metrics, this))
     , m_rateSampler(new QTimer(this))
 {
@@ -52,17 +56,8 @@ void WebSocketManager::wire()
     connect(m_broadcaster, &MessageBroadcaster::coalesced, m_metrics, &Metrics::messageCoalesced);
 
     connect(m_connections, &ConnectionManager::sessionAuthenticated, this, [this](SessionId id) {
-        Session *session = m_connections->session(id);
-        if (!session)
-            return;
-        // Everything routing reads follows the identity now in force.
-        m_subscriptions->setSessionAttributes(id, session->attributes());
-        const Identity identity = session->identity();
-        m_subscriptions->reauthorise(id, [this, &identity](SubscriptionType channel) -> std::optional<Filter> {
-            if (!m_permissions->maySubscribe(identity, channel) || m_permissions->needsAccountsClaim(identity, channel))
-                return std::nullopt;
-            return m_permissions->authorisationFilter(identity, channel);
-        });
+        if (Session *session = m_connections->session(id))
+            m_subscriptions->setSessionAttributes(id, session->attributes());
     });
     connect(m_connections, &ConnectionManager::sessionClosed, m_subscriptions, &SubscriptionManager::removeSession);
     connect(m_connections, &ConnectionManager::subscribeRequested, this, &WebSocketManager::onSubscribeRequested);
@@ -73,10 +68,51 @@ void WebSocketManager::wire()
 
     m_rateSampler->setInterval(1000);
     connect(m_rateSampler, &QTimer::timeout, m_metrics, &Metrics::sampleRates);
+    wireBroker();
+}
+
+void WebSocketManager::wireBroker()
+{
+    connect(m_broker.get(), &Broker::gap, this, &WebSocketManager::onBrokerGap);
+    // The cluster view counts this node's connections.
+    m_broker->setConnectionCounter([this] { return m_connections->count(); });
+}
+
+void WebSocketManager::onBrokerGap(SubscriptionType channel, qint64 from, qint64 to)
+{
+    const QList<SessionId> sessions = m_subscriptions->sessionsOf(channel);
+    qCWarning(lcBroadcast) << "broker lost seq" << from << "to" << to << "of" << wireName(channel) << ":"
+                           << sessions.size() << "sessions get a gap notice";
+    if (!sessions.isEmpty())
+        m_connections->deliver(sessions, makeGapFrame(channel, from, to));
+}
+
+Broker *WebSocketManager::broker() const
+{
+    return m_broker.get();
+}
+
+QJsonObject WebSocketManager::healthJson() const
+{
+    return m_broker->health();
 }
 
 bool WebSocketManager::start(QString *error)
 {
+    if (!m_broker->start(error)) {
+        if (!m_config.broker.startWithoutRedis)
+            return false;
+        // broker.start_without_redis: serve alone rather than not at all, and
+        // say so in the log and in /healthz.
+        qCWarning(lcServer).noquote() << *error << "; broker.start_without_redis is true: serving as a SINGLE NODE"
+                                      << "(no cluster seq, no shared history) until restarted";
+        auto local = std::make_unique<LocalBroker>(m_config);
+        local->setFallbackReason(*error);
+        m_broadcaster->setBroker(local.get());
+        m_broker = std::move(local);
+        wireBroker();
+        error->clear();
+    }
     QHostAddress address;
     if (m_config.websocket.host == u"localhost"_s)
         address = QHostAddress::LocalHost;
@@ -104,6 +140,11 @@ quint16 WebSocketManager::port() const
 WebSocketManager::PublishResult WebSocketManager::publish(const PublishRequest &request)
 {
     return m_broadcaster->publish(request);
+}
+
+void WebSocketManager::publish(const PublishRequest &request, MessageBroadcaster::PublishDone done)
+{
+    m_broadcaster->publish(request, MessageBroadcaster::RecipientCount::Count, std::move(done));
 }
 
 void WebSocketManager::submit(const PublishRequest &request)
@@ -167,29 +208,38 @@ WebSocketManager::PublishResult WebSocketManager::broadcastPerformanceMetrics(co
 void WebSocketManager::onSubscribeRequested(SessionId session, const QJsonValue &requestId,
                                             const SubscribeRequest &request, const Filter &authorisationFilter)
 {
-    const qint64 lastSeq = m_broadcaster->lastSeq(request.channel);
+    if (!request.since) {
+        subscribeAfter(session, requestId, request, authorisationFilter, m_broadcaster->lastSeq(request.channel),
+                       nullptr);
+        return;
+    }
+    // Replay applies the same rules as live routing: who the message was
+    // addressed to (a publisher's recipient filter), then the filters.
+    const Session *subscriber = m_connections->session(session);
+    const QJsonObject attributes = subscriber ? subscriber->attributes() : QJsonObject();
+    auto accept = [attributes, authorisationFilter, filter = request.filter](const PublishedMessage &message) {
+        return message.recipientFilter.matches(attributes) && authorisationFilter.matches(message.data)
+            && filter.matches(message.data);
+    };
+    // With a remote broker the history may come later: the subscription is
+    // made when it is here, so nothing arrives live before the replay.
+    m_broadcaster->replay(request.channel, *request.since, accept,
+                          [this, guard = QPointer<WebSocketManager>(this), session, requestId, request,
+                           authorisationFilter](qint64 lastSeq, const ChannelHistory::Replay &history) {
+                              if (!guard || !m_connections->session(session))
+                                  return;
+                              subscribeAfter(session, requestId, request, authorisationFilter, lastSeq, &history);
+                          });
+}
+
+void WebSocketManager::subscribeAfter(SessionId session, const QJsonValue &requestId, const SubscribeRequest &request,
+                                      const Filter &authorisationFilter, qint64 lastSeq,
+                                      const ChannelHistory::Replay *history)
+{
     // Without `since` the subscription starts after what is published now;
     // with it, after `since`: older retained messages are replayed below and
     // the ones still queued by the strategy arrive live, each exactly once.
     const qint64 afterSeq = request.since ? std::min(*request.since, lastSeq) : lastSeq;
-    // What a connection's filters may cost in memory and in matching work
-    // for every publish: capped per subscription and in total.
-    const int weight = request.filter.weight();
-    int held = 0;
-    for (const SubscriptionManager::Subscription &existing : m_subscriptions->subscriptionsOf(session))
-        held += existing.clientFilter.weight();
-    if (weight > m_config.limits.maxFilterValues || held + weight > m_config.limits.maxFilterValuesPerConnection) {
-        const bool perSubscription = weight > m_config.limits.maxFilterValues;
-        m_connections->sendError(
-            session, ErrorCode::LimitExceeded,
-            perSubscription ? u"filters of %1 conditions and values, over limits.max_filter_values (%2)"_s.arg(weight).arg(
-                                  m_config.limits.maxFilterValues)
-                            : u"this connection's filters would total %1 conditions and values, over "
-                              "limits.max_filter_values_per_connection (%2)"_s.arg(held + weight).arg(
-                                  m_config.limits.maxFilterValuesPerConnection),
-            requestId);
-        return;
-    }
     const auto subscription =
         m_subscriptions->subscribe(session, request.channel, request.filter, authorisationFilter, afterSeq);
     if (!subscription) {
@@ -203,21 +253,13 @@ void WebSocketManager::onSubscribeRequested(SessionId session, const QJsonValue 
         {Key::Type, wireName(request.channel)},
         {Key::Seq, lastSeq},
     };
-    if (!request.since) {
+    if (!history) {
         m_connections->sendMessage(session, Message::reply(MessageType::Subscribed, requestId, reply));
         return;
     }
-    // Replay applies the same rules as live routing: who the message was
-    // addressed to (a publisher's recipient filter), then the filters.
-    const Session *subscriber = m_connections->session(session);
-    const QJsonObject attributes = subscriber ? subscriber->attributes() : QJsonObject();
-    const auto history = m_broadcaster->replay(request.channel, *request.since, [&](const PublishedMessage &message) {
-        return message.recipientFilter.matches(attributes) && authorisationFilter.matches(message.data)
-            && request.filter.matches(message.data);
-    });
-    reply.insert(Key::Recovered, history.recovered);
+    reply.insert(Key::Recovered, history->recovered);
     m_connections->sendMessage(session, Message::reply(MessageType::Subscribed, requestId, reply));
-    replay(session, request, authorisationFilter, history);
+    replay(session, request, authorisationFilter, *history);
 }
 
 void WebSocketManager::replay(SessionId session, const SubscribeRequest &request, const Filter &,
@@ -251,11 +293,18 @@ void WebSocketManager::onUnsubscribeRequested(SessionId session, const QJsonValu
 
 void WebSocketManager::onPublishRequested(SessionId session, const QJsonValue &requestId, const PublishRequest &request)
 {
-    const PublishResult result = publish(request);
-    m_connections->sendMessage(session, Message::reply(MessageType::Published, requestId, QJsonObject {
-        {Key::Seq, result.seq},
-        {Key::Recipients, result.recipients},
-    }));
+    publish(request, [this, guard = QPointer<WebSocketManager>(this), session, requestId](const PublishResult &result) {
+        if (!guard || !m_connections->session(session))
+            return;
+        if (result.error) {
+            m_connections->sendError(session, *result.error, result.errorText, requestId);
+            return;
+        }
+        m_connections->sendMessage(session, Message::reply(MessageType::Published, requestId, QJsonObject {
+            {Key::Seq, result.seq},
+            {Key::Recipients, result.recipients},
+        }));
+    });
 }
 
 void WebSocketManager::onAdminRequested(SessionId session, const QJsonValue &requestId, MessageType type,
@@ -316,7 +365,14 @@ QJsonObject WebSocketManager::statsJson() const
         gauges.pendingByChannel[i] = m_broadcaster->pending(channel);
         gauges.seqByChannel[i] = m_broadcaster->lastSeq(channel);
     }
-    return m_metrics->snapshot(gauges);
+    QJsonObject snapshot = m_metrics->snapshot(gauges);
+    // The node and, with Redis, every node alive and its connections.
+    QJsonObject broker = m_broker->describe();
+    if (!broker.contains(u"node_id"_s))
+        broker.insert(u"node_id"_s, u"local"_s);
+    snapshot.insert(u"node_id"_s, broker.value(u"node_id"_s));
+    snapshot.insert(u"broker"_s, broker);
+    return snapshot;
 }
 
 QJsonArray WebSocketManager::connectionsJson() const
@@ -345,7 +401,7 @@ void WebSocketManager::answerHttp(QTcpSocket *socket, const FrontDoor::RequestHe
         return;
     }
     const bool health = head.target == "/healthz";
-    const QByteArray body = health ? QByteArrayLiteral("{\"status\":\"ok\"}")
+    const QByteArray body = health ? QJsonDocument(healthJson()).toJson(QJsonDocument::Compact)
                                    : QJsonDocument(ProtocolError {ErrorCode::NotFound, u"no such endpoint"_s}.toJson())
                                          .toJson(QJsonDocument::Compact);
     socket->write(health ? "HTTP/1.1 200 OK\r\n" : "HTTP/1.1 404 Not Found\r\n");
@@ -390,26 +446,6 @@ void WebSocketManager::finishStop()
         if (m_connections->count() == 0)
             Q_EMIT stopped();
     });
-}
-
-int WebSocketManager::reloadCredentials(const AuthConfig &auth)
-{
-    m_authenticator->setKeys(auth);
-    int closed = 0;
-    for (Session *session : m_connections->sessions()) {
-        if (session->isClosing() || !session->isAuthenticated())
-            continue;
-        const Authenticator::Outcome outcome = m_authenticator->recheck(session->identity());
-        if (outcome.identity)
-            continue;
-        qCInfo(lcAccess).noquote() << "credentials no longer valid after reload" << session->remoteAddress() << "session"
-                                   << session->id() << "user" << session->identity().user << "reason:" << outcome.reason;
-        m_connections->sendError(session->id(), ErrorCode::Unauthorized, u"credentials no longer valid"_s, QJsonValue());
-        m_connections->disconnectSession(session->id(), CloseCode::Unauthorized, u"unauthorized"_s);
-        ++closed;
-    }
-    qCInfo(lcServer) << "credentials reloaded:" << closed << "sessions closed";
-    return closed;
 }
 
 } // namespace QuantPush

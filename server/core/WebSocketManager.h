@@ -16,6 +16,7 @@ class QTcpSocket;
 namespace QuantPush {
 
 class Authenticator;
+class Broker;
 class ConnectionManager;
 class Metrics;
 class Permissions;
@@ -38,7 +39,10 @@ public:
     const ServerConfig &config() const { return m_config; }
 
     using PublishResult = MessageBroadcaster::PublishResult;
+    // With a remote broker (Redis) the synchronous form answers `pending`:
+    // producers that need the seq or the broker's refusal use the callback.
     PublishResult publish(const PublishRequest &request);
+    void publish(const PublishRequest &request, MessageBroadcaster::PublishDone done);
     // For producers that do not need the recipient count (the demo feed, the
     // broker): saves a routing pass per message held by a strategy.
     void submit(const PublishRequest &request);
@@ -54,12 +58,10 @@ public:
     // Bodies of GET /websocket/stats and /websocket/connections.
     QJsonObject statsJson() const;
     QJsonArray connectionsJson() const;
+    // Body of GET /healthz: {"status": "ok"} or "degraded" with the broker's reason.
+    QJsonObject healthJson() const;
+    Broker *broker() const;
     bool disconnectClient(const QString &connectionId, const QString &reason);
-    // Key rotation: the JWT secrets and API keys of `auth` (files already
-    // read) replace the current ones; every live session whose credential
-    // no longer verifies gets `unauthorized` and close 4001. Returns how
-    // many were closed.
-    int reloadCredentials(const AuthConfig &auth);
 
     Authenticator *authenticator() const { return m_authenticator.get(); }
     const Permissions *permissions() const { return m_permissions.get(); }
@@ -80,6 +82,10 @@ private:
     void onAdminRequested(SessionId session, const QJsonValue &requestId, MessageType type, const QJsonValue &data);
     void replay(SessionId session, const SubscribeRequest &request, const Filter &authorisationFilter,
                 const ChannelHistory::Replay &history);
+    void subscribeAfter(SessionId session, const QJsonValue &requestId, const SubscribeRequest &request,
+                        const Filter &authorisationFilter, qint64 lastSeq, const ChannelHistory::Replay *history);
+    void onBrokerGap(SubscriptionType channel, qint64 from, qint64 to);
+    void wireBroker();
     void finishStop();
     void answerHttp(QTcpSocket *socket, const FrontDoor::RequestHead &head);
 
@@ -88,6 +94,7 @@ private:
     std::unique_ptr<Permissions> m_permissions;
     Metrics *m_metrics;
     SubscriptionManager *m_subscriptions;
+    std::unique_ptr<Broker> m_broker;
     MessageBroadcaster *m_broadcaster;
     ConnectionManager *m_connections;
     QTimer *m_rateSampler;

@@ -11,20 +11,30 @@
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
+#include <QtCore/QPointer>
 #include <QtNetwork/QTcpSocket>
 
 using namespace Qt::Literals::StringLiterals;
 
 namespace QuantPush {
+namespace {
+
+std::nullopt_t refuse(std::optional<HttpResponse> *refusal, const HttpResponse &response)
+{
+    *refusal = response;
+    return std::nullopt;
+}
+
+} // namespace
 
 HttpApi::HttpApi(WebSocketManager *manager, QObject *parent)
     : QObject(parent)
     , m_manager(manager)
-    , m_admission(manager->config().http.maxConnections, manager->config().http.maxConnectionsPerIp)
 {
     const HttpConfig &http = manager->config().http;
     m_limits.maxBodyBytes = http.maxBodyBytes;
     m_limits.timeoutMs = http.requestTimeoutMs;
+    m_maxConnections = http.maxConnections;
     m_routes = {
         { "/healthz", { { "GET", Access::Anyone, &HttpApi::healthz } } },
         { "/metrics", { { "GET", Access::Metrics, &HttpApi::metrics } } },
@@ -37,50 +47,53 @@ HttpApi::HttpApi(WebSocketManager *manager, QObject *parent)
 
 void HttpApi::accept(QTcpSocket *socket, const FrontDoor::RequestHead &head)
 {
+    if (m_openConnections >= m_maxConnections) {
+        // Many slow clients must not pile up sockets and timers: past the cap
+        // a request is answered at once without reading its body.
+        refuseBusy(socket, head);
+        return;
+    }
     auto *connection = new HttpConnection(socket, head, m_limits, this);
+    ++m_openConnections;
+    connect(connection, &QObject::destroyed, this, [this] { --m_openConnections; });
+    connect(connection, &HttpConnection::requestReady, this, &HttpApi::answer);
     connect(
         connection, &HttpConnection::rejected, this, [this](const HttpRequest &request, const HttpResponse &response) {
             record(request, response.status, response.body.size());
         });
-    // Probes and refusals are answered from the head, outside the caps: a
-    // client holding slots with slow bodies cannot make /healthz fail, and
-    // no body is buffered for a request that would be refused anyway.
-    if (std::optional<HttpResponse> early = answerFromHead(connection->request())) {
-        connection->answerNow(*early);
-        return;
-    }
-    const QHostAddress peer = connection->request().peer;
-    const QString busy = m_admission.admit(peer);
-    if (!busy.isEmpty()) {
-        connection->answerNow(HttpResponse::error(503, ErrorCode::LimitExceeded, busy).withHeader("Retry-After", "1"));
-        return;
-    }
-    connect(connection, &QObject::destroyed, this, [this, peer] { m_admission.release(peer); });
-    connect(connection, &HttpConnection::requestReady, this, &HttpApi::answer);
     connection->start();
 }
 
-std::optional<HttpResponse> HttpApi::answerFromHead(const HttpRequest &request)
+void HttpApi::refuseBusy(QTcpSocket *socket, const FrontDoor::RequestHead &head)
 {
-    const auto routes = m_routes.constFind(request.path);
-    if (routes == m_routes.constEnd())
-        return handle(request); // 404
-    for (const Route &route : *routes) {
-        if (route.method != request.method)
-            continue;
-        if (std::optional<HttpResponse> refusal = authorise(request, route.access))
-            return refusal;
-        const bool open = route.access == Access::Anyone
-            || (route.access == Access::Metrics && m_manager->config().http.metricsPublic);
-        if (open && route.method == "GET")
-            return (this->*route.handler)(request);
-        return std::nullopt;
-    }
-    return handle(request); // 405
+    HttpRequest request;
+    request.method = head.method;
+    const qsizetype query = head.target.indexOf('?');
+    request.path = query < 0 ? head.target : head.target.left(query);
+    request.peer = socket->peerAddress();
+    const HttpResponse response = HttpResponse::error(503, ErrorCode::LimitExceeded,
+        u"more than %1 HTTP requests in progress; retry shortly"_s.arg(m_maxConnections))
+                                      .withHeader("Retry-After", "1");
+    record(request, response.status, response.body.size());
+    socket->write(response.serialize());
+    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    socket->disconnectFromHost();
 }
 
 void HttpApi::answer(HttpConnection *connection, const HttpRequest &request)
 {
+    // A broadcast through a remote broker is answered when the broker has
+    // assigned its seq (or refused it).
+    if (request.path == "/websocket/broadcast" && request.method == "POST") {
+        std::optional<HttpResponse> refusal = authorise(request, Access::Admin);
+        if (!refusal) {
+            broadcastLater(connection, request);
+            return;
+        }
+        record(request, refusal->status, refusal->body.size());
+        connection->respond(*refusal);
+        return;
+    }
     const HttpResponse response = handle(request);
     record(request, response.status, response.body.size());
     connection->respond(response);
@@ -187,7 +200,7 @@ void HttpApi::record(const HttpRequest &request, int status, qint64 bytes)
 
 HttpResponse HttpApi::healthz(const HttpRequest &)
 {
-    return HttpResponse::json(QJsonDocument(QJsonObject { { u"status"_s, u"ok"_s } }));
+    return HttpResponse::json(QJsonDocument(m_manager->healthJson()));
 }
 
 HttpResponse HttpApi::metrics(const HttpRequest &)
@@ -195,7 +208,8 @@ HttpResponse HttpApi::metrics(const HttpRequest &)
     const QJsonObject stats = m_manager->statsJson();
     HttpResponse response;
     response.contentType = PrometheusExporter::ContentType;
-    response.body = PrometheusExporter::render(*m_manager->metrics(), Metrics::gaugesFromSnapshot(stats));
+    response.body = PrometheusExporter::render(*m_manager->metrics(), Metrics::gaugesFromSnapshot(stats))
+        + PrometheusExporter::renderBroker(stats.value(u"broker"_s).toObject());
     return response;
 }
 
@@ -211,30 +225,75 @@ HttpResponse HttpApi::connections(const HttpRequest &)
 
 HttpResponse HttpApi::broadcast(const HttpRequest &request)
 {
-    const ServerConfig &config = m_manager->config();
-    if (jsonNestingDepth(request.body, config.limits.maxJsonDepth) > config.limits.maxJsonDepth)
-        return HttpResponse::error(
-            ErrorCode::BadRequest, u"JSON nested deeper than %1 levels"_s.arg(config.limits.maxJsonDepth));
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
-    if (parseError.error != QJsonParseError::NoError) {
-        return HttpResponse::error(ErrorCode::BadRequest,
-            u"the body is not valid JSON: %1 at offset %2"_s.arg(parseError.errorString()).arg(parseError.offset));
+    std::optional<HttpResponse> answer;
+    const std::optional<PublishRequest> publish = parseBroadcast(request, &answer);
+    if (!publish)
+        return *answer;
+    m_manager->publish(*publish, [this, &answer, request, channel = publish->channel](
+                                     const WebSocketManager::PublishResult &result) {
+        answer = broadcastAnswer(request, channel, result);
+    });
+    // The synchronous form (tests, tools) needs a broker that answers at once.
+    return answer ? *answer
+                  : HttpResponse::error(ErrorCode::Internal, u"the broker answers later; use the HTTP endpoint"_s);
+}
+
+void HttpApi::broadcastLater(HttpConnection *connection, const HttpRequest &request)
+{
+    std::optional<HttpResponse> refusal;
+    const std::optional<PublishRequest> publish = parseBroadcast(request, &refusal);
+    if (!publish) {
+        record(request, refusal->status, refusal->body.size());
+        connection->respond(*refusal);
+        return;
     }
-    if (!document.isObject())
-        return HttpResponse::error(ErrorCode::BadRequest, u"the body must be a JSON object"_s);
-    const Parsed<PublishRequest> parsed
-        = parsePublishRequest(document.object(), FilterLimits { config.limits.maxFilterConditions });
-    if (const auto *error = std::get_if<ProtocolError>(&parsed))
-        return HttpResponse::error(error->code, error->message);
-    const PublishRequest &publish = std::get<PublishRequest>(parsed);
-    const WebSocketManager::PublishResult result = m_manager->publish(publish);
-    qCInfo(lcHttp).noquote() << request.peer.toString() << "broadcast on" << wireName(publish.channel) << "seq"
+    m_manager->publish(*publish, [this, guard = QPointer<HttpConnection>(connection), request,
+                                  channel = publish->channel](const WebSocketManager::PublishResult &result) {
+        const HttpResponse response = broadcastAnswer(request, channel, result);
+        record(request, response.status, response.body.size());
+        if (guard) // the client may have gone while Redis answered
+            guard->respond(response);
+    });
+}
+
+HttpResponse HttpApi::broadcastAnswer(const HttpRequest &request, SubscriptionType channel,
+                                      const WebSocketManager::PublishResult &result)
+{
+    if (result.error) {
+        qCWarning(lcHttp).noquote() << request.peer.toString() << "broadcast on" << wireName(channel)
+                                    << "refused:" << result.errorText;
+        HttpResponse response = HttpResponse::error(*result.error, result.errorText);
+        if (*result.error == ErrorCode::BrokerUnavailable)
+            response = response.withHeader("Retry-After", "1");
+        return response;
+    }
+    qCInfo(lcHttp).noquote() << request.peer.toString() << "broadcast on" << wireName(channel) << "seq"
                              << result.seq << "to" << result.recipients << "recipients";
     return HttpResponse::json(QJsonDocument(QJsonObject {
         { Key::Seq, result.seq },
         { Key::Recipients, result.recipients },
     }));
+}
+
+std::optional<PublishRequest> HttpApi::parseBroadcast(const HttpRequest &request, std::optional<HttpResponse> *refusal)
+{
+    const ServerConfig &config = m_manager->config();
+    if (jsonNestingDepth(request.body, config.limits.maxJsonDepth) > config.limits.maxJsonDepth)
+        return refuse(refusal, HttpResponse::error(
+            ErrorCode::BadRequest, u"JSON nested deeper than %1 levels"_s.arg(config.limits.maxJsonDepth)));
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        return refuse(refusal, HttpResponse::error(ErrorCode::BadRequest,
+            u"the body is not valid JSON: %1 at offset %2"_s.arg(parseError.errorString()).arg(parseError.offset)));
+    }
+    if (!document.isObject())
+        return refuse(refusal, HttpResponse::error(ErrorCode::BadRequest, u"the body must be a JSON object"_s));
+    const Parsed<PublishRequest> parsed
+        = parsePublishRequest(document.object(), FilterLimits { config.limits.maxFilterConditions });
+    if (const auto *error = std::get_if<ProtocolError>(&parsed))
+        return refuse(refusal, HttpResponse::error(error->code, error->message));
+    return std::get<PublishRequest>(parsed);
 }
 
 } // namespace QuantPush

@@ -2,10 +2,10 @@
 
 #include "Authenticator.h"
 #include "FrontDoor.h"
-#include "HttpAdmission.h"
 #include "HttpConnection.h"
 #include "HttpRequest.h"
 #include "HttpResponse.h"
+#include "WebSocketManager.h"
 
 #include <QtCore/QHash>
 #include <QtCore/QList>
@@ -50,10 +50,7 @@ private:
 
     void accept(QTcpSocket *socket, const FrontDoor::RequestHead &head);
     void answer(HttpConnection *connection, const HttpRequest &request);
-    // The answer a request gets from its head alone: routing errors, 401/403
-    // (credentials are checked before any body is read), /healthz and a
-    // public /metrics. Nothing when the body is needed.
-    std::optional<HttpResponse> answerFromHead(const HttpRequest &request);
+    void refuseBusy(QTcpSocket *socket, const FrontDoor::RequestHead &head);
     // Bearer JWT, X-API-Key, or an API key as the Bearer value.
     static Authenticator::Credentials credentialsOf(const HttpRequest &request);
     // Nothing when the request may go on; else the 401/403 to send.
@@ -66,10 +63,15 @@ private:
     HttpResponse stats(const HttpRequest &request);
     HttpResponse connections(const HttpRequest &request);
     HttpResponse broadcast(const HttpRequest &request);
+    void broadcastLater(HttpConnection *connection, const HttpRequest &request);
+    std::optional<PublishRequest> parseBroadcast(const HttpRequest &request, std::optional<HttpResponse> *refusal);
+    HttpResponse broadcastAnswer(const HttpRequest &request, SubscriptionType channel,
+                                 const WebSocketManager::PublishResult &result);
 
     WebSocketManager *m_manager;
     HttpConnection::Limits m_limits;
-    HttpAdmission m_admission;
+    int m_maxConnections = 256;
+    int m_openConnections = 0;
     QHash<QByteArray, QList<Route>> m_routes; // path → one route per method
 };
 

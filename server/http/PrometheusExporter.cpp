@@ -6,6 +6,8 @@
 #include <cmath>
 #include <functional>
 
+using namespace Qt::Literals::StringLiterals;
+
 namespace QuantPush {
 namespace {
 
@@ -216,7 +218,7 @@ void renderTraffic(Exposition &out, const Metrics &m)
     out.family("received_bytes_per_second", "gauge", "Bytes received per second, over the last second.");
     out.sample(m.bytesInPerSec());
     out.family("errors_total", "counter", "Protocol error frames sent to clients, by error code.");
-    for (int code = 0; code <= int(ErrorCode::Internal); ++code)
+    for (int code = 0; code < ErrorCodeCount; ++code)
         out.sample(double(m.errors(ErrorCode(code))), { { "code", wireName(ErrorCode(code)).toUtf8() } });
     out.family("delivery_latency_seconds", "histogram",
         "Publish-to-write latency: from a message's publish to its frame's write to a subscriber's socket.");
@@ -291,6 +293,26 @@ QByteArray PrometheusExporter::render(const Metrics &metrics, const Metrics::Gau
     renderTraffic(out, metrics);
     renderDelivery(out, metrics, gauges);
     renderOperations(out, metrics);
+    return out.text();
+}
+
+QByteArray PrometheusExporter::renderBroker(const QJsonObject &broker)
+{
+    Exposition out;
+    const QByteArray nodeId = broker.value(u"node_id"_s).toString().toUtf8();
+    out.family("node_info", "gauge", "This node: its id and broker type (local: one node; redis: a cluster).");
+    out.sample(1, { { "node_id", nodeId }, { "broker", broker.value(u"type"_s).toString().toUtf8() } });
+    if (broker.value(u"type"_s).toString() != u"redis"_s)
+        return out.text();
+    out.family("broker_available", "gauge", "1 while Redis is reachable and publishes go through the cluster.");
+    out.sample(broker.value(u"available"_s).toBool() ? 1 : 0);
+    out.family("cluster_nodes_alive", "gauge", "Nodes whose heartbeat key in Redis is alive.");
+    out.sample(broker.value(u"nodes_alive"_s).toDouble());
+    out.family("cluster_connections", "gauge", "Connections per node, as each node last reported.");
+    for (const QJsonValue &node : broker.value(u"nodes"_s).toArray()) {
+        const QJsonObject entry = node.toObject();
+        out.sample(entry.value(u"connections"_s).toDouble(), { { "node_id", entry.value(u"node_id"_s).toString().toUtf8() } });
+    }
     return out.text();
 }
 

@@ -3,6 +3,8 @@
 #include "Metrics.h"
 
 #include <QtCore/QByteArray>
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonObject>
 
 namespace QuantPush {
 
@@ -19,6 +21,8 @@ public:
     static constexpr int MaxNetworkSeries = 50;
 
     static QByteArray render(const Metrics &metrics, const Metrics::Gauges &gauges);
+    // The node and, with Redis, the cluster view (WebSocketManager::statsJson()["broker"]).
+    static QByteArray renderBroker(const QJsonObject &broker);
 };
 
 } // namespace QuantPush

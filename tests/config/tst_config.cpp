@@ -132,6 +132,15 @@ void tst_Config::errors_data()
     row("tls half", "security: {tls: {cert: /a.pem}}", "security.tls.cert: give both cert and key");
     row("origins not a list", "security: {allowed_origins: 5}", "security.allowed_origins: expected a list of strings");
     row("broker type", "broker: {type: kafka}", "broker.type: must be one of local, redis");
+    row("broker unknown key", "broker: {type: redis, hosts: [a]}", "broker.hosts: unknown key");
+    row("broker bad url", "broker: {type: redis, url: 'http://cache:6379'}", "broker.url: 'http://cache:6379' is not redis://host[:port][/db]");
+    row("broker url password", "broker: {type: redis, url: 'redis://:pw@cache'}", "broker.url: 'redis://:pw@cache' is not redis://");
+    row("broker url port", "broker: {type: redis, url: 'redis://cache:99999'}", "broker.url: port 99999 is not in 1..65535");
+    row("broker url db", "broker: {type: redis, url: 'redis://cache/42'}", "broker.url: database 42 is not in 0..15");
+    row("broker redis key on local", "broker: {type: local, node_id: a}", "broker.node_id: only applies with type: redis");
+    row("broker url on local", "broker: {url: 'redis://cache'}", "broker.url: only applies with type: redis");
+    row("broker node id", "broker: {type: redis, node_id: 'a b'}", "broker.node_id: use up to 64 letters");
+    row("broker timeout", "broker: {type: redis, timeout_ms: 0}", "broker.timeout_ms: must be between");
     row("reconnect max below initial", "websocket: {reconnection: {initial_delay_ms: 500, max_delay_ms: 100}}", "max_delay_ms: must not be below");
     row("log level", "logging: {level: loud}", "logging.level: must be one of");
     row("yaml syntax", "websocket: [unclosed", "YAML syntax error at line");
