@@ -51,7 +51,22 @@ void readAuth(YamlSection section, AuthConfig &config)
     section.read("jwt_secret", config.jwtSecret);
     section.read("jwt_secret_file", config.jwtSecretFile);
     section.read("jwt_leeway_s", config.jwtLeewaySec, 0, 3600);
+    section.read("allow_weak_secret", config.allowWeakSecret);
+    section.forEachItem("jwt_keys", [&config](YamlSection &item) {
+        JwtKeyConfig key;
+        item.read("kid", key.kid);
+        item.read("secret", key.secret);
+        item.read("secret_file", key.secretFile);
+        if (key.secret.isEmpty() == key.secretFile.isEmpty())
+            item.error(u"secret"_s, u"give exactly one of secret or secret_file"_s);
+        config.jwtKeys.append(key);
+    });
     section.read("anonymous_role", config.anonymousRole);
+    if (section.has("anonymous_accounts")) {
+        QStringList accounts;
+        section.read("anonymous_accounts", accounts);
+        config.anonymousAccounts = accounts;
+    }
     section.forEachItem("api_keys", [&config](YamlSection &item) {
         ApiKeyConfig key;
         item.read("key", key.key);
@@ -78,6 +93,7 @@ void readRoles(YamlSection section, QHash<QString, RoleConfig> &roles)
         entry.read("channels", role.channels);
         entry.read("publish", role.publish);
         entry.read("admin", role.admin);
+        entry.read("require_accounts", role.requireAccounts);
         for (const QString &channel : std::as_const(role.channels)) {
             if (channel != u"*"_s && !subscriptionTypeFromWire(channel))
                 entry.error(u"channels"_s, u"unknown channel '%1'"_s.arg(channel));
@@ -123,8 +139,12 @@ void readLimits(YamlSection section, LimitsConfig &config)
     section.read("max_connections_per_ip", config.maxConnectionsPerIp, 1, 1000000);
     section.read("max_json_depth", config.maxJsonDepth, 2, 1000);
     section.read("max_filter_conditions", config.maxFilterConditions, 1, 10000);
+    section.read("max_filter_values", config.maxFilterValues, 1, 10000000);
+    section.read("max_filter_values_per_connection", config.maxFilterValuesPerConnection, 1, 100000000);
     section.read("handshake_timeout_ms", config.handshakeTimeoutMs, 10, 600000);
     section.read("max_pending_bytes", config.maxPendingBytes, 1024, MaxInt64);
+    section.read("pre_auth_pending_bytes", config.preAuthPendingBytes, 1024, MaxInt64);
+    section.read("close_grace_ms", config.closeGraceMs, 10, 60000);
     section.read("shutdown_drain_ms", config.shutdownDrainMs, 0, 600000);
     section.rejectUnknownKeys();
 }
@@ -148,6 +168,7 @@ void readHttp(YamlSection section, HttpConfig &config)
     section.read("max_header_bytes", config.maxHeaderBytes, 256, 1 << 20);
     section.read("request_timeout_ms", config.requestTimeoutMs, 10, 3600000);
     section.read("max_connections", config.maxConnections, 1, 1000000);
+    section.read("max_connections_per_ip", config.maxConnectionsPerIp, 1, 1000000);
     section.rejectUnknownKeys();
 }
 

@@ -20,7 +20,7 @@ ServerConfig ServerConfig::defaults()
 
     const QString all = QStringLiteral("*");
     config.roles.insert(QStringLiteral("admin"), RoleConfig {{all}, true, true});
-    config.roles.insert(QStringLiteral("trader"), RoleConfig {{all}, false, false});
+    config.roles.insert(QStringLiteral("trader"), RoleConfig {{all}, false, false, true});
     config.roles.insert(QStringLiteral("viewer"),
                         RoleConfig {{wireName(SubscriptionType::MarketData),
                                      wireName(SubscriptionType::TradingSignals),

@@ -8,6 +8,7 @@
 #include <QtCore/QStringList>
 
 #include <array>
+#include <optional>
 
 // Every setting of the server, with its default. Loaded from YAML by
 // ConfigLoader; the command line overrides a few of them.
@@ -48,12 +49,28 @@ struct ApiKeyConfig
     QString role;
 };
 
+// One more JWT secret (key rotation): picked by the token's `kid` header
+// when it names one, otherwise tried in order after the main secret.
+struct JwtKeyConfig
+{
+    QString kid;
+    QString secret;      // inline (UTF-8) ...
+    QString secretFile;  // ... or read as raw bytes
+    QByteArray loaded;   // the bytes read from secretFile (SecretStore)
+};
+
 struct AuthConfig
 {
     QString jwtSecret;
     QString jwtSecretFile;
+    QByteArray jwtSecretLoaded; // the bytes read from jwtSecretFile (SecretStore)
+    QList<JwtKeyConfig> jwtKeys;
+    bool allowWeakSecret = false; // secrets under 32 bytes: a warning instead of a refusal
     int jwtLeewaySec = 0;
     QString anonymousRole = QStringLiteral("viewer");
+    // The accounts claim of anonymous connections (nullopt: none; --demo
+    // grants the demo feed's accounts).
+    std::optional<QStringList> anonymousAccounts;
     QList<ApiKeyConfig> apiKeys;
 };
 
@@ -62,6 +79,10 @@ struct RoleConfig
     QStringList channels; // wire names; "*" for all
     bool publish = false;
     bool admin = false;
+    // Without an `accounts` claim, no account data at all (fail closed):
+    // messages with `data.account` are withheld on every channel and the
+    // account channels refuse the subscription with `forbidden`.
+    bool requireAccounts = false;
 };
 
 enum class SlowConsumerPolicy { Gap, Close };
@@ -86,11 +107,15 @@ struct LimitsConfig
     int inboundBurst = 100;
     int rateLimitStrikes = 20;           // frames sent after rate_limited before close 4029
     int authTimeoutMs = 5000;
-    int maxConnectionsPerIp = 1000;
+    int maxConnectionsPerIp = 256;
+    int maxFilterValues = 1000;              // per subscription: conditions + in/nin values
+    int maxFilterValuesPerConnection = 5000; // the same, summed over a connection's subscriptions
     int maxJsonDepth = 32;
     int maxFilterConditions = 32;
     int handshakeTimeoutMs = 5000;
     qint64 maxPendingBytes = 4 * 1024 * 1024; // per session, bytes buffered in the socket
+    qint64 preAuthPendingBytes = 8 * 1024;    // per session before auth: all it may hold (else 4008)
+    int closeGraceMs = 1000;                  // after a close, the socket is aborted this much later
     int shutdownDrainMs = 2000;
 };
 
@@ -114,6 +139,7 @@ struct HttpConfig
     int maxHeaderBytes = 16 * 1024;
     int requestTimeoutMs = 10000;
     int maxConnections = 256;  // HTTP requests in flight at once; more get 503
+    int maxConnectionsPerIp = 8; // the same from one address (/healthz and public /metrics are outside both)
 };
 
 struct BrokerConfig

@@ -17,8 +17,8 @@ public:
     YamlSection(YAML::Node node, QString path, QStringList *errors);
 
     bool isPresent() const { return m_node.IsDefined() && !m_node.IsNull(); }
-    // Whether the mapping sets `key` at all (does not mark it as read).
-    bool has(const char *key) const { return m_isMap && m_node[key].IsDefined(); }
+    // Whether the key is given (and not null), for settings whose absence means something.
+    bool has(const char *key) { const YAML::Node node = child(key); return node.IsDefined() && !node.IsNull(); }
 
     void read(const char *key, bool &target);
     void read(const char *key, int &target, int min, int max);

@@ -79,6 +79,8 @@ bool operandIsValid(Filter::Op op, const QJsonValue &operand, const QString &fie
             return true;
         *error = u"filter \"%1\": exists needs true or false"_s.arg(field);
         return false;
+    case Filter::Op::AbsentOrIn:
+        break; // never parsed
     }
     return false;
 }
@@ -194,6 +196,22 @@ std::optional<Filter> Filter::parse(const QJsonValue &filters, QString *error,
     return filter;
 }
 
+int Filter::weight() const
+{
+    int weight = 0;
+    for (const Condition &condition : m_conditions)
+        weight += 1 + (condition.operand.isArray() ? int(condition.operand.toArray().size()) : 0);
+    return weight;
+}
+
+Filter Filter::absentOrIn(const QString &field, const QJsonArray &values)
+{
+    Filter filter;
+    filter.m_conditions.append(Condition {QStringList {field}, Op::AbsentOrIn, values});
+    filter.m_source = QJsonObject {{field, QJsonObject {{u"absent_or_in"_s, values}}}};
+    return filter;
+}
+
 bool Filter::matches(const QJsonObject &data) const
 {
     for (const Condition &condition : m_conditions) {
@@ -213,6 +231,8 @@ bool Filter::holds(const Condition &condition, const QJsonObject &data)
         return !value || !jsonValuesEqual(*value, condition.operand);
     case Op::Nin:
         return !value || !anyEqual(*value, condition.operand.toArray());
+    case Op::AbsentOrIn:
+        return !value || value->isNull() || anyEqual(*value, condition.operand.toArray());
     default:
         break;
     }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QtCore/QJsonArray>
 #include <QtCore/QJsonObject>
 #include <QtCore/QJsonValue>
 #include <QtCore/QList>
@@ -21,7 +22,9 @@ struct FilterLimits
 class Filter
 {
 public:
-    enum class Op { Eq, Ne, In, Nin, Gt, Gte, Lt, Lte, Prefix, Exists };
+    // AbsentOrIn is the server's own (authorisation filters), never parsed
+    // from a client: the field is absent or null, or one of the operands.
+    enum class Op { Eq, Ne, In, Nin, Gt, Gte, Lt, Lte, Prefix, Exists, AbsentOrIn };
 
     struct Condition
     {
@@ -34,8 +37,14 @@ public:
     static std::optional<Filter> parse(const QJsonValue &filters, QString *error,
                                        const FilterLimits &limits = {});
 
+    // `field` (a top-level key) absent or null, or equal to one of `values`.
+    static Filter absentOrIn(const QString &field, const QJsonArray &values);
+
     bool matches(const QJsonObject &data) const;
     bool isEmpty() const { return m_conditions.isEmpty(); }
+    // The size a filter costs to keep and to match: one per condition plus
+    // one per value of an in / nin list (limits.max_filter_values).
+    int weight() const;
     const QList<Condition> &conditions() const { return m_conditions; }
     QJsonObject source() const { return m_source; }
 

@@ -135,6 +135,8 @@ DecodeResult Message::fromJson(const QJsonObject &object)
     QJsonValue id = object.value(Key::Id);
     if (!id.isUndefined() && !isValidRequestId(id))
         return failure(ErrorCode::BadRequest, u"\"id\" must be a string or an integer"_s);
+    if (id.isString() && id.toString().toUtf8().size() > MaxRequestIdBytes)
+        return failure(ErrorCode::BadRequest, u"\"id\" longer than %1 bytes"_s.arg(MaxRequestIdBytes));
 
     const QJsonValue typeValue = object.value(Key::Type);
     if (typeValue.isUndefined())

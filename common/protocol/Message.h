@@ -13,6 +13,11 @@
 
 namespace QuantPush {
 
+// The longest request id (UTF-8 bytes) a reply echoes. A longer id is a
+// `bad_request` answered without the id: echoing it would let a client make
+// the server hold (and send) as much as it likes for each small request.
+inline constexpr qsizetype MaxRequestIdBytes = 128;
+
 struct DecodeLimits
 {
     int maxDepth = 32; // nesting of objects and arrays, counted before parsing

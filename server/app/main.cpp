@@ -1,5 +1,8 @@
 #include "AccessLog.h"
+#include "config/ConfigLoader.h"
+#include "LogEscaper.h"
 #include "Logging.h"
+#include "SecretStore.h"
 #include "ServerOptions.h"
 #include "UnixSignalWatcher.h"
 #include "WebSocketManager.h"
@@ -50,11 +53,16 @@ int main(int argc, char *argv[])
         return 2;
     }
     applyLogLevel(options->config.logging.level);
+    for (const QString &warning : options->warnings)
+        qCWarning(lcServer).noquote() << warning;
     AccessLog accessLog;
     if (!accessLog.open(options->config.logging.accessLogFile, &error)) {
         std::fprintf(stderr, "quantpush-server: %s\n", qPrintable(error));
         return 1;
     }
+    // After the access log's handler, so that it runs first and both the
+    // access log and stderr get escaped lines.
+    LogEscaper::install();
 
     WebSocketManager server(options->config);
     if (!server.start(&error)) {
@@ -80,6 +88,33 @@ int main(int argc, char *argv[])
         qCInfo(lcServer) << "signal" << signalNumber << "received: shutting down";
         demo.stop();
         server.stop();
+    });
+    // SIGHUP (systemd ExecReload): JWT secrets and API keys from the config
+    // and secret files again, without a restart (docs/security.md).
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::reloadRequested, &server, [&] {
+        ServerConfig fresh = options->config;
+        if (!options->configPath.isEmpty()) {
+            QString loadError;
+            const std::optional<ServerConfig> loaded = ConfigLoader::loadFile(options->configPath, &loadError);
+            if (!loaded) {
+                qCWarning(lcServer).noquote() << "reload failed, keys unchanged:" << loadError;
+                return;
+            }
+            fresh.auth = loaded->auth;
+            // A secret --demo generated for this run lives only in memory.
+            if (fresh.auth.jwtSecret.isEmpty() && fresh.auth.jwtSecretFile.isEmpty() && fresh.auth.jwtKeys.isEmpty())
+                fresh.auth.jwtSecret = options->config.auth.jwtSecret;
+            fresh.auth.anonymousAccounts = options->config.auth.anonymousAccounts;
+        }
+        QStringList warnings;
+        QString reloadError;
+        if (!SecretStore::load(fresh.auth, fresh.security.tls.keyFile, &warnings, &reloadError)) {
+            qCWarning(lcServer).noquote() << "reload failed, keys unchanged:" << reloadError;
+            return;
+        }
+        for (const QString &warning : std::as_const(warnings))
+            qCWarning(lcServer).noquote() << warning;
+        server.reloadCredentials(fresh.auth);
     });
     QObject::connect(&server, &WebSocketManager::stopped, &app, [] { QCoreApplication::exit(0); });
     return QCoreApplication::exec();

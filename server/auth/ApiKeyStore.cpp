@@ -59,8 +59,13 @@ std::optional<Identity> ApiKeyStore::lookup(QByteArrayView presentedKey) const
 {
     if (presentedKey.isEmpty())
         return std::nullopt;
+    return lookupDigest(digestOf(presentedKey));
+}
 
-    const QByteArray digest = digestOf(presentedKey);
+std::optional<Identity> ApiKeyStore::lookupDigest(QByteArrayView digest) const
+{
+    if (digest.isEmpty())
+        return std::nullopt;
     const Entry *match = nullptr;
     for (const Entry &entry : m_entries) {
         const bool equal = constantTimeEquals(digest, entry.digest);
@@ -74,6 +79,7 @@ std::optional<Identity> ApiKeyStore::lookup(QByteArrayView presentedKey) const
     identity.user = match->user;
     identity.role = match->role;
     identity.method = Identity::Method::ApiKey;
+    identity.credential = digest.toByteArray();
     return identity;
 }
 

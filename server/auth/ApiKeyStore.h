@@ -25,6 +25,8 @@ public:
     // Compares against every entry without stopping at the first match, so
     // timing reveals neither which entry matched nor how close a guess was.
     std::optional<Identity> lookup(QByteArrayView presentedKey) const;
+    // The same by the key's raw SHA-256 (Identity::credential of a key session).
+    std::optional<Identity> lookupDigest(QByteArrayView digest) const;
 
     qsizetype size() const { return m_entries.size(); }
     bool isEmpty() const { return m_entries.isEmpty(); }

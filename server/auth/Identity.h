@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArray>
 #include <QDateTime>
 #include <QString>
 #include <QStringList>
@@ -24,6 +25,9 @@ struct Identity
     // Invalid for API keys and anonymous sessions, which do not expire.
     QDateTime expiresAt;
     Method method = Method::Anonymous;
+    // What verifies it again after a key reload: the JWT itself, or the
+    // API key's SHA-256 (never the key). Empty for anonymous sessions.
+    QByteArray credential;
 };
 
 } // namespace QuantPush

@@ -2,6 +2,7 @@
 
 #include "Logging.h"
 #include "Metrics.h"
+#include "OriginPolicy.h"
 #include "Permissions.h"
 #include "StrategyQueue.h"
 #include "protocol/JsonKeys.h"
@@ -21,7 +22,6 @@ namespace {
 
 constexpr int HeartbeatCheckMs = 500;
 constexpr int AckSweepMs = 50;
-constexpr int CloseGraceMs = 2000;
 
 QString serverName()
 {
@@ -59,6 +59,9 @@ ConnectionManager::ConnectionManager(const ServerConfig &config, Authenticator *
 {
     m_sessionLimits.queueSize = config.websocket.messageQueueSize;
     m_sessionLimits.maxPendingBytes = config.limits.maxPendingBytes;
+    m_sessionLimits.preAuthPendingBytes = config.limits.preAuthPendingBytes;
+    m_sessionLimits.closeGraceMs = config.limits.closeGraceMs;
+    m_sessionLimits.maxMessageSize = config.websocket.maxMessageSize;
     m_sessionLimits.inboundPerSec = config.limits.inboundMessagesPerSec;
     m_sessionLimits.inboundBurst = config.limits.inboundBurst;
     m_sessionLimits.rateLimitStrikes = config.limits.rateLimitStrikes;
@@ -162,6 +165,11 @@ void ConnectionManager::onWebSocketRequested(QTcpSocket *socket, const FrontDoor
         socket->disconnectFromHost();
         return;
     }
+    // Inbound bytes wait in the kernel (TCP flow control pushes back on the
+    // sender) rather than in our memory: Qt's default read buffer is
+    // unbounded, and a flood from many sockets would otherwise sit here.
+    // Room for the largest allowed frame and its header.
+    socket->setReadBufferSize(m_config.websocket.maxMessageSize + 16 * 1024);
     // The WebSocket server completes the upgrade on this (already buffered)
     // head; the session will write shared frames straight to this socket.
     const std::pair key {socket->peerAddress().toString(), socket->peerPort()};
@@ -179,9 +187,7 @@ std::optional<std::pair<int, QString>> ConnectionManager::admissionRefusal(const
         return std::pair {int(CloseCode::GoingAway), u"server shutting down"_s};
     if (m_sessions.size() >= m_config.websocket.maxConnections)
         return std::pair {int(CloseCode::TryAgainLater), u"server full"_s};
-    const QStringList &origins = m_config.security.allowedOrigins;
-    const QString origin = socket->origin();
-    if (!origins.isEmpty() && !origin.isEmpty() && !origins.contains(origin) && !origins.contains(u"*"_s))
+    if (!OriginPolicy(m_config.security.allowedOrigins).allows(socket->origin()))
         return std::pair {int(CloseCode::PolicyViolation), u"origin not allowed"_s};
     if (m_perAddress.value(socket->peerAddress().toString()) >= m_config.limits.maxConnectionsPerIp)
         return std::pair {int(CloseCode::PolicyViolation), u"too many connections from this address"_s};
@@ -199,7 +205,7 @@ void ConnectionManager::onNewWebSocket()
             m_metrics->connectionRefused(refusal->second);
             connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
             socket->close(QWebSocketProtocol::CloseCode(refusal->first), refusal->second);
-            QTimer::singleShot(CloseGraceMs, socket, &QWebSocket::abort);
+            QTimer::singleShot(m_config.limits.closeGraceMs, socket, &QWebSocket::abort);
             continue;
         }
         Session *session = createSession(socket);
@@ -296,7 +302,6 @@ void ConnectionManager::completeAuth(Session *session, const Authenticator::Outc
         session->close(CloseCode::Unauthorized, u"unauthorized"_s);
         return;
     }
-    const bool wasAuthenticated = session->isAuthenticated();
     session->setIdentity(*outcome.identity);
     qCInfo(lcAccess).noquote() << "auth ok" << session->remoteAddress() << "session" << session->id() << "user"
                                << outcome.identity->user << "role" << outcome.identity->role;
@@ -305,8 +310,9 @@ void ConnectionManager::completeAuth(Session *session, const Authenticator::Outc
         {Key::Role, outcome.identity->role},
         {Key::SessionId, session->wireId()},
     }));
-    if (!wasAuthenticated)
-        Q_EMIT sessionAuthenticated(session->id());
+    // Also after an anonymous start: routing and permissions must read the
+    // new identity (role, accounts), not the one it replaced.
+    Q_EMIT sessionAuthenticated(session->id());
 }
 
 bool ConnectionManager::rateLimit(Session *session, const QJsonValue &requestId)
@@ -421,6 +427,16 @@ void ConnectionManager::handleSubscribe(Session *session, const Message &message
                            message.id());
         return;
     }
+    if (m_permissions->needsAccountsClaim(session->identity(), subscribe.channel)) {
+        qCInfo(lcAccess).noquote() << "denied subscribe" << session->remoteAddress() << "user"
+                                   << session->identity().user << "role" << session->identity().role << "channel"
+                                   << wireName(subscribe.channel) << "reason: no accounts claim";
+        session->sendError(ErrorCode::Forbidden, u"role '%1' sees %2 only with an accounts claim in its token "
+                                                 "or API key (require_accounts)"_s
+                                                     .arg(session->identity().role, wireName(subscribe.channel)),
+                           message.id());
+        return;
+    }
     const QStringList foreign =
         m_permissions->foreignAccounts(session->identity(), subscribe.channel, subscribe.filter);
     if (!foreign.isEmpty()) {
@@ -518,8 +534,12 @@ void ConnectionManager::heartbeat()
         m_lastPingMs = now;
     const QDateTime wallClock = QDateTime::currentDateTimeUtc();
     for (Session *session : std::as_const(m_sessions)) {
-        if (session->isClosing())
+        if (session->isClosing()) {
+            // Closing is not closed: a peer that never answers is cut off here
+            // at the latest, so it cannot hold its buffers or a connection slot.
+            session->abortIfCloseOverdue(now);
             continue;
+        }
         const QDateTime expiry = session->identity().expiresAt;
         if (expiry.isValid() && expiry <= wallClock) {
             // A token is checked when presented; its expiry still ends the session.
@@ -527,13 +547,11 @@ void ConnectionManager::heartbeat()
                                        << "user" << session->identity().user << "role" << session->identity().role;
             session->sendError(ErrorCode::Unauthorized, u"token expired"_s);
             session->close(CloseCode::Unauthorized, u"token expired"_s);
-            QTimer::singleShot(CloseGraceMs, session->socket(), &QWebSocket::abort);
         } else if (now - session->lastActivityMs() > timeoutMs) {
             qCInfo(lcConnection) << "session" << session->id() << "silent for" << (now - session->lastActivityMs())
                                  << "ms: closing";
+            // A dead peer never answers the close handshake: close() cuts it off.
             session->close(CloseCode::PolicyViolation, u"connection timeout"_s);
-            // A dead peer never answers the close handshake.
-            QTimer::singleShot(CloseGraceMs, session->socket(), &QWebSocket::abort);
         } else if (pingDue) {
             session->socket()->ping();
         }
@@ -576,7 +594,6 @@ bool ConnectionManager::disconnectSession(SessionId id, int code, const QString 
         return false;
     qCInfo(lcAccess).noquote() << "disconnecting session" << id << "code" << code << "reason" << reason;
     session->close(code, reason);
-    QTimer::singleShot(CloseGraceMs, session->socket(), &QWebSocket::abort);
     return true;
 }
 

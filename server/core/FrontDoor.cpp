@@ -104,7 +104,9 @@ std::optional<FrontDoor::RequestHead> FrontDoor::parseHead(const QByteArray &hea
     if (lines.isEmpty())
         return std::nullopt;
     const QList<QByteArray> requestLine = lines.first().trimmed().split(' ');
-    if (requestLine.size() != 3 || !requestLine.at(2).startsWith("HTTP/1."))
+    // Exactly "METHOD SP TARGET SP VERSION": an empty part (two spaces) is malformed.
+    if (requestLine.size() != 3 || !requestLine.at(2).startsWith("HTTP/1.") || requestLine.at(0).isEmpty()
+        || requestLine.at(1).isEmpty())
         return std::nullopt;
     RequestHead parsed;
     parsed.method = requestLine.at(0);

@@ -31,10 +31,34 @@ bool Permissions::isAdmin(const Identity &identity) const
     return role != m_roles.constEnd() && role->admin;
 }
 
-QStringList Permissions::foreignAccounts(const Identity &identity, SubscriptionType channel, const Filter &filter) const
+std::optional<QStringList> Permissions::accountScope(const Identity &identity) const
 {
-    const bool accountScoped = channel == SubscriptionType::OrderUpdates || channel == SubscriptionType::PositionUpdates;
-    if (!accountScoped || !identity.accounts)
+    if (identity.accounts)
+        return identity.accounts;
+    const auto role = m_roles.constFind(identity.role);
+    if (role == m_roles.constEnd() || role->requireAccounts)
+        return QStringList(); // fail closed
+    return std::nullopt;
+}
+
+bool Permissions::isAccountChannel(SubscriptionType channel)
+{
+    return channel == SubscriptionType::OrderUpdates || channel == SubscriptionType::PositionUpdates
+        || channel == SubscriptionType::RiskAlerts;
+}
+
+bool Permissions::needsAccountsClaim(const Identity &identity, SubscriptionType channel) const
+{
+    if (!isAccountChannel(channel) || identity.accounts)
+        return false;
+    const auto role = m_roles.constFind(identity.role);
+    return role == m_roles.constEnd() || role->requireAccounts;
+}
+
+QStringList Permissions::foreignAccounts(const Identity &identity, SubscriptionType, const Filter &filter) const
+{
+    const std::optional<QStringList> scope = accountScope(identity);
+    if (!scope)
         return {};
     QStringList foreign;
     for (const Filter::Condition &condition : filter.conditions()) {
@@ -46,8 +70,8 @@ QStringList Permissions::foreignAccounts(const Identity &identity, SubscriptionT
         else if (condition.op == Filter::Op::In)
             named = condition.operand.toArray();
         for (const QJsonValue &value : std::as_const(named)) {
-            // Accounts are strings: any other value names nothing the claim allows.
-            if (!value.isString() || !identity.accounts->contains(value.toString()))
+            // Accounts are strings: any other value names nothing the scope allows.
+            if (!value.isString() || !scope->contains(value.toString()))
                 foreign.append(value.isString() ? value.toString() : value.toVariant().toString());
         }
     }
@@ -56,14 +80,22 @@ QStringList Permissions::foreignAccounts(const Identity &identity, SubscriptionT
 
 Filter Permissions::authorisationFilter(const Identity &identity, SubscriptionType channel) const
 {
-    const bool accountScoped = channel == SubscriptionType::OrderUpdates || channel == SubscriptionType::PositionUpdates;
-    if (!accountScoped || !identity.accounts)
+    const std::optional<QStringList> scope = accountScope(identity);
+    if (!scope)
         return {};
+    const QJsonArray accounts = QJsonArray::fromStringList(*scope);
+    // Every channel: account data can travel on any of them (an admin's
+    // publish on market_data), so a message with an account is scoped
+    // everywhere. On the account channels themselves (orders, positions,
+    // risk alerts) a message without a string account is not delivered to
+    // a scoped client either: fail closed.
+    if (!isAccountChannel(channel))
+        return Filter::absentOrIn(QString(Key::Account), accounts);
     QString error;
-    const QJsonObject spec {{Key::Account, QJsonObject {{u"in"_s, QJsonArray::fromStringList(*identity.accounts)}}}};
+    const QJsonObject spec {{Key::Account, QJsonObject {{u"in"_s, accounts}}}};
     if (std::optional<Filter> filter = Filter::parse(spec, &error, FilterLimits {1, 1 << 20}))
         return *filter;
-    // Fail closed: a restriction we cannot express lets nothing through.
+    // A restriction we cannot express lets nothing through.
     const QJsonObject nothing {{Key::Account, QJsonObject {{u"in"_s, QJsonArray()}}}};
     return *Filter::parse(nothing, &error);
 }

@@ -17,13 +17,22 @@ public:
     bool maySubscribe(const Identity &identity, SubscriptionType channel) const;
     bool mayPublish(const Identity &identity) const;
     bool isAdmin(const Identity &identity) const;
-    // The data an identity may see on a channel: its own accounts on order
-    // and position updates. Empty filter: no restriction.
+    // The accounts an identity may see: its `accounts` claim; none at all
+    // when its role has require_accounts and the claim is missing (fail
+    // closed); nullopt (every account) otherwise.
+    std::optional<QStringList> accountScope(const Identity &identity) const;
+    // The data an identity may see on a channel: on every channel, a message
+    // whose `data.account` is set only for the accounts in its scope.
+    // Empty filter: no restriction.
     Filter authorisationFilter(const Identity &identity, SubscriptionType channel) const;
     // Accounts a client's subscribe filter asks for by name (eq, in, or the
-    // array shorthand on `account`) outside the identity's accounts claim:
-    // such a subscribe is refused as forbidden rather than silently narrowed.
+    // array shorthand on `account`) outside the identity's scope: such a
+    // subscribe is refused as forbidden rather than silently narrowed.
     QStringList foreignAccounts(const Identity &identity, SubscriptionType channel, const Filter &filter) const;
+    // True for an account channel (orders, positions, risk alerts) that the
+    // identity's role refuses without an accounts claim (require_accounts).
+    bool needsAccountsClaim(const Identity &identity, SubscriptionType channel) const;
+    static bool isAccountChannel(SubscriptionType channel);
 
 private:
     const QHash<QString, RoleConfig> &m_roles;

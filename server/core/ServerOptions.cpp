@@ -1,5 +1,7 @@
 #include "ServerOptions.h"
 
+#include "OriginPolicy.h"
+#include "SecretStore.h"
 #include "auth/JwtSigner.h"
 #include "auth/SecretGenerator.h"
 #include "config/ConfigLoader.h"
@@ -16,33 +18,25 @@ using namespace Qt::Literals::StringLiterals;
 namespace QuantPush {
 namespace {
 
-bool loadSecretFile(AuthConfig &auth, QString *error)
-{
-    if (auth.jwtSecretFile.isEmpty())
-        return true;
-    QFile file(auth.jwtSecretFile);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = u"auth.jwt_secret_file: %1: %2"_s.arg(auth.jwtSecretFile, file.errorString());
-        return false;
-    }
-    auth.jwtSecret = QString::fromUtf8(file.readAll().trimmed());
-    if (auth.jwtSecret.isEmpty()) {
-        *error = u"auth.jwt_secret_file: %1 is empty"_s.arg(auth.jwtSecretFile);
-        return false;
-    }
-    return true;
-}
-
 // --demo on the embedded defaults: open to anyone as a trader, and an admin
 // token minted with a secret that lives only as long as this run.
 void applyDemoDefaults(ServerOptions &options, bool fromFile)
 {
     options.config.demo.enabled = true;
+    // Open to anyone on this machine, not to any website a visitor has open:
+    // a page elsewhere would otherwise read the demo's order updates.
+    if (options.config.security.allowedOrigins.isEmpty())
+        options.config.security.allowedOrigins = OriginPolicy::localhostOrigins();
     if (!fromFile) {
         options.config.websocket.authRequired = false;
         options.config.auth.anonymousRole = u"trader"_s;
     }
-    if (options.config.auth.jwtSecret.isEmpty()) {
+    // Fail-closed account scoping would leave an anonymous demo trader with
+    // no order or position updates: grant it the demo feed's accounts.
+    if (!options.config.auth.anonymousAccounts)
+        options.config.auth.anonymousAccounts = options.config.demo.accounts;
+    const AuthConfig &auth = options.config.auth;
+    if (auth.jwtSecret.isEmpty() && auth.jwtSecretFile.isEmpty() && auth.jwtKeys.isEmpty()) {
         const QByteArray secret = SecretGenerator::randomSecret();
         options.config.auth.jwtSecret = QString::fromLatin1(secret);
         const qint64 now = QDateTime::currentSecsSinceEpoch();
@@ -89,8 +83,6 @@ std::optional<ServerOptions> ServerOptions::parse(const QStringList &arguments, 
             return std::nullopt;
         options.config = *loaded;
     }
-    if (!loadSecretFile(options.config.auth, error))
-        return std::nullopt;
     if (parser.isSet(hostOption))
         options.config.websocket.host = parser.value(hostOption);
     if (parser.isSet(portOption)) {
@@ -113,6 +105,8 @@ std::optional<ServerOptions> ServerOptions::parse(const QStringList &arguments, 
     options.demo = parser.isSet(demoOption) || options.config.demo.enabled;
     if (options.demo)
         applyDemoDefaults(options, !options.configPath.isEmpty());
+    if (!SecretStore::load(options.config.auth, options.config.security.tls.keyFile, &options.warnings, error))
+        return std::nullopt;
     return options;
 }
 

@@ -17,6 +17,8 @@ struct ServerOptions
     QString configPath;
     // Set when --demo generated a JWT secret: an admin token for the console.
     QByteArray demoAdminToken;
+    // Start-up findings for the log (weak or exposed secrets, plaintext keys).
+    QStringList warnings;
 
     static std::optional<ServerOptions> parse(const QStringList &arguments, QString *error);
 };

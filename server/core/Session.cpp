@@ -6,8 +6,11 @@
 #include "StrategyQueue.h"
 #include "protocol/JsonKeys.h"
 
+#include <QtCore/QTimer>
 #include <QtNetwork/QTcpSocket>
 #include <QtWebSockets/QWebSocket>
+
+#include <algorithm>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -24,6 +27,7 @@ Session::Session(SessionId id, QWebSocket *socket, QTcpSocket *transport, const 
     , m_peerAddress(socket->peerAddress())
     , m_peerPort(socket->peerPort())
     , m_connectedAt(QDateTime::currentDateTimeUtc())
+    , m_budget(limits.preAuthPendingBytes, limits.maxPendingBytes)
     , m_inbound(limits.inboundPerSec, limits.inboundBurst)
     , m_lastActivityMs(monotonicMs())
 {
@@ -37,6 +41,18 @@ Session::Session(SessionId id, QWebSocket *socket, QTcpSocket *transport, const 
     });
     connect(socket, &QWebSocket::pong, this, [this](quint64, const QByteArray &) { markActivity(monotonicMs()); });
     connect(socket, &QWebSocket::bytesWritten, this, &Session::drain);
+    // Until authenticated, a stranger's frames are small (see SessionLimits).
+    const quint64 preAuthBytes = quint64(std::min(m_limits.maxMessageSize, SessionLimits::PreAuthMessageBytes));
+    socket->setMaxAllowedIncomingFrameSize(preAuthBytes);
+    socket->setMaxAllowedIncomingMessageSize(preAuthBytes);
+    // Closes Qt starts by itself (1009, protocol errors) are cut off after
+    // the grace like ours.
+    connect(socket, &QWebSocket::aboutToClose, this, [this] {
+        if (!m_closing && m_closeStartedMs < 0) {
+            m_closeStartedMs = monotonicMs();
+            QTimer::singleShot(m_limits.closeGraceMs, m_socket, &QWebSocket::abort);
+        }
+    });
     connect(socket, &QWebSocket::disconnected, this, [this] {
         m_closing = true;
         Q_EMIT closed(m_id, m_socket->closeCode(), m_socket->closeReason());
@@ -61,6 +77,9 @@ void Session::setIdentity(const Identity &identity)
 {
     m_identity = identity;
     m_authenticated = true;
+    m_budget.setAuthenticated(true);
+    m_socket->setMaxAllowedIncomingFrameSize(quint64(m_limits.maxMessageSize));
+    m_socket->setMaxAllowedIncomingMessageSize(quint64(m_limits.maxMessageSize));
 }
 
 QJsonObject Session::attributes() const
@@ -80,7 +99,7 @@ qint64 Session::bufferedBytes() const
 
 bool Session::socketIsFull() const
 {
-    return m_socket->bytesToWrite() > m_limits.maxPendingBytes;
+    return !m_budget.pushFits(m_socket->bytesToWrite());
 }
 
 bool Session::isDrained() const
@@ -98,8 +117,25 @@ void Session::sendMessage(const Message &message)
 {
     if (m_closing)
         return;
-    const qint64 bytes = m_socket->sendTextMessage(QString::fromUtf8(message.serialize()));
+    const QByteArray utf8 = message.serialize();
+    // Replies count against the same budget as pushes: a client that keeps
+    // asking and never reads the answers is a slow consumer too.
+    if (!m_budget.fits(m_socket->bytesToWrite(), utf8.size())) {
+        closeOverBudget(utf8.size());
+        return;
+    }
+    const qint64 bytes = m_socket->sendTextMessage(QString::fromUtf8(utf8));
     m_metrics->controlFrameSent(bytes);
+}
+
+void Session::closeOverBudget(qint64 bytes)
+{
+    qCWarning(lcConnection).noquote() << "session" << m_id << remoteAddress() << "closed over its budget:"
+                                      << m_socket->bytesToWrite() << "bytes buffered," << bytes << "more to send, limit"
+                                      << m_budget.hardLimit() << (m_authenticated ? "" : "(not authenticated)");
+    m_metrics->slowConsumerClosed();
+    m_queue.clear();
+    close(CloseCode::SlowConsumer, u"slow consumer"_s);
 }
 
 void Session::sendError(ErrorCode code, const QString &text, const QJsonValue &requestId)
@@ -113,7 +149,18 @@ void Session::close(int code, const QString &reason)
     if (m_closing)
         return;
     m_closing = true;
+    m_closeStartedMs = monotonicMs();
     m_socket->close(QWebSocketProtocol::CloseCode(code), reason);
+    // Whatever the state, the socket and what it buffers are gone after the
+    // grace: the close frame may sit behind megabytes a peer never reads.
+    QTimer::singleShot(m_limits.closeGraceMs, m_socket, &QWebSocket::abort);
+}
+
+void Session::abortIfCloseOverdue(qint64 nowMs)
+{
+    if (m_closeStartedMs >= 0 && nowMs - m_closeStartedMs > m_limits.closeGraceMs
+        && m_socket->state() != QAbstractSocket::UnconnectedState)
+        m_socket->abort();
 }
 
 bool Session::admitInbound(qint64 nowMs)

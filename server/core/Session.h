@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Delivery.h"
+#include "SessionBudget.h"
 #include "TokenBucket.h"
 #include "auth/Identity.h"
 #include "protocol/Message.h"
@@ -25,6 +26,12 @@ struct SessionLimits
 {
     int queueSize = 1000;            // frames waiting while the socket is full
     qint64 maxPendingBytes = 4 << 20; // bytes in the socket's buffer before queuing
+    qint64 preAuthPendingBytes = 8192; // all a connection may hold before it authenticates
+    int closeGraceMs = 1000;          // a closed peer that does not answer is cut off after this
+    qint64 maxMessageSize = 65536;    // inbound, once authenticated
+    // Inbound before authentication: enough for an `auth` frame (a token is
+    // at most 8 KiB), not for megabytes of JSON from a stranger (1009 above).
+    static constexpr qint64 PreAuthMessageBytes = 16 * 1024;
     double inboundPerSec = 50;
     int inboundBurst = 100;
     int rateLimitStrikes = 20;
@@ -70,8 +77,14 @@ public:
     // Replies and errors: written at once, never dropped.
     void sendMessage(const Message &message);
     void sendError(ErrorCode code, const QString &text, const QJsonValue &requestId = {});
+    // Starts the close handshake; the socket is aborted if the peer has not
+    // finished it within closeGraceMs (a peer that never reads never will).
     void close(int code, const QString &reason);
     bool isClosing() const { return m_closing; }
+    // Aborts a socket still open closeGraceMs after close(): a safety net
+    // for the heartbeat sweep, should the grace timer have been missed.
+    void abortIfCloseOverdue(qint64 nowMs);
+    const SessionBudget &budget() const { return m_budget; }
 
     // Inbound rate limit; false when this frame is over it.
     bool admitInbound(qint64 nowMs);
@@ -107,6 +120,7 @@ private:
     void flushGapNotices();
     void trackAcks(const OutboundFrame &frame, qint64 nowMs);
     bool socketIsFull() const;
+    void closeOverBudget(qint64 bytes);
 
     struct PendingAck
     {
@@ -135,6 +149,8 @@ private:
     Identity m_identity;
     bool m_authenticated = false;
     bool m_closing = false;
+    qint64 m_closeStartedMs = -1;
+    SessionBudget m_budget;
 
     std::deque<OutboundFrame> m_queue;
     QMap<SubscriptionType, GapRange> m_droppedRanges;

@@ -74,6 +74,31 @@ QStringList SubscriptionManager::unsubscribeChannel(SessionId session, Subscript
     return ids;
 }
 
+QStringList SubscriptionManager::reauthorise(SessionId session,
+                                             const std::function<std::optional<Filter>(SubscriptionType)> &authorise)
+{
+    QStringList ended;
+    const QStringList ids = m_bySession.value(session);
+    for (const QString &id : ids) {
+        const auto it = m_byId.find(id);
+        if (it == m_byId.end())
+            continue;
+        const std::optional<Filter> filter = authorise(it->channel);
+        if (!filter) {
+            ended.append(id);
+            continue;
+        }
+        it->authorisationFilter = *filter;
+        for (Subscription &indexed : m_byChannel[std::size_t(it->channel)][session]) {
+            if (indexed.id == id)
+                indexed.authorisationFilter = *filter;
+        }
+    }
+    for (const QString &id : std::as_const(ended))
+        remove(id);
+    return ended;
+}
+
 void SubscriptionManager::removeSession(SessionId session)
 {
     const QStringList ids = m_bySession.value(session);

@@ -8,6 +8,7 @@
 #include <QtCore/QObject>
 
 #include <array>
+#include <functional>
 #include <optional>
 
 namespace QuantPush {
@@ -44,6 +45,12 @@ public:
     QStringList unsubscribe(SessionId session, const QString &subscriptionId);
     QStringList unsubscribeChannel(SessionId session, SubscriptionType channel);
     void removeSession(SessionId session);
+    // After the session's identity changed (anonymous to authenticated):
+    // `authorise` gives each channel's new authorisation filter, or nullopt
+    // when the channel is no longer allowed (those subscriptions end; their
+    // ids are returned).
+    QStringList reauthorise(SessionId session,
+                            const std::function<std::optional<Filter>(SubscriptionType)> &authorise);
 
     // Sessions with at least one subscription of the channel matching `data`,
     // each listed once.

@@ -53,14 +53,8 @@ const DeflatedFrame &TextFrame::deflated(const FrameDeflater &deflater) const
         twin.bytes.reserve(header.size() + deflatedPayload.size());
         twin.bytes.append(header);
         twin.bytes.append(deflatedPayload);
-        m_twin->ready.store(true, std::memory_order_release);
     });
     return m_twin->frame;
-}
-
-bool TextFrame::isDeflated() const
-{
-    return m_twin && m_twin->ready.load(std::memory_order_acquire);
 }
 
 } // namespace QuantPush

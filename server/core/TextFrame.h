@@ -3,7 +3,6 @@
 #include <QtCore/QByteArray>
 #include <QtCore/QByteArrayView>
 
-#include <atomic>
 #include <memory>
 #include <mutex>
 
@@ -41,13 +40,11 @@ public:
     // compression per message or batch however many compressed recipients,
     // and none while nobody compressed receives it. Thread-safe.
     const DeflatedFrame &deflated(const FrameDeflater &deflater) const;
-    bool isDeflated() const;
 
 private:
     struct Twin
     {
         std::once_flag once;
-        std::atomic<bool> ready {false};
         DeflatedFrame frame;
     };
 

@@ -19,7 +19,11 @@ UnixSignalWatcher::UnixSignalWatcher(QObject *parent)
     m_notifier = new QSocketNotifier(g_pipe[1], QSocketNotifier::Read, this);
     connect(m_notifier, &QSocketNotifier::activated, this, [this] {
         int signalNumber = 0;
-        if (::read(g_pipe[1], &signalNumber, sizeof signalNumber) == sizeof signalNumber)
+        if (::read(g_pipe[1], &signalNumber, sizeof signalNumber) != sizeof signalNumber)
+            return;
+        if (signalNumber == SIGHUP)
+            Q_EMIT reloadRequested();
+        else
             Q_EMIT terminationRequested(signalNumber);
     });
     struct sigaction action = {};
@@ -28,12 +32,14 @@ UnixSignalWatcher::UnixSignalWatcher(QObject *parent)
     action.sa_flags = SA_RESTART;
     ::sigaction(SIGINT, &action, nullptr);
     ::sigaction(SIGTERM, &action, nullptr);
+    ::sigaction(SIGHUP, &action, nullptr);
 }
 
 UnixSignalWatcher::~UnixSignalWatcher()
 {
     ::signal(SIGINT, SIG_DFL);
     ::signal(SIGTERM, SIG_DFL);
+    ::signal(SIGHUP, SIG_DFL);
 }
 
 void UnixSignalWatcher::handle(int signalNumber)

@@ -6,7 +6,7 @@ class QSocketNotifier;
 
 namespace QuantPush {
 
-// Turns SIGINT/SIGTERM into a Qt signal on the event loop (self-pipe trick),
+// Turns SIGINT/SIGTERM (and SIGHUP, the reload) into a Qt signal on the event loop (self-pipe trick),
 // so shutdown runs as ordinary slots rather than inside a signal handler.
 class UnixSignalWatcher : public QObject
 {
@@ -17,6 +17,7 @@ public:
 
 Q_SIGNALS:
     void terminationRequested(int signalNumber);
+    void reloadRequested();
 
 private:
     static void handle(int signalNumber);

@@ -56,8 +56,17 @@ void WebSocketManager::wire()
     connect(m_broadcaster, &MessageBroadcaster::coalesced, m_metrics, &Metrics::messageCoalesced);
 
     connect(m_connections, &ConnectionManager::sessionAuthenticated, this, [this](SessionId id) {
-        if (Session *session = m_connections->session(id))
-            m_subscriptions->setSessionAttributes(id, session->attributes());
+        Session *session = m_connections->session(id);
+        if (!session)
+            return;
+        // Everything routing reads follows the identity now in force.
+        m_subscriptions->setSessionAttributes(id, session->attributes());
+        const Identity identity = session->identity();
+        m_subscriptions->reauthorise(id, [this, &identity](SubscriptionType channel) -> std::optional<Filter> {
+            if (!m_permissions->maySubscribe(identity, channel) || m_permissions->needsAccountsClaim(identity, channel))
+                return std::nullopt;
+            return m_permissions->authorisationFilter(identity, channel);
+        });
     });
     connect(m_connections, &ConnectionManager::sessionClosed, m_subscriptions, &SubscriptionManager::removeSession);
     connect(m_connections, &ConnectionManager::subscribeRequested, this, &WebSocketManager::onSubscribeRequested);
@@ -240,6 +249,24 @@ void WebSocketManager::subscribeAfter(SessionId session, const QJsonValue &reque
     // with it, after `since`: older retained messages are replayed below and
     // the ones still queued by the strategy arrive live, each exactly once.
     const qint64 afterSeq = request.since ? std::min(*request.since, lastSeq) : lastSeq;
+    // What a connection's filters may cost in memory and in matching work
+    // for every publish: capped per subscription and in total.
+    const int weight = request.filter.weight();
+    int held = 0;
+    for (const SubscriptionManager::Subscription &existing : m_subscriptions->subscriptionsOf(session))
+        held += existing.clientFilter.weight();
+    if (weight > m_config.limits.maxFilterValues || held + weight > m_config.limits.maxFilterValuesPerConnection) {
+        const bool perSubscription = weight > m_config.limits.maxFilterValues;
+        m_connections->sendError(
+            session, ErrorCode::LimitExceeded,
+            perSubscription ? u"filters of %1 conditions and values, over limits.max_filter_values (%2)"_s.arg(weight).arg(
+                                  m_config.limits.maxFilterValues)
+                            : u"this connection's filters would total %1 conditions and values, over "
+                              "limits.max_filter_values_per_connection (%2)"_s.arg(held + weight).arg(
+                                  m_config.limits.maxFilterValuesPerConnection),
+            requestId);
+        return;
+    }
     const auto subscription =
         m_subscriptions->subscribe(session, request.channel, request.filter, authorisationFilter, afterSeq);
     if (!subscription) {
@@ -446,6 +473,26 @@ void WebSocketManager::finishStop()
         if (m_connections->count() == 0)
             Q_EMIT stopped();
     });
+}
+
+int WebSocketManager::reloadCredentials(const AuthConfig &auth)
+{
+    m_authenticator->setKeys(auth);
+    int closed = 0;
+    for (Session *session : m_connections->sessions()) {
+        if (session->isClosing() || !session->isAuthenticated())
+            continue;
+        const Authenticator::Outcome outcome = m_authenticator->recheck(session->identity());
+        if (outcome.identity)
+            continue;
+        qCInfo(lcAccess).noquote() << "credentials no longer valid after reload" << session->remoteAddress() << "session"
+                                   << session->id() << "user" << session->identity().user << "reason:" << outcome.reason;
+        m_connections->sendError(session->id(), ErrorCode::Unauthorized, u"credentials no longer valid"_s, QJsonValue());
+        m_connections->disconnectSession(session->id(), CloseCode::Unauthorized, u"unauthorized"_s);
+        ++closed;
+    }
+    qCInfo(lcServer) << "credentials reloaded:" << closed << "sessions closed";
+    return closed;
 }
 
 } // namespace QuantPush

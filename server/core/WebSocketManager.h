@@ -62,6 +62,11 @@ public:
     QJsonObject healthJson() const;
     Broker *broker() const;
     bool disconnectClient(const QString &connectionId, const QString &reason);
+    // Key rotation: the JWT secrets and API keys of `auth` (files already
+    // read) replace the current ones; every live session whose credential
+    // no longer verifies gets `unauthorized` and close 4001. Returns how
+    // many were closed.
+    int reloadCredentials(const AuthConfig &auth);
 
     Authenticator *authenticator() const { return m_authenticator.get(); }
     const Permissions *permissions() const { return m_permissions.get(); }

@@ -30,11 +30,11 @@ std::nullopt_t refuse(std::optional<HttpResponse> *refusal, const HttpResponse &
 HttpApi::HttpApi(WebSocketManager *manager, QObject *parent)
     : QObject(parent)
     , m_manager(manager)
+    , m_admission(manager->config().http.maxConnections, manager->config().http.maxConnectionsPerIp)
 {
     const HttpConfig &http = manager->config().http;
     m_limits.maxBodyBytes = http.maxBodyBytes;
     m_limits.timeoutMs = http.requestTimeoutMs;
-    m_maxConnections = http.maxConnections;
     m_routes = {
         { "/healthz", { { "GET", Access::Anyone, &HttpApi::healthz } } },
         { "/metrics", { { "GET", Access::Metrics, &HttpApi::metrics } } },
@@ -47,37 +47,46 @@ HttpApi::HttpApi(WebSocketManager *manager, QObject *parent)
 
 void HttpApi::accept(QTcpSocket *socket, const FrontDoor::RequestHead &head)
 {
-    if (m_openConnections >= m_maxConnections) {
-        // Many slow clients must not pile up sockets and timers: past the cap
-        // a request is answered at once without reading its body.
-        refuseBusy(socket, head);
-        return;
-    }
     auto *connection = new HttpConnection(socket, head, m_limits, this);
-    ++m_openConnections;
-    connect(connection, &QObject::destroyed, this, [this] { --m_openConnections; });
-    connect(connection, &HttpConnection::requestReady, this, &HttpApi::answer);
     connect(
         connection, &HttpConnection::rejected, this, [this](const HttpRequest &request, const HttpResponse &response) {
             record(request, response.status, response.body.size());
         });
+    // Probes and refusals are answered from the head, outside the caps: a
+    // client holding slots with slow bodies cannot make /healthz fail, and
+    // no body is buffered for a request that would be refused anyway.
+    if (std::optional<HttpResponse> early = answerFromHead(connection->request())) {
+        connection->answerNow(*early);
+        return;
+    }
+    const QHostAddress peer = connection->request().peer;
+    const QString busy = m_admission.admit(peer);
+    if (!busy.isEmpty()) {
+        connection->answerNow(HttpResponse::error(503, ErrorCode::LimitExceeded, busy).withHeader("Retry-After", "1"));
+        return;
+    }
+    connect(connection, &QObject::destroyed, this, [this, peer] { m_admission.release(peer); });
+    connect(connection, &HttpConnection::requestReady, this, &HttpApi::answer);
     connection->start();
 }
 
-void HttpApi::refuseBusy(QTcpSocket *socket, const FrontDoor::RequestHead &head)
+std::optional<HttpResponse> HttpApi::answerFromHead(const HttpRequest &request)
 {
-    HttpRequest request;
-    request.method = head.method;
-    const qsizetype query = head.target.indexOf('?');
-    request.path = query < 0 ? head.target : head.target.left(query);
-    request.peer = socket->peerAddress();
-    const HttpResponse response = HttpResponse::error(503, ErrorCode::LimitExceeded,
-        u"more than %1 HTTP requests in progress; retry shortly"_s.arg(m_maxConnections))
-                                      .withHeader("Retry-After", "1");
-    record(request, response.status, response.body.size());
-    socket->write(response.serialize());
-    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-    socket->disconnectFromHost();
+    const auto routes = m_routes.constFind(request.path);
+    if (routes == m_routes.constEnd())
+        return handle(request); // 404
+    for (const Route &route : *routes) {
+        if (route.method != request.method)
+            continue;
+        if (std::optional<HttpResponse> refusal = authorise(request, route.access))
+            return refusal;
+        const bool open = route.access == Access::Anyone
+            || (route.access == Access::Metrics && m_manager->config().http.metricsPublic);
+        if (open && route.method == "GET")
+            return (this->*route.handler)(request);
+        return std::nullopt;
+    }
+    return handle(request); // 405
 }
 
 void HttpApi::answer(HttpConnection *connection, const HttpRequest &request)

@@ -2,6 +2,7 @@
 
 #include "Authenticator.h"
 #include "FrontDoor.h"
+#include "HttpAdmission.h"
 #include "HttpConnection.h"
 #include "HttpRequest.h"
 #include "HttpResponse.h"
@@ -50,7 +51,10 @@ private:
 
     void accept(QTcpSocket *socket, const FrontDoor::RequestHead &head);
     void answer(HttpConnection *connection, const HttpRequest &request);
-    void refuseBusy(QTcpSocket *socket, const FrontDoor::RequestHead &head);
+    // The answer a request gets from its head alone: routing errors, 401/403
+    // (credentials are checked before any body is read), /healthz and a
+    // public /metrics. Nothing when the body is needed.
+    std::optional<HttpResponse> answerFromHead(const HttpRequest &request);
     // Bearer JWT, X-API-Key, or an API key as the Bearer value.
     static Authenticator::Credentials credentialsOf(const HttpRequest &request);
     // Nothing when the request may go on; else the 401/403 to send.
@@ -70,8 +74,7 @@ private:
 
     WebSocketManager *m_manager;
     HttpConnection::Limits m_limits;
-    int m_maxConnections = 256;
-    int m_openConnections = 0;
+    HttpAdmission m_admission;
     QHash<QByteArray, QList<Route>> m_routes; // path → one route per method
 };
 

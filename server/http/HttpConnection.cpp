@@ -59,6 +59,28 @@ void HttpConnection::start()
     readMore();
 }
 
+void HttpConnection::answerNow(const HttpResponse &response)
+{
+    connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::readMore);
+    connect(m_socket, &QTcpSocket::disconnected, this, &HttpConnection::finish);
+    if (m_socket->state() != QAbstractSocket::ConnectedState) {
+        finish();
+        return;
+    }
+    const QByteArray length = m_request.header("content-length").trimmed();
+    const bool noBody = (length.isEmpty() || length == "0") && !m_request.headers.contains("transfer-encoding");
+    const QByteArray buffered = m_socket->peek(m_socket->bytesAvailable());
+    const qsizetype end = buffered.indexOf("\r\n\r\n");
+    if (noBody && end >= 0 && end + 4 == buffered.size()) {
+        // Nothing unread behind the head: a plain close loses no answer.
+        m_socket->skip(end + 4);
+        Q_EMIT rejected(m_request, response);
+        respond(response);
+        return;
+    }
+    refuse(response);
+}
+
 void HttpConnection::readMore()
 {
     if (m_state == State::Head && !consumeHead())

@@ -40,6 +40,12 @@ public:
     void start();
     // Writes the response and closes. Called once, by the requestReady handler.
     void respond(const HttpResponse &response);
+    // Instead of start(): answers from the head alone (a probe, a refusal),
+    // reads no body, discards what the client still sends and closes when
+    // it does (or after a short linger). Emits rejected() for the record.
+    void answerNow(const HttpResponse &response);
+    // The request as far as the head tells (no body before requestReady).
+    const HttpRequest &request() const { return m_request; }
 
 Q_SIGNALS:
     void requestReady(QuantPush::HttpConnection *connection, const QuantPush::HttpRequest &request);

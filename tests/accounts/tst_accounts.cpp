@@ -130,7 +130,10 @@ void tst_Accounts::initTestCase()
     config.websocket.port = 0;
     config.websocket.authRequired = true;
     config.auth.jwtSecret = QString::fromLatin1(Secret);
-    config.auth.apiKeys = {ApiKeyConfig {UnrestrictedKey, {}, u"desk"_s, u"trader"_s}};
+    // A desk role that opts out of require_accounts (traders fail closed
+    // without an accounts claim; tests/hostile checks that).
+    config.roles.insert(u"desk"_s, RoleConfig {{u"*"_s}, false, false, false});
+    config.auth.apiKeys = {ApiKeyConfig {UnrestrictedKey, {}, u"desk"_s, u"desk"_s}};
     m_server = std::make_unique<WebSocketManager>(config);
     QString error;
     QVERIFY2(m_server->start(&error), qPrintable(error));
@@ -272,7 +275,8 @@ void tst_Accounts::emptyAccountsClaimSeesNothing()
 
 void tst_Accounts::noAccountsClaimSeesEveryAccount()
 {
-    // An API key (or a token without `accounts`) is not restricted.
+    // An API key (or a token without `accounts`) of a role without
+    // require_accounts is not restricted.
     Client client;
     QNetworkRequest request(QUrl(u"ws://127.0.0.1:%1/ws"_s.arg(m_server->port())));
     request.setRawHeader("X-API-Key", UnrestrictedKey.toLatin1());

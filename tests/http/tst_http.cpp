@@ -348,7 +348,9 @@ void tst_Http::declaredBodyTooLargeIsRefusedBeforeReading()
     const Reply reply = exchange(port(), head);
     QCOMPARE(reply.status, 413);
     // A Content-Length that is not a number is a bad request.
-    const Reply bad = exchange(port(), "POST /websocket/broadcast HTTP/1.1\r\nContent-Length: -5\r\n\r\n");
+    // (With credentials: without them the head is refused as 401 first.)
+    const Reply bad = exchange(port(), "POST /websocket/broadcast HTTP/1.1\r\nX-API-Key: " + AdminKey
+                                           + "\r\nContent-Length: -5\r\n\r\n");
     QCOMPARE(bad.status, 400);
 }
 
@@ -408,23 +410,27 @@ void tst_Http::connectionCapAnswers503()
     ServerConfig config = authConfig();
     config.http.maxConnections = 3;
     startWith(config);
-    // Three requests that never finish their bodies hold every place.
+    // Three admin requests that never finish their bodies hold every place
+    // (without credentials they would be refused from the head: 401).
     std::array<QTcpSocket, 3> slow;
     for (QTcpSocket &socket : slow) {
         socket.connectToHost(QHostAddress::LocalHost, port());
         QTRY_COMPARE(socket.state(), QAbstractSocket::ConnectedState);
-        socket.write("POST /websocket/broadcast HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{");
+        socket.write("POST /websocket/broadcast HTTP/1.1\r\nHost: x\r\nX-API-Key: " + AdminKey
+                     + "\r\nContent-Length: 100\r\n\r\n{");
     }
     QTest::qWait(200);
-    const Reply busy = exchange(port(), request("GET", "/healthz"));
+    const Reply busy = exchange(port(), request("GET", "/websocket/stats", credentials(u"admin_key"_s)));
     QCOMPARE(busy.status, 503);
     QCOMPARE(busy.json().value(u"code"_s).toString(), u"limit_exceeded"_s);
+    // Health checks are answered from the head, outside the cap.
+    QCOMPARE(exchange(port(), request("GET", "/healthz")).status, 200);
     // WebSocket clients are not affected by the HTTP cap.
     WsTestClient client;
     QVERIFY(client.open(webSocketUrl(*m_server)));
     // A place frees up: the next request is served.
     slow[0].abort();
-    QTRY_COMPARE(exchange(port(), request("GET", "/healthz")).status, 200);
+    QTRY_COMPARE(exchange(port(), request("GET", "/websocket/stats", credentials(u"admin_key"_s))).status, 200);
 }
 
 void tst_Http::apiKeyBesideAnotherScheme()

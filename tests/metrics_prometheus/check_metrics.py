@@ -45,6 +45,9 @@ auth:
     - {{key: {TRADER_KEY}, user: trader, role: trader}}
 channels:
   order_updates: {{ack_timeout_ms: 150, max_retries: 2}}
+roles:
+  # API keys carry no accounts claim: this trader key sees every account.
+  trader: {{require_accounts: false}}
 alerts:
   - {{name: never_fires, metric: connections, op: above, threshold: 1000000}}
 """

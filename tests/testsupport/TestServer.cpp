@@ -13,6 +13,10 @@ ServerConfig testConfig()
     config.websocket.port = 0;
     config.websocket.authRequired = false;
     config.auth.anonymousRole = u"trader"_s;
+    // Tests of other things publish order updates of any account to
+    // anonymous traders; the account scoping tests (hostile, security) turn
+    // the fail-closed default back on.
+    config.roles[u"trader"_s].requireAccounts = false;
     return config;
 }
 

@@ -110,6 +110,9 @@ int mintToken(const QCommandLineParser &parser, const Options &options)
         claims.insert("role"_L1, parser.value(options.role));
     if (parser.isSet(options.accounts))
         claims.insert("accounts"_L1, splitList(parser.value(options.accounts)));
+    else if (parser.value(options.role) == "trader"_L1)
+        std::fprintf(stderr, "quantpush-token: warning: a trader token without --accounts gets no account data "
+                             "(orders, positions, risk alerts) unless its role sets require_accounts: false\n");
     if (parser.isSet(options.channels))
         claims.insert("channels"_L1, splitList(parser.value(options.channels)));
 
