@@ -26,6 +26,9 @@ for tool in mmdebstrap chroot mount umount git python3; do
     command -v "$tool" >/dev/null || fail "$tool is not installed (apt-get install mmdebstrap)"
 done
 [ -r "$src/README.md" ] || fail "no README.md in $src"
+if [ -n "$(git -C "$src" status --porcelain --untracked-files=no)" ]; then
+    echo "note: uncommitted changes in $src are not part of this check (it copies HEAD)"
+fi
 
 # The README's commands, read from it so that what is checked cannot drift from what
 # is printed: the first line of the first and of the second ```sh block.
