@@ -67,6 +67,9 @@ endif()
 set(CPACK_PACKAGE_NAME quantpush)
 set(CPACK_PACKAGE_VENDOR "QuantPush developers")
 set(CPACK_PACKAGE_CONTACT "QuantPush developers <dev@quantpush.invalid>")
+# Each package's Description starts with its own synopsis line. CPackDeb would put
+# one shared summary above both unless the summary is CPack's own default.
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${CMAKE_PROJECT_NAME} built using CMake")
 set(CPACK_RESOURCE_FILE_LICENSE ${PROJECT_SOURCE_DIR}/LICENSE)
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
@@ -90,14 +93,14 @@ set(CPACK_DEBIAN_SERVER_PACKAGE_CONTROL_EXTRA
 set(CPACK_DEBIAN_SERVER_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_COMPONENT_SERVER_DESCRIPTION
 "real-time WebSocket push server for quantitative trading
- QuantPush pushes trading signals, strategy status, market data, order and
- position updates, risk alerts and system metrics to WebSocket clients the
- moment they happen, with sequence numbers, history and resume, acks and gap
- notices, so that no message is lost without the client knowing.
- .
- This package holds the server, its systemd unit and configuration
- (/etc/quantpush/quantpush.yaml), and quantpush-token, which mints
- JSON Web Tokens and API key hashes for clients.")
+QuantPush pushes trading signals, strategy status, market data, order and
+position updates, risk alerts and system metrics to WebSocket clients the
+moment they happen, with sequence numbers, history and resume, acks and gap
+notices, so that no message is lost without the client knowing.
+
+This package holds the server, its systemd unit and configuration
+(/etc/quantpush/quantpush.yaml), and quantpush-token, which mints
+JSON Web Tokens and API key hashes for clients.")
 
 set(CPACK_DEBIAN_CONSOLE_PACKAGE_NAME quantpush-console)
 set(CPACK_DEBIAN_CONSOLE_PACKAGE_SECTION x11)
@@ -105,12 +108,12 @@ set(CPACK_DEBIAN_CONSOLE_PACKAGE_SECTION x11)
 set(CPACK_DEBIAN_CONSOLE_PACKAGE_RECOMMENDS qt6-translations-l10n)
 set(CPACK_COMPONENT_CONSOLE_DESCRIPTION
 "desktop admin console for the QuantPush push server
- QuantPush pushes trading signals, market data, order and position updates
- and risk alerts to WebSocket clients in real time.
- .
- This package holds the Qt admin console: live connection, throughput and
- latency charts, the connection table with disconnect, a broadcast composer,
- a live message inspector and alert events, in English and Simplified
- Chinese.")
+QuantPush pushes trading signals, market data, order and position updates
+and risk alerts to WebSocket clients in real time.
+
+This package holds the Qt admin console: live connection, throughput and
+latency charts, the connection table with disconnect, a broadcast composer,
+a live message inspector and alert events, in English and Simplified
+Chinese.")
 
 include(CPack)

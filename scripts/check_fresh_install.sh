@@ -216,14 +216,16 @@ unit_user=$(sed -n 's/^User=//p' "$unit")
 echo "unit ExecStart: $exec_start (User=$unit_user)"
 port_free 8765 || fail "127.0.0.1:8765 is taken"
 installed_log="$log_dir/installed-server.log"
-chroot --userspec=quantpush:quantpush "$root" /usr/bin/env -i LANG=C.UTF-8 PATH=/usr/bin:/bin \
+# Numeric ids: the user exists in the root, not necessarily on the host.
+qp_ids="$(in_root id -u quantpush):$(in_root id -g quantpush)"
+chroot --userspec="$qp_ids" --groups="$(in_root id -g quantpush)" "$root" /usr/bin/env -i LANG=C.UTF-8 PATH=/usr/bin:/bin \
     $exec_start > "$installed_log" 2>&1 &
 background_pid=$!
 wait_for_line "$installed_log" 'listening on ws://' "$background_pid" 60 \
     || { cat "$installed_log" >&2; fail "the installed server did not start"; }
 grep 'listening on' "$installed_log"
 uid=$(awk '/^Uid:/ {print $2}' "/proc/$background_pid/status")
-[ "$uid" = "$(in_root id -u quantpush)" ] || fail "the installed server runs as uid $uid, not quantpush"
+[ "$uid" = "${qp_ids%%:*}" ] || fail "the installed server runs as uid $uid, not quantpush"
 healthz 8765 || fail "the installed server's /healthz did not answer"
 in_root python3 -c '
 import asyncio, json, websockets
