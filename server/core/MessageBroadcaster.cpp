@@ -1,5 +1,6 @@
 #include "MessageBroadcaster.h"
 
+#include "Clock.h"
 #include "Logging.h"
 #include "StrategyQueue.h"
 #include "protocol/JsonKeys.h"
@@ -13,8 +14,8 @@
 
 namespace QuantPush {
 
-MessageBroadcaster::MessageBroadcaster(const ServerConfig &config, QObject *parent)
-    : QObject(parent), m_config(config)
+MessageBroadcaster::MessageBroadcaster(const ServerConfig &config, QObject *parent, Clock *clock)
+    : QObject(parent), m_config(config), m_clock(clock ? clock : Clock::system())
 {
     for (SubscriptionType channel : allSubscriptionTypes())
         m_channels[std::size_t(channel)].history = std::make_unique<ChannelHistory>(config.channel(channel).historySize);
@@ -26,7 +27,7 @@ StrategyQueue *MessageBroadcaster::queueFor(SubscriptionType channel, BroadcastS
 {
     StrategyQueue *&queue = m_channels[std::size_t(channel)].queues[std::size_t(strategy)];
     if (!queue) {
-        queue = StrategyQueue::create(strategy, m_config.channel(channel), this);
+        queue = StrategyQueue::create(strategy, m_config.channel(channel), m_clock, this);
         connect(queue, &StrategyQueue::released, this,
                 [this, channel](const QList<PublishedMessagePtr> &messages, bool asBatch) {
                     release(channel, messages, asBatch);
@@ -67,6 +68,14 @@ MessageBroadcaster::PublishResult MessageBroadcaster::publish(const PublishReque
     else if (count == RecipientCount::Count && m_resolve)
         result.recipients = int(m_resolve(request.channel, message->seq, message->data, message->recipientFilter).size());
     return result;
+}
+
+int MessageBroadcaster::countRecipients(const PublishRequest &request) const
+{
+    if (!m_resolve)
+        return 0;
+    const qint64 nextSeq = m_channels[std::size_t(request.channel)].lastSeq + 1;
+    return int(m_resolve(request.channel, nextSeq, request.payload, request.recipientFilter).size());
 }
 
 int MessageBroadcaster::pending(SubscriptionType channel) const

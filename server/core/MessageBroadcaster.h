@@ -12,6 +12,7 @@
 
 namespace QuantPush {
 
+class Clock;
 class StrategyQueue;
 
 // Stamps every published message with its channel seq and ts, keeps the
@@ -26,7 +27,8 @@ public:
     using RecipientResolver = std::function<QList<SessionId>(SubscriptionType, qint64 seq, const QJsonObject &data,
                                                              const Filter &recipientFilter)>;
 
-    MessageBroadcaster(const ServerConfig &config, QObject *parent = nullptr);
+    // `clock`: the batch and rate windows' time (the system clock when null).
+    MessageBroadcaster(const ServerConfig &config, QObject *parent = nullptr, Clock *clock = nullptr);
     ~MessageBroadcaster() override;
 
     void setRecipientResolver(RecipientResolver resolver) { m_resolve = std::move(resolver); }
@@ -40,6 +42,10 @@ public:
     // extra routing pass; producers that ignore the count skip it.
     enum class RecipientCount { Count, Skip };
     PublishResult publish(const PublishRequest &request, RecipientCount count = RecipientCount::Count);
+
+    // How many sessions `request` would reach if published now (a dry run:
+    // no seq, no history, nothing sent).
+    int countRecipients(const PublishRequest &request) const;
 
     qint64 lastSeq(SubscriptionType channel) const { return m_channels[std::size_t(channel)].lastSeq; }
     int pending(SubscriptionType channel) const;
@@ -74,6 +80,7 @@ private:
                           const QList<PublishedMessagePtr> &messages) const;
 
     const ServerConfig &m_config;
+    Clock *m_clock;
     std::array<ChannelState, SubscriptionTypeCount> m_channels;
     RecipientResolver m_resolve;
 };

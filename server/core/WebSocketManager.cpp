@@ -1,11 +1,11 @@
 #include "WebSocketManager.h"
 
 #include "Authenticator.h"
+#include "Clock.h"
 #include "ConnectionManager.h"
 #include "Logging.h"
 #include "Metrics.h"
 #include "Permissions.h"
-#include "StrategyQueue.h"
 #include "SubscriptionManager.h"
 #include "protocol/JsonKeys.h"
 
@@ -25,15 +25,21 @@ constexpr int DrainPollMs = 20;
 } // namespace
 
 WebSocketManager::WebSocketManager(ServerConfig config, QObject *parent)
+    : WebSocketManager(std::move(config), Clock::system(), parent)
+{
+}
+
+WebSocketManager::WebSocketManager(ServerConfig config, Clock *clock, QObject *parent)
     : QObject(parent)
     , m_config(std::move(config))
     , m_authenticator(std::make_unique<Authenticator>(m_config.auth))
     , m_permissions(std::make_unique<Permissions>(m_config.roles))
     , m_metrics(new Metrics(this))
     , m_subscriptions(new SubscriptionManager(m_config.limits.maxSubscriptions, this))
-    , m_broadcaster(new MessageBroadcaster(m_config, this))
-    , m_connections(new ConnectionManager(m_config, m_authenticator.get(), m_permissions.get(), m_metrics, this))
-    , m_rateSampler(new QTimer(this))
+    , m_broadcaster(new MessageBroadcaster(m_config, this, clock))
+    , m_connections(new ConnectionManager(m_config, m_authenticator.get(), m_permissions.get(), m_metrics, this, clock))
+    , m_clock(clock)
+    , m_rateSampler(clock->createTimer(this))
 {
     qRegisterMetaType<SessionId>("QuantPush::SessionId");
     wire();
@@ -72,7 +78,15 @@ void WebSocketManager::wire()
     connect(m_connections, &ConnectionManager::httpRequested, this, &WebSocketManager::answerHttp);
 
     m_rateSampler->setInterval(1000);
-    connect(m_rateSampler, &QTimer::timeout, m_metrics, &Metrics::sampleRates);
+    connect(m_rateSampler, &ClockTimer::timeout, this, [this] {
+        qint64 queued = 0;
+        for (const Session *session : m_connections->sessions())
+            queued += session->queuedFrames();
+        qint64 pending = 0;
+        for (SubscriptionType channel : allSubscriptionTypes())
+            pending += m_broadcaster->pending(channel);
+        m_metrics->sampleRates(m_clock->nowMs(), queued, pending);
+    });
 }
 
 bool WebSocketManager::start(QString *error)
@@ -104,6 +118,11 @@ quint16 WebSocketManager::port() const
 WebSocketManager::PublishResult WebSocketManager::publish(const PublishRequest &request)
 {
     return m_broadcaster->publish(request);
+}
+
+int WebSocketManager::countRecipients(const PublishRequest &request) const
+{
+    return m_broadcaster->countRecipients(request);
 }
 
 void WebSocketManager::submit(const PublishRequest &request)
@@ -251,6 +270,13 @@ void WebSocketManager::onUnsubscribeRequested(SessionId session, const QJsonValu
 
 void WebSocketManager::onPublishRequested(SessionId session, const QJsonValue &requestId, const PublishRequest &request)
 {
+    if (request.dryRun) {
+        m_connections->sendMessage(session, Message::reply(MessageType::Published, requestId, QJsonObject {
+            {Key::Recipients, countRecipients(request)},
+            {Key::DryRun, true},
+        }));
+        return;
+    }
     const PublishResult result = publish(request);
     m_connections->sendMessage(session, Message::reply(MessageType::Published, requestId, QJsonObject {
         {Key::Seq, result.seq},
@@ -302,13 +328,23 @@ bool WebSocketManager::disconnectClient(const QString &connectionId, const QStri
 
 QJsonObject WebSocketManager::statsJson() const
 {
+    return m_metrics->snapshot(gauges());
+}
+
+Metrics::Gauges WebSocketManager::gauges() const
+{
     Metrics::Gauges gauges;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
     gauges.connections = m_connections->count();
     gauges.authenticated = m_connections->authenticatedCount();
     gauges.subscriptions = m_subscriptions->count();
     for (const Session *session : m_connections->sessions()) {
         gauges.queuedFrames += session->queuedFrames();
         gauges.bufferedBytes += session->bufferedBytes();
+        gauges.openAgesSec.append(double(session->connectedAt().msecsTo(now)) / 1000.0);
+        const bool known = session->isAuthenticated();
+        ++gauges.byRole[known ? session->identity().role : u"-"_s];
+        ++gauges.byUser[known ? session->identity().user : u"-"_s];
     }
     for (SubscriptionType channel : allSubscriptionTypes()) {
         const std::size_t i = std::size_t(channel);
@@ -316,7 +352,7 @@ QJsonObject WebSocketManager::statsJson() const
         gauges.pendingByChannel[i] = m_broadcaster->pending(channel);
         gauges.seqByChannel[i] = m_broadcaster->lastSeq(channel);
     }
-    return m_metrics->snapshot(gauges);
+    return gauges;
 }
 
 QJsonArray WebSocketManager::connectionsJson() const

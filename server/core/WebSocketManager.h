@@ -2,6 +2,7 @@
 
 #include "FrontDoor.h"
 #include "MessageBroadcaster.h"
+#include "Metrics.h"
 #include "config/ServerConfig.h"
 #include "protocol/Requests.h"
 
@@ -16,8 +17,9 @@ class QTcpSocket;
 namespace QuantPush {
 
 class Authenticator;
+class Clock;
+class ClockTimer;
 class ConnectionManager;
-class Metrics;
 class Permissions;
 class SubscriptionManager;
 
@@ -28,6 +30,8 @@ class WebSocketManager : public QObject
     Q_OBJECT
 public:
     explicit WebSocketManager(ServerConfig config, QObject *parent = nullptr);
+    // `clock` drives the broadcaster, heartbeats and rate limits (tests pass a FakeClock).
+    WebSocketManager(ServerConfig config, Clock *clock, QObject *parent = nullptr);
     ~WebSocketManager() override;
 
     bool start(QString *error);
@@ -39,6 +43,8 @@ public:
 
     using PublishResult = MessageBroadcaster::PublishResult;
     PublishResult publish(const PublishRequest &request);
+    // A dry run: the recipients `request` would reach now; nothing is published.
+    int countRecipients(const PublishRequest &request) const;
     // For producers that do not need the recipient count (the demo feed, the
     // broker): saves a routing pass per message held by a strategy.
     void submit(const PublishRequest &request);
@@ -51,6 +57,9 @@ public:
     PublishResult broadcastRiskAlert(const QJsonObject &alert);
     PublishResult broadcastPerformanceMetrics(const QJsonObject &metrics);
 
+    // The gauges of this moment, read from their owners; the stats JSON and
+    // /metrics both render Metrics with them.
+    Metrics::Gauges gauges() const;
     // Bodies of GET /websocket/stats and /websocket/connections.
     QJsonObject statsJson() const;
     QJsonArray connectionsJson() const;
@@ -90,7 +99,8 @@ private:
     SubscriptionManager *m_subscriptions;
     MessageBroadcaster *m_broadcaster;
     ConnectionManager *m_connections;
-    QTimer *m_rateSampler;
+    Clock *m_clock;
+    ClockTimer *m_rateSampler;
     bool m_stopping = false;
 };
 

@@ -192,10 +192,10 @@ HttpResponse HttpApi::healthz(const HttpRequest &)
 
 HttpResponse HttpApi::metrics(const HttpRequest &)
 {
-    const QJsonObject stats = m_manager->statsJson();
+    // The same registry and gauges the stats JSON renders: no JSON in between.
     HttpResponse response;
     response.contentType = PrometheusExporter::ContentType;
-    response.body = PrometheusExporter::render(*m_manager->metrics(), Metrics::gaugesFromSnapshot(stats));
+    response.body = PrometheusExporter::render(*m_manager->metrics(), m_manager->gauges());
     return response;
 }
 
@@ -228,6 +228,12 @@ HttpResponse HttpApi::broadcast(const HttpRequest &request)
     if (const auto *error = std::get_if<ProtocolError>(&parsed))
         return HttpResponse::error(error->code, error->message);
     const PublishRequest &publish = std::get<PublishRequest>(parsed);
+    if (publish.dryRun) {
+        return HttpResponse::json(QJsonDocument(QJsonObject {
+            { Key::Recipients, m_manager->countRecipients(publish) },
+            { Key::DryRun, true },
+        }));
+    }
     const WebSocketManager::PublishResult result = m_manager->publish(publish);
     qCInfo(lcHttp).noquote() << request.peer.toString() << "broadcast on" << wireName(publish.channel) << "seq"
                              << result.seq << "to" << result.recipients << "recipients";
