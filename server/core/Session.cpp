@@ -52,7 +52,7 @@ Session::Session(SessionId id, QWebSocket *socket, QTcpSocket *transport, const 
     // the grace like ours.
     connect(socket, &QWebSocket::aboutToClose, this, [this] {
         if (!m_closing && m_closeStartedMs < 0) {
-            m_closeStartedMs = monotonicMs();
+            m_closeStartedMs = m_limits.clock->nowMs();
             QTimer::singleShot(m_limits.closeGraceMs, m_socket, &QWebSocket::abort);
         }
     });
@@ -152,7 +152,7 @@ void Session::close(int code, const QString &reason)
     if (m_closing)
         return;
     m_closing = true;
-    m_closeStartedMs = monotonicMs();
+    m_closeStartedMs = m_limits.clock->nowMs();
     m_socket->close(QWebSocketProtocol::CloseCode(code), reason);
     // Whatever the state, the socket and what it buffers are gone after the
     // grace: the close frame may sit behind megabytes a peer never reads.
