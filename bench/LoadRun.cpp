@@ -1,107 +1,103 @@
 #include "LoadRun.h"
 
+#include "BenchUtil.h"
+
 #include <QtCore/QCoreApplication>
-#include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
-#include <QtCore/QTimer>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 
 using namespace Qt::Literals::StringLiterals;
 
-namespace {
-
-qint64 nowUs()
-{
-    using namespace std::chrono;
-    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-QString compact(const QJsonObject &object)
-{
-    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
-}
-
-double percentile(std::vector<double> &sorted, double q)
-{
-    if (sorted.empty())
-        return 0;
-    const auto index = std::size_t(q * double(sorted.size() - 1));
-    return sorted[index];
-}
-
-long rssKb()
-{
-    FILE *status = std::fopen("/proc/self/status", "r");
-    long kb = 0;
-    char line[256];
-    while (status && std::fgets(line, sizeof line, status)) {
-        if (std::sscanf(line, "VmRSS: %ld kB", &kb) == 1)
-            break;
-    }
-    if (status)
-        std::fclose(status);
-    return kb;
-}
-
-} // namespace
-
 LoadRun::LoadRun(const Options &options, QObject *parent)
-    : QObject(parent), m_options(options), m_padding(options.payloadBytes, 'x')
+    : QObject(parent), m_options(options)
 {
-    m_latenciesUs.reserve(std::size_t(options.clients) * std::size_t(options.rate) * std::size_t(options.durationSec));
+    // One publish frame is a prefix, the running number and a suffix: no JSON
+    // building per message, so the publisher is not the bottleneck.
+    const QString frame = QString::fromUtf8(QJsonDocument(QJsonObject {
+        {u"type"_s, u"publish"_s},
+        {u"data"_s, QJsonObject {{u"type"_s, options.channel},
+                                 {u"payload"_s, QJsonObject {{u"pad"_s, QString(options.payloadBytes, u'x')},
+                                                             {u"n"_s, -12345}}}}},
+    }).toJson(QJsonDocument::Compact));
+    const qsizetype at = frame.indexOf(u"-12345"_s);
+    m_prefix = frame.left(at);
+    m_suffix = frame.mid(at + 6);
+    if (options.window == 0) {
+        m_latenciesUs.reserve(std::size_t(options.clients) * std::size_t(options.rate)
+                              * std::size_t(options.durationSec));
+    }
 }
 
 void LoadRun::start()
 {
-    connectSubscribers();
+    openMore();
 }
 
-void LoadRun::connectSubscribers()
+// Idle connections first (when asked), then the measured subscribers, with
+// at most `concurrency` handshakes in flight.
+void LoadRun::openMore()
 {
-    for (int i = 0; i < m_options.clients; ++i) {
-        auto socket = std::make_unique<QWebSocket>();
-        QWebSocket *raw = socket.get();
-        connect(raw, &QWebSocket::textMessageReceived, this, [this, raw](const QString &text) {
-            if (text.startsWith(u"{\"data\":{\"auth_required\""_s) || text.contains(u"\"type\":\"welcome\""_s)) {
-                raw->sendTextMessage(compact({{u"type"_s, u"subscribe"_s}, {u"data"_s, QJsonObject {{u"type"_s, m_options.channel}}}}));
-                return;
-            }
-            if (text.contains(u"\"type\":\"subscribed\""_s)) {
-                if (++m_ready == m_options.clients)
+    const int total = m_options.idle + m_options.clients;
+    while (m_opened < total && m_opened - m_ready - m_failed < m_options.concurrency) {
+        const int index = m_opened++;
+        const bool idle = index < m_options.idle;
+        const int subscriber = index - m_options.idle;
+        QWebSocket *socket = Bench::openSubscriber(
+            this, m_options.url, idle ? m_options.idleChannel : m_options.channel,
+            [this, total] {
+                if (++m_ready + m_failed == total)
                     startPublishing();
-                return;
-            }
-            onPush(text);
+                else
+                    openMore();
+            },
+            [this, idle, subscriber](const QString &text) {
+                if (!idle)
+                    onPush(subscriber, text);
+            });
+        connect(socket, &QWebSocket::disconnected, this, [this, socket] {
+            if (!m_publishing)
+                std::fprintf(stderr, "a subscriber was closed while connecting: %d %s\n", int(socket->closeCode()),
+                             qPrintable(socket->closeReason()));
         });
-        raw->open(m_options.url);
-        m_subscribers.push_back(std::move(socket));
     }
 }
 
-void LoadRun::onPush(const QString &text)
+void LoadRun::onPush(int subscriber, const QString &text)
 {
-    const QJsonObject frame = QJsonDocument::fromJson(text.toUtf8()).object();
-    const qint64 now = nowUs();
-    auto record = [&](const QJsonObject &push) {
-        if (!push.contains("seq"_L1))
+    const qint64 now = Bench::nowUs();
+    auto record = [&](QStringView push) {
+        const qint64 ts = Bench::fieldInteger(push, u"\"ts\":");
+        if (ts < 0 || Bench::fieldInteger(push, u"\"seq\":") < 0)
             return;
         ++m_received;
-        m_latenciesUs.push_back(double(now - push.value("ts"_L1).toInteger()));
+        m_latenciesUs.push_back(double(now - ts));
+        if (subscriber == 0 && m_options.window > 0) {
+            ++m_landed;
+            topUpWindow();
+        }
     };
-    if (frame.value("type"_L1).toString() == u"batch"_s) {
-        for (const QJsonValue &item : frame.value("data"_L1).toArray())
-            record(item.toObject());
+    if (text.startsWith(u"{\"type\":\"batch\""_s) || text.contains(u"\"type\":\"batch\""_s)) {
+        // A batch: every item carries its own seq and ts.
+        QStringView rest(text);
+        qsizetype at = 0;
+        while ((at = rest.indexOf(u"\"seq\":")) >= 0) {
+            const qsizetype next = rest.indexOf(u"\"seq\":", at + 6);
+            record(rest.mid(at, next < 0 ? -1 : next - at));
+            if (next < 0)
+                break;
+            rest = rest.mid(next);
+        }
     } else {
-        record(frame);
+        record(text);
     }
 }
 
 void LoadRun::startPublishing()
 {
+    m_serverCpuBefore = Bench::cpuSeconds(m_options.serverPid);
     QNetworkRequest request(m_options.url);
     request.setRawHeader("X-API-Key", m_options.apiKey.toUtf8());
     connect(&m_publisher, &QWebSocket::textMessageReceived, this, [](const QString &text) {
@@ -109,49 +105,74 @@ void LoadRun::startPublishing()
             std::fprintf(stderr, "publisher error: %s\n", qPrintable(text));
     });
     connect(&m_publisher, &QWebSocket::connected, this, [this] {
+        m_publishing = true;
         m_clock.start();
         m_publishTimer = new QTimer(this);
         m_publishTimer->setTimerType(Qt::PreciseTimer);
         connect(m_publishTimer, &QTimer::timeout, this, &LoadRun::publishTick);
-        m_publishTimer->start(10);
+        m_publishTimer->start(m_options.window > 0 ? 100 : 10);
+        topUpWindow();
     });
     m_publisher.open(request);
+}
+
+void LoadRun::publishOne()
+{
+    m_publisher.sendTextMessage(m_prefix + QString::number(m_published) + m_suffix);
+    ++m_published;
+}
+
+void LoadRun::topUpWindow()
+{
+    if (!m_publishing || m_options.window <= 0)
+        return;
+    while (m_published - m_landed < m_options.window)
+        publishOne();
 }
 
 void LoadRun::publishTick()
 {
     const qint64 elapsedMs = m_clock.elapsed();
     if (elapsedMs >= qint64(m_options.durationSec) * 1000) {
-        m_publishTimer->stop();
-        // Let the last messages arrive before counting.
-        QTimer::singleShot(2000, this, &LoadRun::finish);
+        stopPublishing();
         return;
     }
+    m_serverRssPeakKb = std::max(m_serverRssPeakKb, Bench::rssKb(m_options.serverPid));
+    if (m_options.window > 0)
+        return;
     const qint64 due = elapsedMs * m_options.rate / 1000;
-    for (; m_published < due; ++m_published) {
-        m_publisher.sendTextMessage(compact({
-            {u"type"_s, u"publish"_s},
-            {u"data"_s, QJsonObject {{u"type"_s, m_options.channel},
-                                     {u"payload"_s, QJsonObject {{u"n"_s, m_published}, {u"pad"_s, QString::fromLatin1(m_padding)}}}}},
-        }));
-    }
+    while (m_published < due)
+        publishOne();
+}
+
+void LoadRun::stopPublishing()
+{
+    m_publishing = false;
+    m_publishTimer->stop();
+    QTimer::singleShot(m_options.drainMs, this, &LoadRun::finish);
 }
 
 void LoadRun::finish()
 {
+    m_serverCpu = Bench::cpuSeconds(m_options.serverPid) - m_serverCpuBefore;
+    m_serverRssPeakKb = std::max(m_serverRssPeakKb, Bench::rssKb(m_options.serverPid));
     std::sort(m_latenciesUs.begin(), m_latenciesUs.end());
     const double seconds = double(m_options.durationSec);
     const qint64 expected = m_published * m_options.clients;
-    const QString report = u"clients=%1 rate=%2/s duration=%3s payload=%4B published=%5 delivered=%6/%7 (%8%) "
-                           "throughput=%9 msg/s latency_ms p50=%10 p90=%11 p99=%12 max=%13 bench_rss_kb=%14"_s
-                               .arg(m_options.clients).arg(m_options.rate).arg(m_options.durationSec)
+    const auto ms = [this](double q) { return Bench::percentile(m_latenciesUs, q) / 1000.0; };
+    const QString mode = m_options.window > 0 ? u"window=%1"_s.arg(m_options.window)
+                                              : u"rate=%1/s"_s.arg(m_options.rate);
+    const QString report = u"clients=%1 idle=%2 %3 duration=%4s payload=%5B published=%6 delivered=%7/%8 (%9%) "
+                           "lost=%10 throughput=%11 msg/s latency_ms p50=%12 p90=%13 p99=%14 p99.9=%15 max=%16 "
+                           "server_cpu_s=%17 server_rss_peak_kb=%18 bench_rss_kb=%19"_s
+                               .arg(m_options.clients).arg(m_options.idle).arg(mode).arg(m_options.durationSec)
                                .arg(m_options.payloadBytes).arg(m_published).arg(m_received).arg(expected)
                                .arg(expected ? 100.0 * double(m_received) / double(expected) : 0.0, 0, 'f', 2)
+                               .arg(expected - m_received)
                                .arg(double(m_received) / seconds, 0, 'f', 0)
-                               .arg(percentile(m_latenciesUs, 0.50) / 1000.0, 0, 'f', 3)
-                               .arg(percentile(m_latenciesUs, 0.90) / 1000.0, 0, 'f', 3)
-                               .arg(percentile(m_latenciesUs, 0.99) / 1000.0, 0, 'f', 3)
+                               .arg(ms(0.50), 0, 'f', 3).arg(ms(0.90), 0, 'f', 3).arg(ms(0.99), 0, 'f', 3)
+                               .arg(ms(0.999), 0, 'f', 3)
                                .arg(m_latenciesUs.empty() ? 0.0 : m_latenciesUs.back() / 1000.0, 0, 'f', 3)
-                               .arg(rssKb());
+                               .arg(m_serverCpu, 0, 'f', 2).arg(m_serverRssPeakKb).arg(Bench::rssKb());
     Q_EMIT finished(report);
 }

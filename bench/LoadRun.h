@@ -6,13 +6,15 @@
 #include <QtCore/QUrl>
 #include <QtWebSockets/QWebSocket>
 
-#include <memory>
 #include <vector>
 
-// One benchmark run: N subscribers on a channel, one admin publisher sending
-// `rate` messages a second for `duration`; every subscriber measures the
-// publish-to-receive latency from the server's `ts` against its own clock
-// (same machine, same clock).
+// One fan-out run: N subscribers on a channel (and optionally M idle
+// subscribed connections on another channel beside them), one admin
+// publisher, for `duration` seconds. Fixed rate: `rate` messages a second.
+// Max throughput (`window` > 0): the publisher keeps `window` messages in
+// flight, a message counting as landed when the first subscriber has it.
+// Every subscriber measures the publish-to-receive latency from the
+// server's `ts` against its own clock (same machine, same clock).
 class LoadRun : public QObject
 {
     Q_OBJECT
@@ -23,9 +25,15 @@ public:
         QString apiKey;
         QString channel = QStringLiteral("strategy_status");
         int clients = 100;
-        int rate = 1000;       // messages per second published
+        int rate = 1000;       // messages per second published (fixed-rate mode)
+        int window = 0;        // > 0: max-throughput mode with this many in flight
         int durationSec = 10;
         int payloadBytes = 200;
+        int idle = 0;          // idle subscribed connections opened first
+        QString idleChannel = QStringLiteral("trading_signals");
+        int concurrency = 256; // handshakes in flight while connecting
+        qint64 serverPid = 0;  // for the server's CPU and RSS in the report
+        int drainMs = 2000;    // wait for the last messages before counting
     };
 
     explicit LoadRun(const Options &options, QObject *parent = nullptr);
@@ -35,20 +43,30 @@ Q_SIGNALS:
     void finished(const QString &report);
 
 private:
-    void connectSubscribers();
+    void openMore();
     void startPublishing();
     void publishTick();
+    void publishOne();
+    void topUpWindow();
+    void stopPublishing();
     void finish();
-    void onPush(const QString &text);
+    void onPush(int subscriber, const QString &text);
 
     Options m_options;
-    std::vector<std::unique_ptr<QWebSocket>> m_subscribers;
-    QWebSocket m_publisher;
+    int m_opened = 0;
     int m_ready = 0;
+    int m_failed = 0;
+    QWebSocket m_publisher;
+    bool m_publishing = false;
     qint64 m_published = 0;
+    qint64 m_landed = 0; // messages the first subscriber has received (window mode)
     qint64 m_received = 0;
     std::vector<double> m_latenciesUs;
     QElapsedTimer m_clock;
     QTimer *m_publishTimer = nullptr;
-    QByteArray m_padding;
+    QString m_prefix;
+    QString m_suffix;
+    double m_serverCpuBefore = 0;
+    double m_serverCpu = 0;
+    long m_serverRssPeakKb = 0;
 };
