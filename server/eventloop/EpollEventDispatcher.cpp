@@ -202,8 +202,11 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
     if (m_interrupted.loadAcquire())
         return false;
 
+    // Activations left queued by a nested processEvents() that excluded
+    // socket notifiers must not wait behind a blocking epoll_wait.
+    const bool notifiersDue = includeNotifiers && (!m_plainFiles.isEmpty() || !m_pending.empty());
     qint64 timeoutNs = 0;
-    if (canWait && (m_plainFiles.isEmpty() || !includeNotifiers))
+    if (canWait && !notifiersDue)
         timeoutNs = includeTimers ? m_timers.nsUntilNext(TimerHeap::monotonicNowNs()) : -1;
 
     int handled = waitForEvents(timeoutNs, includeNotifiers);
