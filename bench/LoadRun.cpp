@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <memory>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -45,22 +46,33 @@ void LoadRun::openMore()
         const int index = m_opened++;
         const bool idle = index < m_options.idle;
         const int subscriber = index - m_options.idle;
+        auto subscribed = std::make_shared<bool>(false);
+        const auto settled = [this, total] {
+            if (m_ready + m_failed == total)
+                startPublishing();
+            else
+                openMore();
+        };
         QWebSocket *socket = Bench::openSubscriber(
             this, m_options.url, idle ? m_options.idleChannel : m_options.channel,
-            [this, total] {
-                if (++m_ready + m_failed == total)
-                    startPublishing();
-                else
-                    openMore();
+            [this, subscribed, settled] {
+                *subscribed = true;
+                ++m_ready;
+                settled();
             },
             [this, idle, subscriber](const QString &text) {
                 if (!idle)
                     onPush(subscriber, text);
             });
-        connect(socket, &QWebSocket::disconnected, this, [this, socket] {
-            if (!m_publishing)
-                std::fprintf(stderr, "a subscriber was closed while connecting: %d %s\n", int(socket->closeCode()),
-                             qPrintable(socket->closeReason()));
+        // Refused or dropped before subscribing: reported, and the run goes on without it.
+        connect(socket, &QWebSocket::disconnected, this, [this, socket, subscribed, settled] {
+            if (*subscribed || m_publishing)
+                return;
+            *subscribed = true;
+            ++m_failed;
+            std::fprintf(stderr, "a subscriber was closed while connecting: %d %s\n", int(socket->closeCode()),
+                         qPrintable(socket->closeReason()));
+            settled();
         });
     }
 }
@@ -162,6 +174,8 @@ void LoadRun::finish()
     const auto ms = [this](double q) { return Bench::percentile(m_latenciesUs, q) / 1000.0; };
     const QString mode = m_options.window > 0 ? u"window=%1"_s.arg(m_options.window)
                                               : u"rate=%1/s"_s.arg(m_options.rate);
+    if (m_failed > 0)
+        std::fprintf(stderr, "%d connections failed before subscribing\n", m_failed);
     const QString report = u"clients=%1 idle=%2 %3 duration=%4s payload=%5B published=%6 delivered=%7/%8 (%9%) "
                            "lost=%10 throughput=%11 msg/s latency_ms p50=%12 p90=%13 p99=%14 p99.9=%15 max=%16 "
                            "server_cpu_s=%17 server_rss_peak_kb=%18 bench_rss_kb=%19"_s
