@@ -32,8 +32,11 @@ void applyDemoDefaults(ServerOptions &options, bool fromFile)
         options.config.auth.anonymousRole = u"trader"_s;
     }
     // Fail-closed account scoping would leave an anonymous demo trader with
-    // no order or position updates: grant it the demo feed's accounts.
-    if (!options.config.auth.anonymousAccounts)
+    // no order or position updates: grant it the demo feed's accounts. A role
+    // that is not scoped (an anonymous admin, say) keeps seeing everything.
+    const auto anonymousRole = options.config.roles.constFind(options.config.auth.anonymousRole);
+    const bool scoped = anonymousRole == options.config.roles.constEnd() || anonymousRole->requireAccounts;
+    if (!options.config.auth.anonymousAccounts && scoped)
         options.config.auth.anonymousAccounts = options.config.demo.accounts;
     const AuthConfig &auth = options.config.auth;
     if (auth.jwtSecret.isEmpty() && auth.jwtSecretFile.isEmpty() && auth.jwtKeys.isEmpty()) {
