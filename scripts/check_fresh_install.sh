@@ -110,6 +110,14 @@ mmdebstrap --variant=apt "${aptopts[@]}" bookworm "$root" "${sources[@]}" \
 printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d"
 chmod 0755 "$root/usr/sbin/policy-rc.d"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+# The host's own trust anchors (a site's egress proxy re-signs TLS, npm's
+# registry included): the machine's network setting, like the apt options
+# above, not something the project installs. ca-certificates picks them up
+# when the README's setup installs it.
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+    mkdir -p "$root/usr/local/share/ca-certificates"
+    cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+fi
 # Only what a user who cloned the repository has: committed files, no build tree.
 mkdir -p "$root$work"
 git -C "$src" archive --format=tar HEAD | tar -x -C "$root$work"
@@ -122,8 +130,12 @@ mount_in -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts "$root/dev/pts"
 mount_in -t tmpfs -o mode=1777 tmpfs "$root/dev/shm"
 phase_end bootstrap
 
+# Node reads only its bundled roots unless told otherwise; where the host tells
+# it (NODE_EXTRA_CA_CERTS), the root's system bundle is passed the same way.
+node_ca=()
+[ -n "${NODE_EXTRA_CA_CERTS:-}" ] && node_ca=(NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt)
 in_root() {
-    chroot "$root" /usr/bin/env -i HOME=/root USER=root LANG=C.UTF-8 TERM=dumb \
+    chroot "$root" /usr/bin/env -i HOME=/root USER=root LANG=C.UTF-8 TERM=dumb "${node_ca[@]}" \
         PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@"
 }
 port_free() {
