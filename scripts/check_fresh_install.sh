@@ -130,10 +130,13 @@ mount_in -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts "$root/dev/pts"
 mount_in -t tmpfs -o mode=1777 tmpfs "$root/dev/shm"
 phase_end bootstrap
 
-# Node reads only its bundled roots unless told otherwise; where the host tells
-# it (NODE_EXTRA_CA_CERTS), the root's system bundle is passed the same way.
+# Node reads only its bundled roots unless told otherwise: where the host has
+# anchors of its own (copied in above) or tells Node about extra ones, Node in
+# the root gets the root's system bundle, which includes them.
 node_ca=()
-[ -n "${NODE_EXTRA_CA_CERTS:-}" ] && node_ca=(NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt)
+if [ -n "${NODE_EXTRA_CA_CERTS:-}" ] || compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+    node_ca=(NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt)
+fi
 in_root() {
     chroot "$root" /usr/bin/env -i HOME=/root USER=root LANG=C.UTF-8 TERM=dumb "${node_ca[@]}" \
         PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@"
