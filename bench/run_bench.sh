@@ -1,22 +1,45 @@
 #!/usr/bin/env bash
-# Runs the benchmark scenarios against quantpush-server and, for comparison,
-# the Node.js `ws` peer in bench/peers/node-ws, with the same load generator.
-# Usage: bench/run_bench.sh [build-dir] [fanout|compression]   (prints one line per run)
-#   fanout (default): the fan-out scenarios below, then the node-ws peer.
+# Reproduces the rows of docs/benchmarks.md ("Connections at scale"):
+# connects/s and server RSS per idle subscribed connection, fixed-rate
+# fan-out with loss and p50/p99/p99.9, max throughput with a publisher
+# window, batched market_data, and fan-out with idle connections beside.
+# Each row runs against every server in turn (interleaved, a fresh server
+# process per run): QuantPush on its epoll dispatcher, QuantPush on Qt's poll
+# dispatcher, and the Node.js `ws` peer in bench/peers/node-ws.
+#
+# Usage: bench/run_bench.sh [build-dir] [rows|compression]
+#   rows (default): the rows below, interleaved across servers.
 #   compression: batched market_data (demo ticks) to 1,000 subscribers, text and
-#     compressed (?compression=deflate) runs interleaved against one server, so
-#     that both see the same machine; COMPRESSION_ROUNDS (default 2) pairs at
-#     each of COMPRESSION_RATES (default "200 1000") msgs/s.
+#     compressed (?compression=deflate) runs interleaved against one QuantPush
+#     server (default event loop), so that both see the same machine;
+#     COMPRESSION_ROUNDS (default 2) pairs at each of COMPRESSION_RATES
+#     (default "200 1000") msgs/s.
+#   BENCH_ROWS="connect rate50 rate1000 window idle batched"   rows to run
+#   BENCH_SERVERS="qp-epoll qp-poll node-ws"                   servers to compare
+#   BENCH_REPEAT=1                                             runs per row and server
+#   BENCH_CLIENTS=1000 BENCH_CONNECT_CLIENTS=10000 BENCH_IDLE=10000 BENCH_DURATION=8
+# Prints one line per run. Needs `ulimit -n` of at least 2 x (clients + idle) + 100
+# in total for the generator and server; it raises the soft limit to the hard one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
-MODE=${2:-fanout}
+MODE=${2:-rows}
 BENCH="$BUILD/bin/quantpush-bench"
 SERVER="$BUILD/bin/quantpush-server"
 [ -x "$BENCH" ] && [ -x "$SERVER" ] || { echo "build first: cmake --build $BUILD" >&2; exit 1; }
+ROWS=${BENCH_ROWS:-connect rate50 rate1000 window idle batched}
+SERVERS=${BENCH_SERVERS:-qp-epoll qp-poll node-ws}
+REPEAT=${BENCH_REPEAT:-1}
+CLIENTS=${BENCH_CLIENTS:-1000}
+CONNECT_CLIENTS=${BENCH_CONNECT_CLIENTS:-10000}
+IDLE=${BENCH_IDLE:-10000}
+DURATION=${BENCH_DURATION:-8}
+ulimit -n "$(ulimit -Hn)"
 
 CONFIG=$(mktemp --suffix=.yaml)
-trap 'rm -f "$CONFIG"; kill $(jobs -p) 2>/dev/null || true' EXIT
+PID=""
+cleanup() { rm -f "$CONFIG"; [ -n "$PID" ] && kill "$PID" 2> /dev/null || true; }
+trap cleanup EXIT
 cat > "$CONFIG" <<'YAML'
 websocket: {host: 127.0.0.1, port: 18800, auth_required: false, max_connections: 20000, message_queue_size: 100000}
 auth:
@@ -26,59 +49,78 @@ limits: {inbound_messages_per_sec: 1000000, inbound_burst: 1000000, max_connecti
 logging: {level: warning}
 YAML
 
-SCENARIOS=(
-  "--clients 10 --rate 5000 --duration 10"
-  "--clients 100 --rate 1000 --duration 10"
-  "--clients 1000 --rate 100 --duration 10"
-)
+have_node() { command -v node > /dev/null && [ -d bench/peers/node-ws/node_modules/ws ]; }
 
-rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
-# CPU seconds (user + system) the server process has used so far.
-cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"; }
-
-run_against() { # name port pid
-  local name=$1 port=$2 pid=$3
-  for scenario in "${SCENARIOS[@]}"; do
-    before=$(cpu_s "$pid")
-    # shellcheck disable=SC2086
-    result=$(QT_NO_GLIB=1 "$BENCH" --url "ws://127.0.0.1:$port/ws" --api-key bench-admin-key $scenario)
-    after=$(cpu_s "$pid")
-    echo "$name $result server_rss_kb=$(rss_kb "$pid") server_cpu_s=$(awk -v a="$after" -v b="$before" 'BEGIN {printf "%.2f", a - b}')"
+wait_port() { # port
+  for _ in $(seq 1 100); do
+    (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null && return 0
+    sleep 0.1
   done
+  echo "server on port $1 did not come up" >&2
+  return 1
 }
 
-"$SERVER" --config "$CONFIG" > /dev/null 2>&1 &
-QP=$!
-sleep 1
+start_server() { # name -> sets PID and PORT
+  case $1 in
+    qp-epoll) PORT=18800; "$SERVER" --config "$CONFIG" --event-loop epoll > /dev/null 2>&1 & PID=$! ;;
+    qp-poll) PORT=18800; "$SERVER" --config "$CONFIG" --event-loop poll > /dev/null 2>&1 & PID=$! ;;
+    node-ws) PORT=18900; node bench/peers/node-ws/server.js 18900 bench-admin-key > /dev/null & PID=$! ;;
+  esac
+  wait_port "$PORT"
+}
+
+stop_server() {
+  kill -TERM "$PID" 2> /dev/null || true
+  wait "$PID" 2> /dev/null || true
+  PID=""
+}
+
+row_args() { # row
+  case $1 in
+    connect) echo "--mode connect --clients $CONNECT_CLIENTS" ;;
+    rate50) echo "--clients $CLIENTS --rate 50 --duration $DURATION" ;;
+    rate1000) echo "--clients $CLIENTS --rate 1000 --duration $DURATION" ;;
+    window) echo "--clients $CLIENTS --window 64 --duration $DURATION" ;;
+    idle) echo "--clients $CLIENTS --rate 50 --duration $DURATION --idle $IDLE" ;;
+    batched) echo "--clients $CLIENTS --rate 2000 --duration $DURATION --channel market_data" ;;
+  esac
+}
+
+echo "# $(date -u +%FT%TZ) $(nproc) cores, load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 if [ "$MODE" = compression ]; then
+  start_server qp-epoll
   for rate in ${COMPRESSION_RATES:-200 1000}; do
-  for _ in $(seq 1 "${COMPRESSION_ROUNDS:-2}"); do
-    for compression in none deflate; do
-      flag=""
-      [ "$compression" = deflate ] && flag="--compression"
-      before=$(cpu_s "$QP")
-      # shellcheck disable=SC2086
-      result=$(QT_NO_GLIB=1 "$BENCH" --url "ws://127.0.0.1:18800/ws" --api-key bench-admin-key --channel market_data \
-               --ticks --clients 1000 --rate "$rate" --duration 10 --latency-sample 10 $flag)
-      after=$(cpu_s "$QP")
-      echo "quantpush-market_data $result server_rss_kb=$(rss_kb "$QP") server_cpu_s=$(awk -v a="$after" -v b="$before" 'BEGIN {printf "%.2f", a - b}')"
+    for _ in $(seq 1 "${COMPRESSION_ROUNDS:-2}"); do
+      for compression in none deflate; do
+        flag=""
+        [ "$compression" = deflate ] && flag="--compression"
+        # shellcheck disable=SC2086
+        result=$("$BENCH" --url "ws://127.0.0.1:$PORT/ws" --api-key bench-admin-key --server-pid "$PID" \
+                 --channel market_data --ticks --clients 1000 --rate "$rate" --duration 10 --latency-sample 10 $flag)
+        echo "quantpush-market_data $result"
+      done
     done
   done
-  done
-  kill -TERM "$QP"; wait "$QP" || true
+  stop_server
   exit 0
 fi
-
-run_against quantpush 18800 "$QP"
-kill -TERM "$QP"; wait "$QP" || true
-
-if command -v node > /dev/null && [ -d bench/peers/node-ws/node_modules/ws ]; then
-  node bench/peers/node-ws/server.js 18900 bench-admin-key > /dev/null &
-  NODE=$!
-  sleep 1
-  run_against node-ws 18900 "$NODE"
-  kill "$NODE"; wait "$NODE" 2>/dev/null || true
-else
-  echo "node-ws peer skipped: run 'npm ci' in bench/peers/node-ws" >&2
-fi
+[ "$MODE" = rows ] || { echo "unknown mode '$MODE' (rows or compression)" >&2; exit 2; }
+for row in $ROWS; do
+  for ((run = 1; run <= REPEAT; ++run)); do
+    for server in $SERVERS; do
+      if [ "$server" = node-ws ] && ! have_node; then
+        echo "node-ws peer skipped: run 'npm ci' in bench/peers/node-ws" >&2
+        continue
+      fi
+      # The peer has no batching strategy: market_data is only a QuantPush row.
+      [ "$server" = node-ws ] && [ "$row" = batched ] && continue
+      start_server "$server"
+      # shellcheck disable=SC2046
+      result=$("$BENCH" --url "ws://127.0.0.1:$PORT/ws" --api-key bench-admin-key --server-pid "$PID" \
+        $(row_args "$row") 2> /dev/null || echo "failed")
+      echo "$row $server load=$(cut -d' ' -f1 /proc/loadavg) $result"
+      stop_server
+    done
+  done
+done

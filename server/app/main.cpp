@@ -1,5 +1,6 @@
 #include "AccessLog.h"
 #include "config/ConfigLoader.h"
+#include "eventloop/EventLoopChoice.h"
 #include "LogEscaper.h"
 #include "Logging.h"
 #include "SecretStore.h"
@@ -37,11 +38,17 @@ void announceDemo(const ServerOptions &options, quint16 port)
 
 int main(int argc, char *argv[])
 {
-    // Qt's own poll-based dispatcher instead of GLib's: GLib keeps socket
-    // watches in a list and walks it on every write-notifier toggle, which
-    // with thousands of clients costs more than the writes (bench/, perf).
+    // The main thread's dispatcher must exist before the application object,
+    // so --event-loop is read from argv here; ServerOptions validates it below.
+    // epoll by default: Qt's poll dispatcher costs O(connections) per loop turn.
+    // With --event-loop poll, Qt's own poll-based dispatcher instead of GLib's:
+    // GLib keeps socket watches in a list and walks it on every write-notifier
+    // toggle, which with thousands of clients costs more than the writes.
+    const EventLoopKind eventLoop = EventLoopChoice::parse(EventLoopChoice::fromArguments(argc, argv))
+                                        .value_or(EventLoopChoice::defaultKind());
     if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
         qputenv("QT_NO_GLIB", "1");
+    EventLoopChoice::installForMainThread(eventLoop);
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(u"quantpush-server"_s);
     QCoreApplication::setApplicationVersion(QStringLiteral(QUANTPUSH_VERSION));
@@ -55,6 +62,7 @@ int main(int argc, char *argv[])
     applyLogLevel(options->config.logging.level);
     for (const QString &warning : options->warnings)
         qCWarning(lcServer).noquote() << warning;
+    qCInfo(lcServer) << "event loop:" << EventLoopChoice::name(options->eventLoop);
     AccessLog accessLog;
     if (!accessLog.open(options->config.logging.accessLogFile, &error)) {
         std::fprintf(stderr, "quantpush-server: %s\n", qPrintable(error));

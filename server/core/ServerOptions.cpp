@@ -5,6 +5,7 @@
 #include "auth/JwtSigner.h"
 #include "auth/SecretGenerator.h"
 #include "config/ConfigLoader.h"
+#include "eventloop/EventLoopChoice.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QCoreApplication>
@@ -73,7 +74,9 @@ std::optional<ServerOptions> ServerOptions::parse(const QStringList &arguments, 
     const QCommandLineOption portOption(u"port"_s, u"Port to listen on (overrides websocket.port)."_s, u"port"_s);
     const QCommandLineOption demoOption(u"demo"_s, u"Run the demo feed of simulated market data and signals."_s);
     const QCommandLineOption logOption(u"log-level"_s, u"debug, info, warning or critical."_s, u"level"_s);
-    parser.addOptions({configOption, hostOption, portOption, demoOption, logOption});
+    const QCommandLineOption eventLoopOption(u"event-loop"_s,
+        u"Event dispatcher: epoll (default on Linux) or poll (Qt's own)."_s, u"kind"_s);
+    parser.addOptions({configOption, hostOption, portOption, demoOption, logOption, eventLoopOption});
     parser.process(arguments);
 
     ServerOptions options;
@@ -104,6 +107,14 @@ std::optional<ServerOptions> ServerOptions::parse(const QStringList &arguments, 
             return std::nullopt;
         }
         options.config.logging.level = level;
+    }
+    if (parser.isSet(eventLoopOption)) {
+        const std::optional<EventLoopKind> kind = EventLoopChoice::parse(parser.value(eventLoopOption));
+        if (!kind) {
+            *error = u"--event-loop: '%1' is not one of epoll, poll"_s.arg(parser.value(eventLoopOption));
+            return std::nullopt;
+        }
+        options.eventLoop = *kind;
     }
     options.demo = parser.isSet(demoOption) || options.config.demo.enabled;
     if (options.demo)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "eventloop/EventLoopChoice.h"
 #include "config/ServerConfig.h"
 
 #include <QtCore/QStringList>
@@ -15,6 +16,8 @@ struct ServerOptions
     ServerConfig config;
     bool demo = false;
     QString configPath;
+    // --event-loop; main() installs it before this is parsed (see EventLoopChoice).
+    EventLoopKind eventLoop = EventLoopChoice::defaultKind();
     // Set when --demo generated a JWT secret: an admin token for the console.
     QByteArray demoAdminToken;
     // Start-up findings for the log (weak or exposed secrets, plaintext keys).

@@ -14,8 +14,9 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
-// Starts the server on an ephemeral port and returns the port it logged.
-int startServer(QProcess &process, const QStringList &arguments)
+// Starts the server on an ephemeral port and returns the port it logged;
+// what it printed up to then goes to *startOutput when asked.
+int startServer(QProcess &process, const QStringList &arguments, QByteArray *startOutput = nullptr)
 {
     process.setProcessChannelMode(QProcess::MergedChannels);
     process.start(QStringLiteral(QUANTPUSH_SERVER_BINARY), arguments);
@@ -31,6 +32,8 @@ int startServer(QProcess &process, const QStringList &arguments)
             port = match.captured(1).toInt();
         return port > 0 || process.state() == QProcess::NotRunning;
     }, 10000);
+    if (startOutput)
+        *startOutput = output;
     return port;
 }
 
@@ -43,6 +46,9 @@ private Q_SLOTS:
     void sigtermClosesClientsWith1001AndExitsZero();
     void badConfigNamesTheKey();
     void versionAndHelp();
+    void eventLoopChoice_data();
+    void eventLoopChoice();
+    void unknownEventLoopIsRejected();
 };
 
 void tst_ServerProcess::sigtermClosesClientsWith1001AndExitsZero()
@@ -90,8 +96,49 @@ void tst_ServerProcess::versionAndHelp()
     server.start(QStringLiteral(QUANTPUSH_SERVER_BINARY), {u"--help"_s});
     QVERIFY(server.waitForFinished(10000));
     const QByteArray help = server.readAllStandardOutput();
-    for (const char *option : {"--config", "--host", "--port", "--demo", "--log-level"})
+    for (const char *option : {"--config", "--host", "--port", "--demo", "--log-level", "--event-loop"})
         QVERIFY2(help.contains(option), option);
+}
+
+void tst_ServerProcess::eventLoopChoice_data()
+{
+    QTest::addColumn<QStringList>("flag");
+    QTest::addColumn<QString>("logged");
+    QTest::newRow("default") << QStringList() << u"epoll"_s;
+    QTest::newRow("epoll") << QStringList {u"--event-loop"_s, u"epoll"_s} << u"epoll"_s;
+    QTest::newRow("poll") << QStringList {u"--event-loop=poll"_s} << u"poll"_s;
+}
+
+// Both dispatchers serve a client; the log says which one runs.
+void tst_ServerProcess::eventLoopChoice()
+{
+    QFETCH(QStringList, flag);
+    QFETCH(QString, logged);
+    QProcess server;
+    QByteArray log;
+    const int port = startServer(server, QStringList {u"--demo"_s, u"--host"_s, u"127.0.0.1"_s, u"--port"_s, u"0"_s,
+                                                      u"--log-level"_s, u"info"_s} + flag, &log);
+    QVERIFY(port > 0);
+    WsTestClient client;
+    QVERIFY(client.open(QUrl(u"ws://127.0.0.1:%1/ws"_s.arg(port))));
+    QVERIFY(client.subscribe({{u"type"_s, u"market_data"_s}}));
+    QTRY_VERIFY(!client.pushesOn(u"market_data"_s).isEmpty());
+    server.terminate();
+    QVERIFY(client.waitForClose(10000));
+    QTRY_COMPARE_WITH_TIMEOUT(server.state(), QProcess::NotRunning, 10000);
+    QCOMPARE(server.exitCode(), 0);
+    QVERIFY2(log.contains(QByteArray("event loop: \"" + logged.toUtf8() + '"')), log.constData());
+}
+
+void tst_ServerProcess::unknownEventLoopIsRejected()
+{
+    QProcess server;
+    server.setProcessChannelMode(QProcess::MergedChannels);
+    server.start(QStringLiteral(QUANTPUSH_SERVER_BINARY), {u"--event-loop"_s, u"select"_s});
+    QVERIFY(server.waitForFinished(10000));
+    QCOMPARE(server.exitCode(), 2);
+    const QByteArray output = server.readAll();
+    QVERIFY2(output.contains("--event-loop: 'select' is not one of epoll, poll"), output.constData());
 }
 
 QTEST_GUILESS_MAIN(tst_ServerProcess)
