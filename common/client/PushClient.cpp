@@ -46,6 +46,14 @@ constexpr auto Payload = "payload"_L1;
 constexpr auto Priority = "priority"_L1;
 constexpr auto Strategy = "strategy"_L1;
 constexpr auto Accounts = "accounts"_L1;
+constexpr auto DryRun = "dry_run"_L1;
+constexpr auto Reconnection = "reconnection"_L1;
+constexpr auto Enabled = "enabled"_L1;
+constexpr auto MaxAttempts = "max_attempts"_L1;
+constexpr auto InitialDelayMs = "initial_delay_ms"_L1;
+constexpr auto MaxDelayMs = "max_delay_ms"_L1;
+constexpr auto BackoffMultiplier = "backoff_multiplier"_L1;
+constexpr auto JitterEnabled = "jitter_enabled"_L1;
 } // namespace Key
 
 namespace FrameType {
@@ -174,6 +182,8 @@ void PushClient::setToken(const QString &jwt)
 void PushClient::setApiKey(const QString &key) { m_apiKey = key; }
 void PushClient::setReconnectPolicy(const ReconnectPolicy &policy) { m_policy = policy; }
 PushClient::ReconnectPolicy PushClient::reconnectPolicy() const { return m_policy; }
+void PushClient::setFollowServerReconnectAdvice(bool follow) { m_followServerAdvice = follow; }
+bool PushClient::followsServerReconnectAdvice() const { return m_followServerAdvice; }
 void PushClient::setIgnoreSslErrors(bool ignore) { m_ignoreSslErrors = ignore; }
 void PushClient::setHandshakeTimeout(int ms) { m_handshakeTimer->setInterval(std::max(1, ms)); }
 void PushClient::setAutoAck(bool on) { m_autoAck = on; }
@@ -490,6 +500,24 @@ void PushClient::dispatch(const QJsonObject &frame)
         emit replyReceived(id, type, frame.value(Key::Data));
 }
 
+void PushClient::adoptReconnectAdvice(const QJsonObject &advice)
+{
+    // Only sane values are taken: a server cannot make the client spin.
+    if (const QJsonValue v = advice.value(Key::Enabled); v.isBool())
+        m_policy.enabled = v.toBool();
+    if (const QJsonValue v = advice.value(Key::MaxAttempts); v.isDouble() && v.toInt(-1) >= 0)
+        m_policy.maxAttempts = v.toInt();
+    if (const QJsonValue v = advice.value(Key::InitialDelayMs); v.isDouble() && v.toInt(-1) >= 1)
+        m_policy.initialDelayMs = v.toInt();
+    if (const QJsonValue v = advice.value(Key::MaxDelayMs); v.isDouble() && v.toInt(-1) >= 1)
+        m_policy.maxDelayMs = v.toInt();
+    if (const QJsonValue v = advice.value(Key::BackoffMultiplier); v.isDouble() && v.toDouble() >= 1.0)
+        m_policy.backoffMultiplier = v.toDouble();
+    if (const QJsonValue v = advice.value(Key::JitterEnabled); v.isBool())
+        m_policy.jitterEnabled = v.toBool();
+    m_policy.maxDelayMs = std::max(m_policy.maxDelayMs, m_policy.initialDelayMs);
+}
+
 void PushClient::onWelcome(const QJsonObject &frame, const Request &)
 {
     if (m_welcomed)
@@ -498,6 +526,8 @@ void PushClient::onWelcome(const QJsonObject &frame, const Request &)
     const QJsonObject data = frame.value(Key::Data).toObject();
     m_sessionId = data.value(Key::SessionId).toString();
     m_compressed = m_compressionRequested && data.value("compression"_L1).toString() == "deflate"_L1;
+    if (m_followServerAdvice)
+        adoptReconnectAdvice(data.value(Key::Reconnection).toObject());
     emit welcomeReceived(data);
     if (!m_socket) // a slot closed us
         return;
@@ -782,8 +812,10 @@ QString PushClient::sendRequest(const QString &type, const QJsonValue &data)
     return sendTracked(type, data, request);
 }
 
-QString PushClient::publish(const QString &channel, const QJsonObject &payload, int priority,
-                            const QString &strategy, const QJsonObject &filters)
+namespace {
+
+QJsonObject publishData(const QString &channel, const QJsonObject &payload, int priority, const QString &strategy,
+                        const QJsonObject &filters)
 {
     QJsonObject data;
     data.insert(Key::Type, channel);
@@ -794,6 +826,22 @@ QString PushClient::publish(const QString &channel, const QJsonObject &payload, 
         data.insert(Key::Strategy, strategy);
     if (!filters.isEmpty())
         data.insert(Key::Filters, filters);
+    return data;
+}
+
+} // namespace
+
+QString PushClient::publish(const QString &channel, const QJsonObject &payload, int priority,
+                            const QString &strategy, const QJsonObject &filters)
+{
+    return sendRequest(FrameType::Publish, publishData(channel, payload, priority, strategy, filters));
+}
+
+QString PushClient::publishDryRun(const QString &channel, const QJsonObject &payload, int priority,
+                                  const QString &strategy, const QJsonObject &filters)
+{
+    QJsonObject data = publishData(channel, payload, priority, strategy, filters);
+    data.insert(Key::DryRun, true);
     return sendRequest(FrameType::Publish, data);
 }
 

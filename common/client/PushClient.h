@@ -52,6 +52,11 @@ public:
     void setApiKey(const QString &key);  // used when no token is set
     void setReconnectPolicy(const ReconnectPolicy &policy);
     ReconnectPolicy reconnectPolicy() const;
+    // On by default: the `reconnection` advice in the server's welcome
+    // (its websocket.reconnection settings) replaces the policy, field by
+    // field, for every later reconnect. Off keeps setReconnectPolicy's.
+    void setFollowServerReconnectAdvice(bool follow);
+    bool followsServerReconnectAdvice() const;
     void setIgnoreSslErrors(bool ignore); // for self-signed test certificates only
     // Abort and retry when welcome/auth does not complete in time (default 10000).
     void setHandshakeTimeout(int ms);
@@ -104,6 +109,10 @@ public:
     QString sendRequest(const QString &type, const QJsonValue &data = {});
     QString publish(const QString &channel, const QJsonObject &payload, int priority = -1,
                     const QString &strategy = {}, const QJsonObject &filters = {});
+    // The same request with "dry_run": true: the server answers `published`
+    // with the recipients it would reach now and publishes nothing.
+    QString publishDryRun(const QString &channel, const QJsonObject &payload, int priority = -1,
+                          const QString &strategy = {}, const QJsonObject &filters = {});
     void ack(const QString &channel, qint64 seq);
     void ping(); // pong -> latencyMeasured
 
@@ -164,6 +173,7 @@ private:
     void onTextMessage(const QString &text);
     void onBinaryMessage(const QByteArray &bytes);
     void dispatch(const QJsonObject &frame);
+    void adoptReconnectAdvice(const QJsonObject &advice);
     void onWelcome(const QJsonObject &frame, const Request &request);
     void onAuthOk(const QJsonObject &frame, const Request &request);
     void onSubscribed(const QJsonObject &frame, const Request &request);
@@ -196,6 +206,7 @@ private:
     QString m_apiKey;
     bool m_tokenScopesAccounts = false; // JWT "accounts" claim: server filters by account
     ReconnectPolicy m_policy;
+    bool m_followServerAdvice = true;
     bool m_ignoreSslErrors = false;
     bool m_autoAck = true;
     QSet<QString> m_ackedChannels;

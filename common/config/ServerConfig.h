@@ -178,13 +178,17 @@ struct LoggingConfig
 
 // One alert rule (section `alerts:`): the rule fires when `metric` has been
 // `op` `threshold` for `for_s` seconds, and resolves as soon as it is not.
-enum class AlertMetric { Connections, P99LatencyMs, ErrorRate, CpuPercent, RssBytes };
+enum class AlertMetric {
+    Connections, P99LatencyMs, ErrorRate, CpuPercent, RssBytes,
+    BytesInPerSec, BytesOutPerSec, QueuedFrames, PendingMessages,
+};
 enum class AlertOp { Above, Below };
 
 // Config names of AlertMetric, in enum order.
-inline constexpr std::array<QLatin1StringView, 5> AlertMetricNames {
+inline constexpr std::array<QLatin1StringView, 9> AlertMetricNames {
     QLatin1StringView("connections"), QLatin1StringView("p99_latency_ms"), QLatin1StringView("error_rate"),
-    QLatin1StringView("cpu_percent"), QLatin1StringView("rss_bytes"),
+    QLatin1StringView("cpu_percent"), QLatin1StringView("rss_bytes"), QLatin1StringView("bytes_in_per_sec"),
+    QLatin1StringView("bytes_out_per_sec"), QLatin1StringView("queued_frames"), QLatin1StringView("pending_messages"),
 };
 
 struct AlertRuleConfig

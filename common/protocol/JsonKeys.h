@@ -24,6 +24,14 @@ inline constexpr QLatin1StringView Protocol = "protocol"_L1;
 inline constexpr QLatin1StringView AuthRequired = "auth_required"_L1;
 inline constexpr QLatin1StringView HeartbeatInterval = "heartbeat_interval"_L1;
 inline constexpr QLatin1StringView Compression = "compression"_L1;
+// welcome.data.reconnection: the server's advice (websocket.reconnection).
+inline constexpr QLatin1StringView Reconnection = "reconnection"_L1;
+inline constexpr QLatin1StringView Enabled = "enabled"_L1;
+inline constexpr QLatin1StringView MaxAttempts = "max_attempts"_L1;
+inline constexpr QLatin1StringView InitialDelayMs = "initial_delay_ms"_L1;
+inline constexpr QLatin1StringView MaxDelayMs = "max_delay_ms"_L1;
+inline constexpr QLatin1StringView BackoffMultiplier = "backoff_multiplier"_L1;
+inline constexpr QLatin1StringView JitterEnabled = "jitter_enabled"_L1;
 
 inline constexpr QLatin1StringView Filters = "filters"_L1;
 inline constexpr QLatin1StringView Since = "since"_L1;
@@ -34,6 +42,7 @@ inline constexpr QLatin1StringView Payload = "payload"_L1;
 inline constexpr QLatin1StringView Priority = "priority"_L1;
 inline constexpr QLatin1StringView Strategy = "strategy"_L1;
 inline constexpr QLatin1StringView Recipients = "recipients"_L1;
+inline constexpr QLatin1StringView DryRun = "dry_run"_L1;
 inline constexpr QLatin1StringView ConnectionId = "connection_id"_L1;
 inline constexpr QLatin1StringView Reason = "reason"_L1;
 

@@ -161,6 +161,13 @@ Parsed<PublishRequest> parsePublishRequest(const QJsonValue &data, const FilterL
     if (!filter)
         return badRequest(filterError);
     request.recipientFilter = *filter;
+
+    const QJsonValue dryRun = object.value(Key::DryRun);
+    if (!dryRun.isUndefined() && !dryRun.isNull()) {
+        if (!dryRun.isBool())
+            return badRequest(u"publish: \"dry_run\" must be true or false"_s);
+        request.dryRun = dryRun.toBool();
+    }
     return request;
 }
 

@@ -54,6 +54,8 @@ struct PublishRequest
     // Narrows the recipients to subscribers whose connection matches
     // (fields: user, role, session_id, remote_address).
     Filter recipientFilter;
+    // Count the recipients, publish nothing (docs/protocol.md).
+    bool dryRun = false;
 };
 
 struct DisconnectRequest

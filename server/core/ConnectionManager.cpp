@@ -1,10 +1,10 @@
 #include "ConnectionManager.h"
 
+#include "Clock.h"
 #include "Logging.h"
 #include "Metrics.h"
 #include "OriginPolicy.h"
 #include "Permissions.h"
-#include "StrategyQueue.h"
 #include "protocol/JsonKeys.h"
 
 #include <QtCore/QJsonArray>
@@ -42,8 +42,25 @@ QString networkOf(const QHostAddress &address)
     return u"%1/48"_s.arg(QHostAddress(v6).toString());
 }
 
+namespace {
+
+// websocket.reconnection as sent in welcome: how clients should retry.
+QJsonObject reconnectionAdvice(const ReconnectionConfig &advice)
+{
+    return QJsonObject {
+        {Key::Enabled, advice.enabled},
+        {Key::MaxAttempts, advice.maxAttempts},
+        {Key::InitialDelayMs, advice.initialDelayMs},
+        {Key::MaxDelayMs, advice.maxDelayMs},
+        {Key::BackoffMultiplier, advice.backoffMultiplier},
+        {Key::JitterEnabled, advice.jitterEnabled},
+    };
+}
+
+} // namespace
+
 ConnectionManager::ConnectionManager(const ServerConfig &config, Authenticator *authenticator,
-                                     const Permissions *permissions, Metrics *metrics, QObject *parent)
+                                     const Permissions *permissions, Metrics *metrics, QObject *parent, Clock *clock)
     : QObject(parent)
     , m_config(config)
     , m_authenticator(authenticator)
@@ -53,8 +70,9 @@ ConnectionManager::ConnectionManager(const ServerConfig &config, Authenticator *
                                  config.security.tls.certFile, config.security.tls.keyFile},
                                 this))
     , m_webSocketServer(new QWebSocketServer(serverName(), QWebSocketServer::NonSecureMode, this))
-    , m_heartbeat(new QTimer(this))
-    , m_ackSweep(new QTimer(this))
+    , m_clock(clock ? clock : Clock::system())
+    , m_heartbeat(m_clock->createTimer(this))
+    , m_ackSweep(m_clock->createTimer(this))
     , m_deflater(config.websocket.compressionMinBytes, metrics)
 {
     m_sessionLimits.queueSize = config.websocket.messageQueueSize;
@@ -66,6 +84,7 @@ ConnectionManager::ConnectionManager(const ServerConfig &config, Authenticator *
     m_sessionLimits.inboundBurst = config.limits.inboundBurst;
     m_sessionLimits.rateLimitStrikes = config.limits.rateLimitStrikes;
     m_sessionLimits.channels = &config.channels;
+    m_sessionLimits.clock = m_clock;
 
     m_webSocketServer->setHandshakeTimeout(config.limits.handshakeTimeoutMs);
     connect(m_webSocketServer, &QWebSocketServer::newConnection, this, &ConnectionManager::onNewWebSocket);
@@ -74,9 +93,9 @@ ConnectionManager::ConnectionManager(const ServerConfig &config, Authenticator *
     connect(m_frontDoor, &FrontDoor::rejected, this, [this](const QString &reason) { m_metrics->connectionRefused(reason); });
 
     m_heartbeat->setInterval(HeartbeatCheckMs);
-    connect(m_heartbeat, &QTimer::timeout, this, &ConnectionManager::heartbeat);
+    connect(m_heartbeat, &ClockTimer::timeout, this, &ConnectionManager::heartbeat);
     m_ackSweep->setInterval(AckSweepMs);
-    connect(m_ackSweep, &QTimer::timeout, this, &ConnectionManager::sweepAcks);
+    connect(m_ackSweep, &ClockTimer::timeout, this, &ConnectionManager::sweepAcks);
 
     m_handlers = {
         {MessageType::Auth, &ConnectionManager::handleAuth},
@@ -143,6 +162,9 @@ QJsonObject ConnectionManager::describe(const Session *session) const
         {Key::User, identity.user},
         {Key::Role, identity.role},
         {u"authenticated"_s, session->isAuthenticated()},
+        {u"status"_s, wireName(session->isClosing() ? ConnectionStatus::Closing
+                              : session->isAuthenticated() ? ConnectionStatus::Authenticated
+                                                            : ConnectionStatus::Connected)},
         {u"remote_address"_s, session->remoteAddress()},
         {u"connected_at"_s, session->connectedAt().toString(Qt::ISODateWithMs)},
         {u"messages_in"_s, qint64(session->messagesIn())},
@@ -253,6 +275,7 @@ void ConnectionManager::sendWelcome(Session *session)
         {Key::AuthRequired, m_config.websocket.authRequired},
         {Key::HeartbeatInterval, m_config.websocket.pingIntervalSec * 1000},
         {Key::Compression, session->isCompressed() ? u"deflate"_s : u"none"_s},
+        {Key::Reconnection, reconnectionAdvice(m_config.websocket.reconnection)},
     }));
 }
 
@@ -317,7 +340,7 @@ void ConnectionManager::completeAuth(Session *session, const Authenticator::Outc
 
 bool ConnectionManager::rateLimit(Session *session, const QJsonValue &requestId)
 {
-    if (session->admitInbound(monotonicMs()))
+    if (session->admitInbound(m_clock->nowMs()))
         return false;
     if (session->rateLimitStrikes() > m_config.limits.rateLimitStrikes) {
         qCWarning(lcAccess).noquote() << "rate limit" << session->remoteAddress() << "session" << session->id()
@@ -337,7 +360,7 @@ void ConnectionManager::onText(SessionId id, const QString &text)
     Session *session = m_sessions.value(id);
     if (!session || session->isClosing())
         return;
-    session->markActivity(monotonicMs());
+    session->markActivity(m_clock->nowMs());
     const QByteArray utf8 = text.toUtf8();
     session->countInbound(utf8.size());
     DecodeResult decoded = Message::unserialize(utf8, DecodeLimits {m_config.limits.maxJsonDepth});
@@ -381,7 +404,7 @@ void ConnectionManager::onBinary(SessionId id, qint64 bytes)
     Session *session = m_sessions.value(id);
     if (!session || session->isClosing())
         return;
-    session->markActivity(monotonicMs());
+    session->markActivity(m_clock->nowMs());
     session->countInbound(bytes);
     if (rateLimit(session, QJsonValue()))
         return;
@@ -526,7 +549,7 @@ void ConnectionManager::onSessionClosed(SessionId id)
 
 void ConnectionManager::heartbeat()
 {
-    const qint64 now = monotonicMs();
+    const qint64 now = m_clock->nowMs();
     const qint64 timeoutMs = qint64(m_config.websocket.connectionTimeoutSec) * 1000;
     const qint64 pingEveryMs = qint64(m_config.websocket.pingIntervalSec) * 1000;
     const bool pingDue = now - m_lastPingMs >= pingEveryMs;
@@ -560,7 +583,7 @@ void ConnectionManager::heartbeat()
 
 void ConnectionManager::sweepAcks()
 {
-    const qint64 now = monotonicMs();
+    const qint64 now = m_clock->nowMs();
     for (Session *session : std::as_const(m_sessions)) {
         if (session->hasPendingAcks())
             session->redeliverDue(now);

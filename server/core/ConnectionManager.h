@@ -16,6 +16,8 @@ class QTimer;
 
 namespace QuantPush {
 
+class Clock;
+class ClockTimer;
 class Metrics;
 class Permissions;
 
@@ -26,8 +28,9 @@ class ConnectionManager : public QObject
 {
     Q_OBJECT
 public:
+    // `clock`: heartbeats, ack deadlines and inbound rate limits (system when null).
     ConnectionManager(const ServerConfig &config, Authenticator *authenticator, const Permissions *permissions,
-                      Metrics *metrics, QObject *parent = nullptr);
+                      Metrics *metrics, QObject *parent = nullptr, Clock *clock = nullptr);
     ~ConnectionManager() override;
 
     bool listen(const QHostAddress &address, quint16 port, QString *error);
@@ -98,8 +101,9 @@ private:
     Metrics *m_metrics;
     FrontDoor *m_frontDoor;
     QWebSocketServer *m_webSocketServer;
-    QTimer *m_heartbeat;
-    QTimer *m_ackSweep;
+    Clock *m_clock;
+    ClockTimer *m_heartbeat;
+    ClockTimer *m_ackSweep;
     SessionLimits m_sessionLimits;
     FrameDeflater m_deflater; // shared by every compressed session
     QHash<SessionId, Session *> m_sessions;

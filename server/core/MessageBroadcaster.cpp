@@ -1,5 +1,6 @@
 #include "MessageBroadcaster.h"
 
+#include "Clock.h"
 #include "Logging.h"
 #include "broker/LocalBroker.h"
 #include "StrategyQueue.h"
@@ -14,14 +15,14 @@
 
 namespace QuantPush {
 
-MessageBroadcaster::MessageBroadcaster(const ServerConfig &config, QObject *parent)
-    : MessageBroadcaster(config, new LocalBroker(config), parent)
+MessageBroadcaster::MessageBroadcaster(const ServerConfig &config, QObject *parent, Clock *clock)
+    : MessageBroadcaster(config, new LocalBroker(config), parent, clock)
 {
     m_broker->setParent(this);
 }
 
-MessageBroadcaster::MessageBroadcaster(const ServerConfig &config, Broker *broker, QObject *parent)
-    : QObject(parent), m_config(config), m_broker(broker)
+MessageBroadcaster::MessageBroadcaster(const ServerConfig &config, Broker *broker, QObject *parent, Clock *clock)
+    : QObject(parent), m_config(config), m_clock(clock ? clock : Clock::system()), m_broker(broker)
 {
     connect(m_broker, &Broker::messageArrived, this, &MessageBroadcaster::onArrived);
 }
@@ -32,7 +33,7 @@ StrategyQueue *MessageBroadcaster::queueFor(SubscriptionType channel, BroadcastS
 {
     StrategyQueue *&queue = m_channels[std::size_t(channel)].queues[std::size_t(strategy)];
     if (!queue) {
-        queue = StrategyQueue::create(strategy, m_config.channel(channel), this);
+        queue = StrategyQueue::create(strategy, m_config.channel(channel), m_clock, this);
         connect(queue, &StrategyQueue::released, this,
                 [this, channel](const QList<PublishedMessagePtr> &messages, bool asBatch) {
                     release(channel, messages, asBatch);
@@ -99,6 +100,16 @@ void MessageBroadcaster::setBroker(Broker *broker)
 qint64 MessageBroadcaster::lastSeq(SubscriptionType channel) const
 {
     return m_broker->lastSeq(channel);
+}
+
+int MessageBroadcaster::countRecipients(const PublishRequest &request) const
+{
+    if (!m_resolve)
+        return 0;
+    // With a remote broker lastSeq is this node's latest view; the seq only
+    // decides which resuming sessions the message would skip.
+    const qint64 nextSeq = lastSeq(request.channel) + 1;
+    return int(m_resolve(request.channel, nextSeq, request.payload, request.recipientFilter).size());
 }
 
 int MessageBroadcaster::pending(SubscriptionType channel) const

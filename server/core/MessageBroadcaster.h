@@ -14,6 +14,7 @@
 namespace QuantPush {
 
 class Broker;
+class Clock;
 class StrategyQueue;
 
 // Publishes through the broker (which stamps seq and ts and keeps the
@@ -28,9 +29,10 @@ public:
     using RecipientResolver = std::function<QList<SessionId>(SubscriptionType, qint64 seq, const QJsonObject &data,
                                                              const Filter &recipientFilter)>;
 
-    // Without a broker, a LocalBroker of its own (one node).
-    MessageBroadcaster(const ServerConfig &config, QObject *parent = nullptr);
-    MessageBroadcaster(const ServerConfig &config, Broker *broker, QObject *parent = nullptr);
+    // Without a broker, a LocalBroker of its own (one node). `clock`: the
+    // batch and rate windows' time (the system clock when null).
+    MessageBroadcaster(const ServerConfig &config, QObject *parent = nullptr, Clock *clock = nullptr);
+    MessageBroadcaster(const ServerConfig &config, Broker *broker, QObject *parent = nullptr, Clock *clock = nullptr);
     ~MessageBroadcaster() override;
 
     void setRecipientResolver(RecipientResolver resolver) { m_resolve = std::move(resolver); }
@@ -51,6 +53,10 @@ public:
     // `pending` and only the callback form learns the seq.
     PublishResult publish(const PublishRequest &request, RecipientCount count = RecipientCount::Count);
     void publish(const PublishRequest &request, RecipientCount count, PublishDone done);
+
+    // How many sessions `request` would reach if published now (a dry run:
+    // no seq, no history, nothing sent).
+    int countRecipients(const PublishRequest &request) const;
 
     qint64 lastSeq(SubscriptionType channel) const;
     int pending(SubscriptionType channel) const;
@@ -93,9 +99,10 @@ private:
                           const QList<PublishedMessagePtr> &messages) const;
 
     const ServerConfig &m_config;
+    Clock *m_clock;
+    Broker *m_broker;
     std::array<ChannelState, SubscriptionTypeCount> m_channels;
     RecipientResolver m_resolve;
-    Broker *m_broker;
 };
 
 } // namespace QuantPush

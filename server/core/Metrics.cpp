@@ -74,7 +74,11 @@ void Metrics::frameReceived(qint64 bytes)
 
 void Metrics::controlFrameSent(qint64 bytes) { m_bytesOut += quint64(bytes); }
 void Metrics::errorSent(ErrorCode code) { ++m_errors[std::size_t(code)]; }
-void Metrics::deliveryLatency(double seconds) { m_latency.observe(seconds); }
+void Metrics::deliveryLatency(SubscriptionType channel, double seconds)
+{
+    m_latency.observe(seconds);
+    m_channelLatency[std::size_t(channel)].observe(seconds);
+}
 
 void Metrics::gapReported(SubscriptionType channel, qint64 messages)
 {
@@ -106,54 +110,44 @@ quint64 Metrics::messagesPublishedTotal() const
                            [](quint64 sum, const ChannelCounters &c) { return sum + c.published; });
 }
 
-void Metrics::sampleRates()
+void Metrics::sampleRates(qint64 nowMs, qint64 queuedFrames, qint64 pendingMessages)
 {
-    const qint64 now = m_uptime.elapsed();
-    const double seconds = double(now - m_lastSampleMs) / 1000.0;
-    if (seconds <= 0)
-        return;
+    m_queuedFrames = queuedFrames;
+    m_pendingMessages = pendingMessages;
+    m_latency.sample();
+    for (LatencyWindows &channel : m_channelLatency)
+        channel.sample();
+
     const quint64 published = messagesPublishedTotal();
     const quint64 delivered = messagesDeliveredTotal();
     const quint64 errors = errorsTotal();
-    m_publishedPerSec = double(published - m_lastPublished) / seconds;
-    m_deliveredPerSec = double(delivered - m_lastDelivered) / seconds;
-    m_errorsPerSec = double(errors - m_lastErrors) / seconds;
-    m_bytesInPerSec = double(m_bytesIn - m_lastBytesIn) / seconds;
-    m_bytesOutPerSec = double(m_bytesOut - m_lastBytesOut) / seconds;
+    // The first sample only sets the baseline: there is no interval yet.
+    if (m_lastSampleMs >= 0) {
+        const double seconds = double(nowMs - m_lastSampleMs) / 1000.0;
+        if (seconds <= 0)
+            return;
+        m_publishedPerSec = double(published - m_lastPublished) / seconds;
+        m_deliveredPerSec = double(delivered - m_lastDelivered) / seconds;
+        m_errorsPerSec = double(errors - m_lastErrors) / seconds;
+        m_bytesInPerSec = double(m_bytesIn - m_lastBytesIn) / seconds;
+        m_bytesOutPerSec = double(m_bytesOut - m_lastBytesOut) / seconds;
+    }
     m_lastPublished = published;
     m_lastDelivered = delivered;
     m_lastErrors = errors;
     m_lastBytesIn = m_bytesIn;
     m_lastBytesOut = m_bytesOut;
-    m_lastSampleMs = now;
-
-    m_latencyReadings.push_back(m_latency.bucketCounts());
-    while (m_latencyReadings.size() > std::size_t(RecentWindowSec))
-        m_latencyReadings.pop_front();
-}
-
-std::vector<quint64> Metrics::recentLatencyCounts() const
-{
-    std::vector<quint64> counts = m_latency.bucketCounts();
-    if (m_latencyReadings.empty())
-        return counts;
-    // The window starts at the oldest reading kept: up to RecentWindowSec
-    // seconds ago, plus whatever arrived since the last sample.
-    const std::vector<quint64> &oldest = m_latencyReadings.front();
-    for (std::size_t i = 0; i < counts.size(); ++i)
-        counts[i] -= oldest[i];
-    return counts;
+    m_lastSampleMs = nowMs;
 }
 
 double Metrics::recentLatencyQuantile(double q) const
 {
-    return Histogram::quantileOf(m_latency.upperBounds(), recentLatencyCounts(), m_latency.max(), q);
+    return m_latency.quantile(RecentWindowSec, q);
 }
 
 quint64 Metrics::recentLatencyCount() const
 {
-    const std::vector<quint64> counts = recentLatencyCounts();
-    return std::accumulate(counts.cbegin(), counts.cend(), quint64(0));
+    return m_latency.count(RecentWindowSec);
 }
 
 namespace {
@@ -171,11 +165,63 @@ double toMs(double seconds)
     return seconds * 1000.0;
 }
 
+QString windowName(int seconds)
+{
+    return seconds % 60 == 0 ? u"%1m"_s.arg(seconds / 60) : u"%1s"_s.arg(seconds);
+}
+
+QJsonObject windowObject(const LatencyWindows &latency, int seconds)
+{
+    return QJsonObject {
+        {u"window_s"_s, seconds},
+        {u"count"_s, qint64(latency.count(seconds))},
+        {u"p50_ms"_s, toMs(latency.quantile(seconds, 0.50))},
+        {u"p90_ms"_s, toMs(latency.quantile(seconds, 0.90))},
+        {u"p99_ms"_s, toMs(latency.quantile(seconds, 0.99))},
+    };
+}
+
+// {"10s": {...}, "1m": {...}, "5m": {...}}
+QJsonObject windowsObject(const LatencyWindows &latency)
+{
+    QJsonObject windows;
+    for (int seconds : LatencyWindows::WindowsSec)
+        windows.insert(windowName(seconds), windowObject(latency, seconds));
+    return windows;
+}
+
+// Non-cumulative buckets, each with its upper bound in seconds ("+Inf" last).
+QJsonObject histogramObject(const Histogram &histogram)
+{
+    QJsonArray buckets;
+    const std::vector<quint64> &counts = histogram.bucketCounts();
+    for (std::size_t i = 0; i < counts.size(); ++i) {
+        const QJsonValue le = i < std::size_t(histogram.upperBounds().size())
+            ? QJsonValue(histogram.upperBounds().at(qsizetype(i)))
+            : QJsonValue(u"+Inf"_s);
+        buckets.append(QJsonObject {{u"le"_s, le}, {u"count"_s, qint64(counts[i])}});
+    }
+    return QJsonObject {
+        {u"count"_s, qint64(histogram.count())},
+        {u"sum_s"_s, histogram.sum()},
+        {u"max_s"_s, histogram.max()},
+        {u"buckets"_s, buckets},
+    };
+}
+
+QJsonObject intCounts(const QHash<QString, int> &counts)
+{
+    QJsonObject object;
+    for (auto it = counts.cbegin(); it != counts.cend(); ++it)
+        object.insert(it.key(), it.value());
+    return object;
+}
+
 } // namespace
 
 QJsonObject Metrics::latencyObject() const
 {
-    const Histogram &h = m_latency;
+    const Histogram &h = m_latency.lifetime();
     return QJsonObject {
         {u"count"_s, qint64(h.count())},
         {u"p50_ms"_s, toMs(h.quantile(0.50))},
@@ -183,13 +229,8 @@ QJsonObject Metrics::latencyObject() const
         {u"p99_ms"_s, toMs(h.quantile(0.99))},
         {u"max_ms"_s, toMs(h.max())},
         {u"mean_ms"_s, h.count() ? toMs(h.sum() / double(h.count())) : 0.0},
-        {u"recent"_s, QJsonObject {
-            {u"window_s"_s, RecentWindowSec},
-            {u"count"_s, qint64(recentLatencyCount())},
-            {u"p50_ms"_s, toMs(recentLatencyQuantile(0.50))},
-            {u"p90_ms"_s, toMs(recentLatencyQuantile(0.90))},
-            {u"p99_ms"_s, toMs(recentLatencyQuantile(0.99))},
-        }},
+        {u"recent"_s, windowObject(m_latency, RecentWindowSec)},
+        {u"windows"_s, windowsObject(m_latency)},
     };
 }
 
@@ -216,30 +257,33 @@ QJsonObject Metrics::compressionObject() const
     };
 }
 
-Metrics::Gauges Metrics::gaugesFromSnapshot(const QJsonObject &snapshot)
+QJsonObject Metrics::connectionsObject(const Gauges &gauges) const
 {
-    Gauges gauges;
-    const QJsonObject connections = snapshot.value(u"connections"_s).toObject();
-    gauges.connections = connections.value(u"current"_s).toInt();
-    gauges.authenticated = connections.value(u"authenticated"_s).toInt();
-    gauges.subscriptions = snapshot.value(u"subscriptions"_s).toInt();
-    const QJsonObject messages = snapshot.value(u"messages"_s).toObject();
-    gauges.queuedFrames = messages.value(u"queued_frames"_s).toInteger();
-    gauges.bufferedBytes = messages.value(u"buffered_bytes"_s).toInteger();
-    const QJsonObject channels = snapshot.value(u"channels"_s).toObject();
-    for (SubscriptionType channel : allSubscriptionTypes()) {
-        const std::size_t i = std::size_t(channel);
-        const QJsonObject c = channels.value(wireName(channel)).toObject();
-        gauges.subscriptionsByChannel[i] = c.value(u"subscriptions"_s).toInt();
-        gauges.pendingByChannel[i] = c.value(u"pending"_s).toInt();
-        gauges.seqByChannel[i] = c.value(u"seq"_s).toInteger();
-    }
-    return gauges;
+    Histogram open = Histogram::durationSeconds();
+    for (double age : gauges.openAgesSec)
+        open.observe(age);
+    return QJsonObject {
+        {u"current"_s, gauges.connections},
+        {u"authenticated"_s, gauges.authenticated},
+        {u"peak"_s, m_peakConnections},
+        {u"total"_s, qint64(m_totalConnections)},
+        {u"refused"_s, countsObject(m_refused)},
+        {u"by_network"_s, countsObject(m_connectionsByNetwork)},
+        {u"by_role"_s, intCounts(gauges.byRole)},
+        {u"by_user"_s, intCounts(gauges.byUser)},
+        // How long connections last: the ones that ended, and the age of
+        // the ones open now.
+        {u"duration"_s, QJsonObject {
+            {u"closed"_s, histogramObject(m_connectionDuration)},
+            {u"open"_s, histogramObject(open)},
+        }},
+    };
 }
 
 QJsonObject Metrics::snapshot(const Gauges &gauges) const
 {
     QJsonObject channels;
+    qint64 pendingTotal = 0;
     for (SubscriptionType channel : allSubscriptionTypes()) {
         const std::size_t i = std::size_t(channel);
         const ChannelCounters &c = m_channels[i];
@@ -256,7 +300,10 @@ QJsonObject Metrics::snapshot(const Gauges &gauges) const
             {u"compressed_frames"_s, qint64(c.compressedFrames)},
             {u"bytes_before_compression"_s, qint64(c.bytesBeforeCompression)},
             {u"bytes_after_compression"_s, qint64(c.bytesAfterCompression)},
+            {u"bytes"_s, qint64(c.bytes)},
+            {u"latency"_s, windowsObject(m_channelLatency[i])},
         });
+        pendingTotal += gauges.pendingByChannel[i];
     }
     QJsonObject alertsObject;
     for (auto it = m_alerts.cbegin(); it != m_alerts.cend(); ++it)
@@ -268,14 +315,7 @@ QJsonObject Metrics::snapshot(const Gauges &gauges) const
     }
     return QJsonObject {
         {u"uptime_s"_s, double(m_uptime.elapsed()) / 1000.0},
-        {u"connections"_s, QJsonObject {
-            {u"current"_s, gauges.connections},
-            {u"authenticated"_s, gauges.authenticated},
-            {u"peak"_s, m_peakConnections},
-            {u"total"_s, qint64(m_totalConnections)},
-            {u"refused"_s, countsObject(m_refused)},
-            {u"by_network"_s, countsObject(m_connectionsByNetwork)},
-        }},
+        {u"connections"_s, connectionsObject(gauges)},
         {u"subscriptions"_s, gauges.subscriptions},
         {u"messages"_s, QJsonObject {
             {u"published"_s, qint64(messagesPublishedTotal())},
@@ -301,6 +341,19 @@ QJsonObject Metrics::snapshot(const Gauges &gauges) const
             {u"errors_per_sec"_s, m_errorsPerSec},
         }},
         {u"compression"_s, compressionObject()},
+        // Bytes on the wire (WebSocket payloads) and what waits to be sent:
+        // frames queued behind slow sockets, messages held by strategies.
+        {u"bandwidth"_s, QJsonObject {
+            {u"bytes_in"_s, qint64(m_bytesIn)},
+            {u"bytes_out"_s, qint64(m_bytesOut)},
+            {u"bytes_in_per_sec"_s, m_bytesInPerSec},
+            {u"bytes_out_per_sec"_s, m_bytesOutPerSec},
+        }},
+        {u"queues"_s, QJsonObject {
+            {u"queued_frames"_s, gauges.queuedFrames},
+            {u"buffered_bytes"_s, gauges.bufferedBytes},
+            {u"pending_messages"_s, pendingTotal},
+        }},
         {u"process"_s, processObject()},
         {u"alerts"_s, alertsObject},
         {u"channels"_s, channels},

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Histogram.h"
+#include "LatencyWindows.h"
 #include "protocol/Protocol.h"
 
 #include <QtCore/QElapsedTimer>
@@ -35,7 +36,7 @@ public:
     void frameReceived(qint64 bytes);
     void controlFrameSent(qint64 bytes);
     void errorSent(ErrorCode code);
-    void deliveryLatency(double seconds);
+    void deliveryLatency(SubscriptionType channel, double seconds);
     // Compression (docs/protocol.md, "Compression"): one frameCompressed per
     // compression (a frame is compressed once for all its recipients), one
     // compressedPushSent per compressed push or batch frame written.
@@ -81,10 +82,12 @@ public:
         std::array<int, SubscriptionTypeCount> subscriptionsByChannel {};
         std::array<int, SubscriptionTypeCount> pendingByChannel {};
         std::array<qint64, SubscriptionTypeCount> seqByChannel {};
+        // Open connections: age of each, and counts by role and by user
+        // (authenticated ones; the others count as role/user "-").
+        QList<double> openAgesSec;
+        QHash<QString, int> byRole;
+        QHash<QString, int> byUser;
     };
-    // The gauges a snapshot() was taken with, read back from it: lets an
-    // exporter that only sees the facade's stats JSON render the same moment.
-    static Gauges gaugesFromSnapshot(const QJsonObject &snapshot);
 
     struct ChannelCounters
     {
@@ -131,13 +134,21 @@ public:
     quint64 framesIn() const { return m_framesIn; }
     quint64 slowConsumerCloses() const { return m_slowConsumerCloses; }
     CompressionCounters compression() const;
-    const Histogram &latency() const { return m_latency; }
+    const Histogram &latency() const { return m_latency.lifetime(); }
+    const LatencyWindows &latencyWindows() const { return m_latency; }
+    const LatencyWindows &channelLatency(SubscriptionType channel) const
+    {
+        return m_channelLatency[std::size_t(channel)];
+    }
     const Histogram &connectionDuration() const { return m_connectionDuration; }
     qint64 uptimeMs() const { return m_uptime.elapsed(); }
 
     // Called once a second: turns counters into per-second rates and keeps
-    // the latency readings behind recentLatencyQuantile().
-    void sampleRates();
+    // the latency readings behind the windows. `queuedFrames` and
+    // `pendingMessages` are the queue gauges at that moment (for alerts).
+    void sampleRates(qint64 nowMs, qint64 queuedFrames = 0, qint64 pendingMessages = 0);
+    qint64 queuedFrames() const { return m_queuedFrames; }
+    qint64 pendingMessages() const { return m_pendingMessages; }
     double publishedPerSec() const { return m_publishedPerSec; }
     double deliveredPerSec() const { return m_deliveredPerSec; }
     double errorsPerSec() const { return m_errorsPerSec; }
@@ -146,15 +157,15 @@ public:
 
     // Publish-to-write latency over the last RecentWindowSec seconds (the
     // lifetime histogram never forgets a spike; alerts need what is now).
-    static constexpr int RecentWindowSec = 10;
+    static constexpr int RecentWindowSec = LatencyWindows::WindowsSec.front();
     double recentLatencyQuantile(double q) const;
     quint64 recentLatencyCount() const;
 
     QJsonObject snapshot(const Gauges &gauges) const;
 
 private:
-    std::vector<quint64> recentLatencyCounts() const;
     QJsonObject latencyObject() const;
+    QJsonObject connectionsObject(const Gauges &gauges) const;
     QJsonObject processObject() const;
     QJsonObject compressionObject() const;
 
@@ -176,7 +187,8 @@ private:
     quint64 m_compressionInputBytes = 0;
     quint64 m_compressionOutputBytes = 0;
     double m_compressionCpuSeconds = 0;
-    Histogram m_latency = Histogram::latencySeconds();
+    LatencyWindows m_latency;
+    std::array<LatencyWindows, SubscriptionTypeCount> m_channelLatency;
     Histogram m_connectionDuration = Histogram::durationSeconds();
     QElapsedTimer m_uptime;
     ProcessUsage m_process;
@@ -187,14 +199,14 @@ private:
     quint64 m_lastErrors = 0;
     quint64 m_lastBytesIn = 0;
     quint64 m_lastBytesOut = 0;
-    qint64 m_lastSampleMs = 0;
+    qint64 m_lastSampleMs = -1;
+    qint64 m_queuedFrames = 0;
+    qint64 m_pendingMessages = 0;
     double m_publishedPerSec = 0;
     double m_deliveredPerSec = 0;
     double m_errorsPerSec = 0;
     double m_bytesInPerSec = 0;
     double m_bytesOutPerSec = 0;
-    // Latency bucket counts at each of the last samples, oldest first.
-    std::deque<std::vector<quint64>> m_latencyReadings;
 };
 
 } // namespace QuantPush

@@ -1,9 +1,9 @@
 #include "Session.h"
 
+#include "Clock.h"
 #include "FrameDeflater.h"
 #include "Logging.h"
 #include "Metrics.h"
-#include "StrategyQueue.h"
 #include "protocol/JsonKeys.h"
 
 #include <QtCore/QTimer>
@@ -29,8 +29,11 @@ Session::Session(SessionId id, QWebSocket *socket, QTcpSocket *transport, const 
     , m_connectedAt(QDateTime::currentDateTimeUtc())
     , m_budget(limits.preAuthPendingBytes, limits.maxPendingBytes)
     , m_inbound(limits.inboundPerSec, limits.inboundBurst)
-    , m_lastActivityMs(monotonicMs())
+    , m_lastActivityMs(0)
 {
+    if (!m_limits.clock)
+        m_limits.clock = Clock::system();
+    m_lastActivityMs = m_limits.clock->nowMs();
     socket->setParent(this);
     qCDebug(lcConnection) << "session" << id << (m_transport ? "writes frames to its socket" : "sends through QWebSocket");
     connect(socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
@@ -39,7 +42,7 @@ Session::Session(SessionId id, QWebSocket *socket, QTcpSocket *transport, const 
     connect(socket, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &data) {
         Q_EMIT binaryReceived(m_id, data.size());
     });
-    connect(socket, &QWebSocket::pong, this, [this](quint64, const QByteArray &) { markActivity(monotonicMs()); });
+    connect(socket, &QWebSocket::pong, this, [this](quint64, const QByteArray &) { markActivity(m_limits.clock->nowMs()); });
     connect(socket, &QWebSocket::bytesWritten, this, &Session::drain);
     // Until authenticated, a stranger's frames are small (see SessionLimits).
     const quint64 preAuthBytes = quint64(std::min(m_limits.maxMessageSize, SessionLimits::PreAuthMessageBytes));
@@ -49,7 +52,7 @@ Session::Session(SessionId id, QWebSocket *socket, QTcpSocket *transport, const 
     // the grace like ours.
     connect(socket, &QWebSocket::aboutToClose, this, [this] {
         if (!m_closing && m_closeStartedMs < 0) {
-            m_closeStartedMs = monotonicMs();
+            m_closeStartedMs = m_limits.clock->nowMs();
             QTimer::singleShot(m_limits.closeGraceMs, m_socket, &QWebSocket::abort);
         }
     });
@@ -149,7 +152,7 @@ void Session::close(int code, const QString &reason)
     if (m_closing)
         return;
     m_closing = true;
-    m_closeStartedMs = monotonicMs();
+    m_closeStartedMs = m_limits.clock->nowMs();
     m_socket->close(QWebSocketProtocol::CloseCode(code), reason);
     // Whatever the state, the socket and what it buffers are gone after the
     // grace: the close frame may sit behind megabytes a peer never reads.
@@ -204,7 +207,7 @@ void Session::write(const OutboundFrame &frame)
         bytes = m_transport ? (m_transport->write(frame.wire.bytes()) < 0 ? 0 : frame.wire.payload().size())
                             : m_socket->sendTextMessage(QString::fromUtf8(frame.wire.payload()));
     }
-    const qint64 now = monotonicMs();
+    const qint64 now = m_limits.clock->nowMs();
     if (frame.firstSeq >= 0) {
         if (deflated)
             m_metrics->compressedPushSent(frame.channel, frame.wire.payload().size(), bytes);
@@ -212,7 +215,7 @@ void Session::write(const OutboundFrame &frame)
         m_messagesOut += quint64(messages);
         m_metrics->framesDelivered(frame.channel, messages, bytes);
         if (!frame.isRedelivery)
-            m_metrics->deliveryLatency(double(nowMicroseconds() - frame.publishedAtUs) / 1e6);
+            m_metrics->deliveryLatency(frame.channel, double(nowMicroseconds() - frame.publishedAtUs) / 1e6);
         trackAcks(frame, now);
     } else {
         m_metrics->controlFrameSent(bytes);

@@ -19,6 +19,7 @@ class QWebSocket;
 
 namespace QuantPush {
 
+class Clock;
 class FrameDeflater;
 class Metrics;
 
@@ -37,6 +38,8 @@ struct SessionLimits
     int rateLimitStrikes = 20;
     // Per channel: ack timeout, retries (shared with the broadcaster's config).
     const std::array<ChannelConfig, SubscriptionTypeCount> *channels = nullptr;
+    // Activity, ack deadlines and the inbound bucket run on it (system when null).
+    Clock *clock = nullptr;
 };
 
 // One client connection: writes shared frames with backpressure, reports

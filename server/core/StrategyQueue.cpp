@@ -1,6 +1,7 @@
 #include "StrategyQueue.h"
 
-#include <QtCore/QElapsedTimer>
+#include "Clock.h"
+
 #include <QtCore/QTimer>
 
 #include <algorithm>
@@ -8,23 +9,14 @@
 
 namespace QuantPush {
 
-qint64 monotonicMs()
-{
-    static const QElapsedTimer clock = [] {
-        QElapsedTimer timer;
-        timer.start();
-        return timer;
-    }();
-    return clock.elapsed();
-}
-
-StrategyQueue *StrategyQueue::create(BroadcastStrategy strategy, const ChannelConfig &config, QObject *parent)
+StrategyQueue *StrategyQueue::create(BroadcastStrategy strategy, const ChannelConfig &config, Clock *clock,
+                                     QObject *parent)
 {
     switch (strategy) {
     case BroadcastStrategy::Immediate: return new ImmediateQueue(parent);
-    case BroadcastStrategy::Batched: return new BatchQueue(config.batchIntervalMs, config.batchMaxMessages, parent);
+    case BroadcastStrategy::Batched: return new BatchQueue(config.batchIntervalMs, config.batchMaxMessages, clock, parent);
     case BroadcastStrategy::PriorityQueue: return new PriorityQueue(parent);
-    case BroadcastStrategy::RateLimited: return new RateLimitedQueue(config.rateLimitPerSec, parent);
+    case BroadcastStrategy::RateLimited: return new RateLimitedQueue(config.rateLimitPerSec, clock, parent);
     }
     return new ImmediateQueue(parent);
 }
@@ -34,13 +26,12 @@ void ImmediateQueue::enqueue(const PublishedMessagePtr &message)
     Q_EMIT released({message}, false);
 }
 
-BatchQueue::BatchQueue(int intervalMs, int maxMessages, QObject *parent)
-    : StrategyQueue(parent), m_timer(new QTimer(this)), m_maxMessages(maxMessages)
+BatchQueue::BatchQueue(int intervalMs, int maxMessages, Clock *clock, QObject *parent)
+    : StrategyQueue(parent), m_timer(clock->createTimer(this)), m_maxMessages(maxMessages)
 {
     m_timer->setSingleShot(true);
     m_timer->setInterval(intervalMs);
-    m_timer->setTimerType(Qt::PreciseTimer);
-    connect(m_timer, &QTimer::timeout, this, &BatchQueue::flush);
+    connect(m_timer, &ClockTimer::timeout, this, &BatchQueue::flush);
 }
 
 void BatchQueue::enqueue(const PublishedMessagePtr &message)
@@ -92,8 +83,8 @@ void PriorityQueue::flush()
         Q_EMIT released({message}, false);
 }
 
-RateLimitedQueue::RateLimitedQueue(double ratePerSec, QObject *parent)
-    : StrategyQueue(parent), m_timer(new QTimer(this)), m_ratePerSec(ratePerSec)
+RateLimitedQueue::RateLimitedQueue(double ratePerSec, Clock *clock, QObject *parent)
+    : StrategyQueue(parent), m_clock(clock), m_timer(clock->createTimer(this)), m_ratePerSec(ratePerSec)
 {
     // Whole messages per second become "N per 1000 ms"; slower rates become
     // "1 per 1000/rate ms". Either way no window of that length holds more.
@@ -105,8 +96,7 @@ RateLimitedQueue::RateLimitedQueue(double ratePerSec, QObject *parent)
         m_windowMs = qint64(std::ceil(1000.0 / ratePerSec));
     }
     m_timer->setSingleShot(true);
-    m_timer->setTimerType(Qt::PreciseTimer);
-    connect(m_timer, &QTimer::timeout, this, &RateLimitedQueue::releaseWhatIsAllowed);
+    connect(m_timer, &ClockTimer::timeout, this, &RateLimitedQueue::releaseWhatIsAllowed);
 }
 
 void RateLimitedQueue::enqueue(const PublishedMessagePtr &message)
@@ -131,7 +121,7 @@ qint64 RateLimitedQueue::msUntilAllowed(qint64 nowMs) const
 
 void RateLimitedQueue::releaseWhatIsAllowed()
 {
-    const qint64 now = monotonicMs();
+    const qint64 now = m_clock->nowMs();
     while (!m_sentAtMs.isEmpty() && m_sentAtMs.first() + m_windowMs <= now)
         m_sentAtMs.removeFirst();
     while (!m_order.isEmpty() && windowHasRoom()) {

@@ -9,6 +9,9 @@ class QTimer;
 
 namespace QuantPush {
 
+class Clock;
+class ClockTimer;
+
 // Holds a channel's published messages until its broadcast strategy lets
 // them go. One subclass per strategy of PROTOCOL.md.
 class StrategyQueue : public QObject
@@ -22,7 +25,8 @@ public:
     virtual void flush() = 0;
     virtual int pending() const = 0;
 
-    static StrategyQueue *create(BroadcastStrategy strategy, const ChannelConfig &config, QObject *parent);
+    static StrategyQueue *create(BroadcastStrategy strategy, const ChannelConfig &config, Clock *clock,
+                                 QObject *parent);
 
 Q_SIGNALS:
     // `asBatch`: send the messages as one `batch` frame per recipient.
@@ -46,13 +50,13 @@ class BatchQueue final : public StrategyQueue
 {
     Q_OBJECT
 public:
-    BatchQueue(int intervalMs, int maxMessages, QObject *parent);
+    BatchQueue(int intervalMs, int maxMessages, Clock *clock, QObject *parent);
     void enqueue(const PublishedMessagePtr &message) override;
     void flush() override;
     int pending() const override { return int(m_pending.size()); }
 
 private:
-    QTimer *m_timer;
+    ClockTimer *m_timer;
     int m_maxMessages;
     QList<PublishedMessagePtr> m_pending;
 };
@@ -80,7 +84,7 @@ class RateLimitedQueue final : public StrategyQueue
 {
     Q_OBJECT
 public:
-    RateLimitedQueue(double ratePerSec, QObject *parent);
+    RateLimitedQueue(double ratePerSec, Clock *clock, QObject *parent);
     void enqueue(const PublishedMessagePtr &message) override;
     void flush() override;
     int pending() const override { return int(m_order.size()); }
@@ -90,7 +94,8 @@ private:
     bool windowHasRoom() const { return m_sentAtMs.size() < m_windowCount; }
     qint64 msUntilAllowed(qint64 nowMs) const;
 
-    QTimer *m_timer;
+    Clock *m_clock;
+    ClockTimer *m_timer;
     double m_ratePerSec;
     int m_windowCount;        // messages allowed per window
     qint64 m_windowMs;        // window length
@@ -98,7 +103,5 @@ private:
     QList<QString> m_order;   // keys in line, oldest first
     QHash<QString, PublishedMessagePtr> m_newestByKey;
 };
-
-qint64 monotonicMs();
 
 } // namespace QuantPush

@@ -3,11 +3,11 @@
 #include "Authenticator.h"
 #include "broker/Broker.h"
 #include "broker/LocalBroker.h"
+#include "Clock.h"
 #include "ConnectionManager.h"
 #include "Logging.h"
 #include "Metrics.h"
 #include "Permissions.h"
-#include "StrategyQueue.h"
 #include "SubscriptionManager.h"
 #include "protocol/JsonKeys.h"
 
@@ -28,6 +28,11 @@ constexpr int DrainPollMs = 20;
 } // namespace
 
 WebSocketManager::WebSocketManager(ServerConfig config, QObject *parent)
+    : WebSocketManager(std::move(config), Clock::system(), parent)
+{
+}
+
+WebSocketManager::WebSocketManager(ServerConfig config, Clock *clock, QObject *parent)
     : QObject(parent)
     , m_config(std::move(config))
     , m_authenticator(std::make_unique<Authenticator>(m_config.auth))
@@ -35,9 +40,10 @@ WebSocketManager::WebSocketManager(ServerConfig config, QObject *parent)
     , m_metrics(new Metrics(this))
     , m_subscriptions(new SubscriptionManager(m_config.limits.maxSubscriptions, this))
     , m_broker(createBroker(m_config))
-    , m_broadcaster(new MessageBroadcaster(m_config, m_broker.get(), this))
-    , m_connections(new ConnectionManager(m_config, m_authenticator.get(), m_permissions.get(), m_metrics, this))
-    , m_rateSampler(new QTimer(this))
+    , m_broadcaster(new MessageBroadcaster(m_config, m_broker.get(), this, clock))
+    , m_connections(new ConnectionManager(m_config, m_authenticator.get(), m_permissions.get(), m_metrics, this, clock))
+    , m_clock(clock)
+    , m_rateSampler(clock->createTimer(this))
 {
     qRegisterMetaType<SessionId>("QuantPush::SessionId");
     wire();
@@ -76,7 +82,15 @@ void WebSocketManager::wire()
     connect(m_connections, &ConnectionManager::httpRequested, this, &WebSocketManager::answerHttp);
 
     m_rateSampler->setInterval(1000);
-    connect(m_rateSampler, &QTimer::timeout, m_metrics, &Metrics::sampleRates);
+    connect(m_rateSampler, &ClockTimer::timeout, this, [this] {
+        qint64 queued = 0;
+        for (const Session *session : m_connections->sessions())
+            queued += session->queuedFrames();
+        qint64 pending = 0;
+        for (SubscriptionType channel : allSubscriptionTypes())
+            pending += m_broadcaster->pending(channel);
+        m_metrics->sampleRates(m_clock->nowMs(), queued, pending);
+    });
     wireBroker();
 }
 
@@ -154,6 +168,11 @@ WebSocketManager::PublishResult WebSocketManager::publish(const PublishRequest &
 void WebSocketManager::publish(const PublishRequest &request, MessageBroadcaster::PublishDone done)
 {
     m_broadcaster->publish(request, MessageBroadcaster::RecipientCount::Count, std::move(done));
+}
+
+int WebSocketManager::countRecipients(const PublishRequest &request) const
+{
+    return m_broadcaster->countRecipients(request);
 }
 
 void WebSocketManager::submit(const PublishRequest &request)
@@ -320,6 +339,13 @@ void WebSocketManager::onUnsubscribeRequested(SessionId session, const QJsonValu
 
 void WebSocketManager::onPublishRequested(SessionId session, const QJsonValue &requestId, const PublishRequest &request)
 {
+    if (request.dryRun) {
+        m_connections->sendMessage(session, Message::reply(MessageType::Published, requestId, QJsonObject {
+            {Key::Recipients, countRecipients(request)},
+            {Key::DryRun, true},
+        }));
+        return;
+    }
     publish(request, [this, guard = QPointer<WebSocketManager>(this), session, requestId](const PublishResult &result) {
         if (!guard || !m_connections->session(session))
             return;
@@ -378,13 +404,27 @@ bool WebSocketManager::disconnectClient(const QString &connectionId, const QStri
 
 QJsonObject WebSocketManager::statsJson() const
 {
+    QJsonObject snapshot = m_metrics->snapshot(gauges());
+    const QJsonObject broker = brokerJson();
+    snapshot.insert(u"node_id"_s, broker.value(u"node_id"_s));
+    snapshot.insert(u"broker"_s, broker);
+    return snapshot;
+}
+
+Metrics::Gauges WebSocketManager::gauges() const
+{
     Metrics::Gauges gauges;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
     gauges.connections = m_connections->count();
     gauges.authenticated = m_connections->authenticatedCount();
     gauges.subscriptions = m_subscriptions->count();
     for (const Session *session : m_connections->sessions()) {
         gauges.queuedFrames += session->queuedFrames();
         gauges.bufferedBytes += session->bufferedBytes();
+        gauges.openAgesSec.append(double(session->connectedAt().msecsTo(now)) / 1000.0);
+        const bool known = session->isAuthenticated();
+        ++gauges.byRole[known ? session->identity().role : u"-"_s];
+        ++gauges.byUser[known ? session->identity().user : u"-"_s];
     }
     for (SubscriptionType channel : allSubscriptionTypes()) {
         const std::size_t i = std::size_t(channel);
@@ -392,14 +432,16 @@ QJsonObject WebSocketManager::statsJson() const
         gauges.pendingByChannel[i] = m_broadcaster->pending(channel);
         gauges.seqByChannel[i] = m_broadcaster->lastSeq(channel);
     }
-    QJsonObject snapshot = m_metrics->snapshot(gauges);
+    return gauges;
+}
+
+QJsonObject WebSocketManager::brokerJson() const
+{
     // The node and, with Redis, every node alive and its connections.
     QJsonObject broker = m_broker->describe();
     if (!broker.contains(u"node_id"_s))
         broker.insert(u"node_id"_s, u"local"_s);
-    snapshot.insert(u"node_id"_s, broker.value(u"node_id"_s));
-    snapshot.insert(u"broker"_s, broker);
-    return snapshot;
+    return broker;
 }
 
 QJsonArray WebSocketManager::connectionsJson() const

@@ -2,6 +2,7 @@
 
 #include "FrontDoor.h"
 #include "MessageBroadcaster.h"
+#include "Metrics.h"
 #include "config/ServerConfig.h"
 #include "protocol/Requests.h"
 
@@ -17,8 +18,9 @@ namespace QuantPush {
 
 class Authenticator;
 class Broker;
+class Clock;
+class ClockTimer;
 class ConnectionManager;
-class Metrics;
 class Permissions;
 class SubscriptionManager;
 
@@ -29,6 +31,8 @@ class WebSocketManager : public QObject
     Q_OBJECT
 public:
     explicit WebSocketManager(ServerConfig config, QObject *parent = nullptr);
+    // `clock` drives the broadcaster, heartbeats and rate limits (tests pass a FakeClock).
+    WebSocketManager(ServerConfig config, Clock *clock, QObject *parent = nullptr);
     ~WebSocketManager() override;
 
     bool start(QString *error);
@@ -43,6 +47,8 @@ public:
     // producers that need the seq or the broker's refusal use the callback.
     PublishResult publish(const PublishRequest &request);
     void publish(const PublishRequest &request, MessageBroadcaster::PublishDone done);
+    // A dry run: the recipients `request` would reach now; nothing is published.
+    int countRecipients(const PublishRequest &request) const;
     // For producers that do not need the recipient count (the demo feed, the
     // broker): saves a routing pass per message held by a strategy.
     void submit(const PublishRequest &request);
@@ -55,8 +61,13 @@ public:
     PublishResult broadcastRiskAlert(const QJsonObject &alert);
     PublishResult broadcastPerformanceMetrics(const QJsonObject &metrics);
 
+    // The gauges of this moment, read from their owners; the stats JSON and
+    // /metrics both render Metrics with them.
+    Metrics::Gauges gauges() const;
     // Bodies of GET /websocket/stats and /websocket/connections.
     QJsonObject statsJson() const;
+    // This node and, with Redis, the cluster: "broker" in the stats, and /metrics.
+    QJsonObject brokerJson() const;
     QJsonArray connectionsJson() const;
     // Body of GET /healthz: {"status": "ok"} or "degraded" with the broker's reason.
     QJsonObject healthJson() const;
@@ -102,7 +113,8 @@ private:
     std::unique_ptr<Broker> m_broker;
     MessageBroadcaster *m_broadcaster;
     ConnectionManager *m_connections;
-    QTimer *m_rateSampler;
+    Clock *m_clock;
+    ClockTimer *m_rateSampler;
     bool m_stopping = false;
 };
 

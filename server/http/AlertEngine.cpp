@@ -1,7 +1,7 @@
 #include "AlertEngine.h"
 
+#include "Clock.h"
 #include "Metrics.h"
-#include "StrategyQueue.h"
 
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QTimer>
@@ -27,7 +27,7 @@ AlertEngine::AlertEngine(const QList<AlertRuleConfig> &rules, Metrics *metrics, 
         m_metrics->setAlertActive(rule.name, false);
     }
     m_timer->setInterval(IntervalMs);
-    connect(m_timer, &QTimer::timeout, this, [this] { evaluate(monotonicMs()); });
+    connect(m_timer, &QTimer::timeout, this, [this] { evaluate(Clock::system()->nowMs()); });
     if (!m_rules.isEmpty()) {
         m_timer->start();
         qCInfo(lcAlerts) << m_rules.size() << "alert rules, evaluated every" << IntervalMs << "ms";
@@ -48,6 +48,14 @@ std::optional<double> AlertEngine::valueOf(AlertMetric metric) const
         return process.known ? std::optional<double>(process.cpuPercent) : std::nullopt;
     case AlertMetric::RssBytes:
         return process.known ? std::optional<double>(double(process.rssBytes)) : std::nullopt;
+    case AlertMetric::BytesInPerSec:
+        return m_metrics->bytesInPerSec();
+    case AlertMetric::BytesOutPerSec:
+        return m_metrics->bytesOutPerSec();
+    case AlertMetric::QueuedFrames:
+        return double(m_metrics->queuedFrames());
+    case AlertMetric::PendingMessages:
+        return double(m_metrics->pendingMessages());
     }
     return std::nullopt;
 }

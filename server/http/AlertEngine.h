@@ -32,7 +32,10 @@ struct AlertTransition
 // Values: connections = open WebSocket connections; p99_latency_ms = p99 of
 // publish-to-write latency over the last Metrics::RecentWindowSec seconds;
 // error_rate = error frames per second; cpu_percent = of one core;
-// rss_bytes = resident memory.
+// rss_bytes = resident memory; bytes_in_per_sec / bytes_out_per_sec =
+// WebSocket payload bytes over the last second; queued_frames = frames
+// waiting behind slow sockets; pending_messages = messages held by the
+// channels' strategy queues (the last two as of the last rate sample).
 class AlertEngine : public QObject
 {
     Q_OBJECT

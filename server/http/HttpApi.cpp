@@ -214,11 +214,11 @@ HttpResponse HttpApi::healthz(const HttpRequest &)
 
 HttpResponse HttpApi::metrics(const HttpRequest &)
 {
-    const QJsonObject stats = m_manager->statsJson();
+    // The same registry and gauges the stats JSON renders: no JSON in between.
     HttpResponse response;
     response.contentType = PrometheusExporter::ContentType;
-    response.body = PrometheusExporter::render(*m_manager->metrics(), Metrics::gaugesFromSnapshot(stats))
-        + PrometheusExporter::renderBroker(stats.value(u"broker"_s).toObject());
+    response.body = PrometheusExporter::render(*m_manager->metrics(), m_manager->gauges())
+        + PrometheusExporter::renderBroker(m_manager->brokerJson());
     return response;
 }
 
@@ -238,6 +238,8 @@ HttpResponse HttpApi::broadcast(const HttpRequest &request)
     const std::optional<PublishRequest> publish = parseBroadcast(request, &answer);
     if (!publish)
         return *answer;
+    if (publish->dryRun)
+        return dryRunAnswer(*publish);
     m_manager->publish(*publish, [this, &answer, request, channel = publish->channel](
                                      const WebSocketManager::PublishResult &result) {
         answer = broadcastAnswer(request, channel, result);
@@ -256,6 +258,12 @@ void HttpApi::broadcastLater(HttpConnection *connection, const HttpRequest &requ
         connection->respond(*refusal);
         return;
     }
+    if (publish->dryRun) { // counted here, at once: nothing goes to the broker
+        const HttpResponse response = dryRunAnswer(*publish);
+        record(request, response.status, response.body.size());
+        connection->respond(response);
+        return;
+    }
     m_manager->publish(*publish, [this, guard = QPointer<HttpConnection>(connection), request,
                                   channel = publish->channel](const WebSocketManager::PublishResult &result) {
         const HttpResponse response = broadcastAnswer(request, channel, result);
@@ -263,6 +271,14 @@ void HttpApi::broadcastLater(HttpConnection *connection, const HttpRequest &requ
         if (guard) // the client may have gone while Redis answered
             guard->respond(response);
     });
+}
+
+HttpResponse HttpApi::dryRunAnswer(const PublishRequest &publish) const
+{
+    return HttpResponse::json(QJsonDocument(QJsonObject {
+        { Key::Recipients, m_manager->countRecipients(publish) },
+        { Key::DryRun, true },
+    }));
 }
 
 HttpResponse HttpApi::broadcastAnswer(const HttpRequest &request, SubscriptionType channel,

@@ -69,6 +69,8 @@ private:
     HttpResponse broadcast(const HttpRequest &request);
     void broadcastLater(HttpConnection *connection, const HttpRequest &request);
     std::optional<PublishRequest> parseBroadcast(const HttpRequest &request, std::optional<HttpResponse> *refusal);
+    // publish dry_run: the recipients it would reach, nothing published.
+    HttpResponse dryRunAnswer(const PublishRequest &publish) const;
     HttpResponse broadcastAnswer(const HttpRequest &request, SubscriptionType channel,
                                  const WebSocketManager::PublishResult &result);
 

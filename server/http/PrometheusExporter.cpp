@@ -223,6 +223,21 @@ void renderTraffic(Exposition &out, const Metrics &m)
     out.family("delivery_latency_seconds", "histogram",
         "Publish-to-write latency: from a message's publish to its frame's write to a subscriber's socket.");
     out.histogram(m.latency());
+    // The histogram above is cumulative since start; these are the live
+    // figures the console plots and alert rules read, per channel and window.
+    out.family("delivery_latency_window_seconds", "gauge",
+        "Publish-to-write latency quantile over a recent window (10s, 1m, 5m), by channel.");
+    for (SubscriptionType c : allSubscriptionTypes()) {
+        for (int seconds : LatencyWindows::WindowsSec) {
+            const QByteArray window = seconds % 60 ? QByteArray::number(seconds) + 's'
+                                                   : QByteArray::number(seconds / 60) + 'm';
+            for (double q : {0.5, 0.99}) {
+                out.sample(m.channelLatency(c).quantile(seconds, q),
+                    { { "channel", wireName(c).toUtf8() }, { "window", window },
+                      { "quantile", q == 0.5 ? QByteArray("0.5") : QByteArray("0.99") } });
+            }
+        }
+    }
 }
 
 void renderDelivery(Exposition &out, const Metrics &m, const Metrics::Gauges &g)

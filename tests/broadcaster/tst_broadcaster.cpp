@@ -1,5 +1,5 @@
+#include "Clock.h"
 #include "MessageBroadcaster.h"
-#include "StrategyQueue.h"
 #include "SubscriptionManager.h"
 #include "protocol/JsonKeys.h"
 #include "protocol/Message.h"
@@ -57,6 +57,7 @@ private:
     void track();
 
     ServerConfig m_config;
+    FakeClock m_clock;
     std::unique_ptr<SubscriptionManager> m_subscriptions;
     std::unique_ptr<MessageBroadcaster> m_broadcaster;
     QList<Delivered> m_delivered;
@@ -71,7 +72,7 @@ void tst_Broadcaster::init()
 void tst_Broadcaster::track()
 {
     m_subscriptions = std::make_unique<SubscriptionManager>(100);
-    m_broadcaster = std::make_unique<MessageBroadcaster>(m_config);
+    m_broadcaster = std::make_unique<MessageBroadcaster>(m_config, nullptr, &m_clock);
     m_broadcaster->setRecipientResolver([this](SubscriptionType c, qint64 seq, const QJsonObject &d, const Filter &f) {
         return m_subscriptions->match(c, seq, d, f);
     });
@@ -129,7 +130,10 @@ void tst_Broadcaster::batchedByCountAndInterval()
         QCOMPARE(items.at(i).toObject().value(Key::Seq).toInteger(), i + 1);
         QCOMPARE(items.at(i).toObject().value(Key::Type).toString(), u"market_data"_s);
     }
-    QTRY_COMPARE(m_delivered.size(), 2); // the fourth leaves when the interval ends
+    m_clock.advance(29);
+    QCOMPARE(m_delivered.size(), 1); // not before the interval ends
+    m_clock.advance(1);
+    QCOMPARE(m_delivered.size(), 2); // the fourth leaves when the interval ends
     items = m_delivered.at(1).json().value(Key::Data).toArray();
     QCOMPARE(items.size(), 1);
     QCOMPARE(items.first().toObject().value(Key::Seq).toInteger(), 4);
@@ -179,16 +183,20 @@ void tst_Broadcaster::rateLimitedWindowAndCoalescing()
     track();
     m_subscriptions->subscribe(1, SubscriptionType::SystemMonitor, {}, {}, 0);
     QList<qint64> releasedAt;
-    connect(m_broadcaster.get(), &MessageBroadcaster::deliver, this, [&] { releasedAt.append(monotonicMs()); });
+    connect(m_broadcaster.get(), &MessageBroadcaster::deliver, this, [&] { releasedAt.append(m_clock.nowMs()); });
     QHash<QString, qint64> newestSeq;
     for (int i = 0; i < 30; ++i) {
         const QString key = u"k%1"_s.arg(i % 3);
         newestSeq[key] = m_broadcaster->publish(request(SubscriptionType::SystemMonitor, {{u"key"_s, key}, {u"i"_s, i}})).seq;
     }
     QCOMPARE(m_delivered.size(), 4); // the window's allowance, at once
-    QTRY_COMPARE_WITH_TIMEOUT(m_delivered.size(), 7, 5000); // then the newest of each of the three keys
-    QTest::qWait(300);
+    m_clock.advance(999);
+    QCOMPARE(m_delivered.size(), 4); // nothing more inside the first second
+    m_clock.advance(2);
+    QCOMPARE(m_delivered.size(), 7); // then the newest of each of the three keys
+    m_clock.advance(5000);
     QCOMPARE(m_delivered.size(), 7); // and nothing else, nothing twice
+    QCOMPARE(m_clock.activeTimers(), 0);
 
     for (int i = 4; i < releasedAt.size(); ++i)
         QVERIFY2(releasedAt.at(i) - releasedAt.at(i - 4) >= 1000, "more than 4 releases inside one second");

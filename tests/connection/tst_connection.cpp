@@ -1,5 +1,6 @@
 // ConnectionManager over real sockets: bad input gets the protocol's answer
 // while everyone else keeps being served; connection limits and heartbeats.
+#include "Clock.h"
 #include "RawWebSocketClient.h"
 #include "TestServer.h"
 #include "WsTestClient.h"
@@ -199,7 +200,8 @@ void tst_Connection::silentClientIsClosedAfterConnectionTimeout()
     ServerConfig config = testConfig();
     config.websocket.pingIntervalSec = 1;
     config.websocket.connectionTimeoutSec = 2;
-    auto server = startServer(config);
+    FakeClock clock; // heartbeats tick when the test advances it
+    auto server = startServer(config, &clock);
 
     // A live QWebSocket answers pings by itself: it must survive.
     WsTestClient alive;
@@ -208,12 +210,17 @@ void tst_Connection::silentClientIsClosedAfterConnectionTimeout()
     // A raw client that completes the handshake and then never answers pings.
     RawWebSocketClient silent(server->port());
     QTRY_VERIFY(silent.upgraded);
-    QElapsedTimer elapsed;
-    elapsed.start();
+    clock.advance(1000); // the first ping is due
+    QTRY_VERIFY(silent.pings >= 1);
+    QVERIFY(alive.request({{u"type"_s, u"ping"_s}})); // the live client talks
+    clock.advance(900);  // 1.9 s of silence: not yet over connection_timeout
+    QVERIFY(alive.request({{u"type"_s, u"ping"_s}}));
+    QCOMPARE(silent.socket.state(), QAbstractSocket::ConnectedState);
+    QCOMPARE(silent.closeCode, -1);
+    clock.advance(600);  // 2.5 s of silence
     QTRY_VERIFY_WITH_TIMEOUT(silent.socket.state() == QAbstractSocket::UnconnectedState, 10000);
-    QVERIFY2(elapsed.elapsed() >= 1500, "closed before connection_timeout");
-    QVERIFY(silent.pings >= 1);
     QCOMPARE(silent.closeCode, 1008);
+    QVERIFY(alive.request({{u"type"_s, u"ping"_s}}));
     QVERIFY(!alive.isClosed());
 }
 
@@ -246,9 +253,10 @@ void tst_Connection::plainHttpOnTheSamePort()
 void tst_Connection::rateLimitedErrorEchoesTheId()
 {
     ServerConfig config = testConfig();
-    config.limits.inboundMessagesPerSec = 0.01;
+    config.limits.inboundMessagesPerSec = 0.5;
     config.limits.inboundBurst = 1;
-    auto server = startServer(config);
+    FakeClock clock; // the bucket refills only when the test says time passed
+    auto server = startServer(config, &clock);
     WsTestClient client;
     QVERIFY(client.open(webSocketUrl(*server)));
     QCOMPARE(client.request({{u"type"_s, u"ping"_s}})->value(Key::Type).toString(), u"pong"_s);
@@ -256,6 +264,10 @@ void tst_Connection::rateLimitedErrorEchoesTheId()
     QVERIFY(limited);
     QCOMPARE(limited->value(Key::Type).toString(), u"error"_s);
     QCOMPARE(limited->value(Key::Data).toObject().value(Key::Code).toString(), u"rate_limited"_s);
+    clock.advance(1500); // three quarters of a token: still limited
+    QCOMPARE(client.request({{u"type"_s, u"ping"_s}})->value(Key::Type).toString(), u"error"_s);
+    clock.advance(2000); // a whole token again
+    QCOMPARE(client.request({{u"type"_s, u"ping"_s}})->value(Key::Type).toString(), u"pong"_s);
 }
 
 void tst_Connection::bearerSchemeIsCaseInsensitive()

@@ -1,5 +1,7 @@
 #include "TestServer.h"
 
+#include "Clock.h"
+
 #include <QtTest/QTest>
 
 using namespace Qt::Literals::StringLiterals;
@@ -20,9 +22,9 @@ ServerConfig testConfig()
     return config;
 }
 
-std::unique_ptr<WebSocketManager> startServer(const ServerConfig &config)
+std::unique_ptr<WebSocketManager> startServer(const ServerConfig &config, Clock *clock)
 {
-    auto server = std::make_unique<WebSocketManager>(config);
+    auto server = std::make_unique<WebSocketManager>(config, clock ? clock : Clock::system());
     QString error;
     if (!server->start(&error)) {
         QTest::qFail(qPrintable(u"server did not start: "_s + error), __FILE__, __LINE__);

@@ -13,7 +13,9 @@ namespace QuantPush::Testing {
 ServerConfig testConfig();
 
 // Starts a server on 127.0.0.1:0; fails the calling test when it cannot.
-std::unique_ptr<WebSocketManager> startServer(const ServerConfig &config);
+// With a `clock` (a FakeClock), the broadcaster, heartbeats and rate limits
+// run on it instead of real time.
+std::unique_ptr<WebSocketManager> startServer(const ServerConfig &config, Clock *clock = nullptr);
 
 QUrl webSocketUrl(const WebSocketManager &server, const QString &path = QStringLiteral("/ws"));
 
