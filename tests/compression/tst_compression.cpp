@@ -3,6 +3,7 @@
 // JSON, each frame is compressed once however many compressed recipients,
 // small frames stay text, the operator's switch and bad requests are honoured,
 // and resume, redelivery and PushClient work compressed.
+#include "Clock.h"
 #include "TestServer.h"
 #include "WsTestClient.h"
 #include "client/FrameInflater.h"
@@ -178,8 +179,10 @@ void tst_Compression::mixedPopulationGetsIdenticalFrames_data()
 void tst_Compression::mixedPopulationGetsIdenticalFrames()
 {
     QFETCH(QString, path);
-    auto server = startServer(testConfig());
+    FakeClock clock; // batches go by time when the test advances it
+    auto server = startServer(testConfig(), &clock);
     QVERIFY(server);
+    const int batchIntervalMs = server->config().channel(SubscriptionType::MarketData).batchIntervalMs;
     constexpr int Pairs = 3;
     std::vector<std::unique_ptr<RecordingClient>> compressed, text;
     for (int i = 0; i < Pairs; ++i) {
@@ -206,9 +209,10 @@ void tst_Compression::mixedPopulationGetsIdenticalFrames()
         if (n % 50 == 0) {
             server->broadcastStrategyStatus({{u"strategy"_s, u"momentum"_s}, {u"state"_s, u"running"_s},
                                              {u"note"_s, QString(300, u'~')}, {u"n"_s, n}});
-            QTest::qWait(5); // let some batches go by time, not only by size
+            clock.advance(batchIntervalMs); // some batches go by time, not only by size
         }
     }
+    clock.advance(batchIntervalMs); // the last, partial batch
     for (auto *group : {&compressed, &text}) {
         for (auto &client : *group) {
             QTRY_COMPARE_WITH_TIMEOUT(client->seqsOn(u"market_data"_s).size(), Ticks, Timeout);

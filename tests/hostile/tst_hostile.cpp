@@ -446,11 +446,18 @@ void tst_Hostile::riskAlertsAndEveryFrameKindAreAccountScoped()
         server->broadcastMarketData({{u"account"_s, QString::fromLatin1(account)}, {u"symbol"_s, u"X"_s}});
     }
     server->broadcastMarketData({{u"symbol"_s, u"no account"_s}});
-    QTRY_COMPARE_WITH_TIMEOUT(trader.pushesOn(u"risk_alerts"_s).size(), 2, WaitMs);
-    QTRY_COMPARE_WITH_TIMEOUT(trader.pushesOn(u"market_data"_s).size(), 3, WaitMs);
-    QTest::qWait(200); // batches and strategy queues have released everything
-    QCOMPARE(trader.pushesOn(u"risk_alerts"_s).size(), 2);
-    QCOMPARE(trader.pushesOn(u"market_data"_s).size(), 3);
+    // Last, one more of each for DEMO-A1: once those are here, the strategy
+    // queues have released everything before them (seq order per channel).
+    server->broadcastRiskAlert({{u"account"_s, u"DEMO-A1"_s}, {u"order_id"_s, u"last"_s}});
+    server->broadcastMarketData({{u"account"_s, u"DEMO-A1"_s}, {u"symbol"_s, u"last"_s}});
+    QTRY_VERIFY_WITH_TIMEOUT(!trader.pushesOn(u"risk_alerts"_s).isEmpty()
+                                 && trader.pushesOn(u"risk_alerts"_s).last().value(Key::Data).toObject()
+                                            .value(u"order_id"_s).toString() == u"last"_s, WaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!trader.pushesOn(u"market_data"_s).isEmpty()
+                                 && trader.pushesOn(u"market_data"_s).last().value(Key::Data).toObject()
+                                            .value(u"symbol"_s).toString() == u"last"_s, WaitMs);
+    QCOMPARE(trader.pushesOn(u"risk_alerts"_s).size(), 3);
+    QCOMPARE(trader.pushesOn(u"market_data"_s).size(), 4);
     for (const QString &channel : {u"risk_alerts"_s, u"market_data"_s}) {
         for (const QJsonObject &push : trader.pushesOn(channel)) {
             const QJsonValue account = push.value(Key::Data).toObject().value(Key::Account);

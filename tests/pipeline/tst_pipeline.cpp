@@ -56,10 +56,12 @@ void tst_Pipeline::filteredTradingSignals()
         const QString symbol = i % 2 ? u"ETHUSDT"_s : u"BTCUSDT"_s;
         server->broadcastTradingSignal({{u"symbol"_s, symbol}, {u"side"_s, u"buy"_s}, {u"i"_s, i}}, 5);
     }
-    QTRY_COMPARE(client.pushesOn(u"trading_signals"_s).size(), 10);
-    QTest::qWait(100);
-    const QList<QJsonObject> pushes = client.pushesOn(u"trading_signals"_s);
-    QCOMPARE(pushes.size(), 10);
+    // A last matching signal: once it is here, every earlier one has been
+    // routed (same priority, seq order), so nothing filtered is still on its way.
+    server->broadcastTradingSignal({{u"symbol"_s, u"BTCUSDT"_s}, {u"side"_s, u"sell"_s}, {u"i"_s, 20}}, 5);
+    QTRY_COMPARE(client.pushesOn(u"trading_signals"_s).size(), 11);
+    QList<QJsonObject> pushes = client.pushesOn(u"trading_signals"_s);
+    QCOMPARE(pushes.takeLast().value(Key::Data).toObject().value(u"i"_s).toInt(), 20);
     qint64 lastSeq = 0;
     for (const QJsonObject &push : pushes) {
         QCOMPARE(push.value(Key::Type).toString(), u"trading_signal"_s);
