@@ -1,6 +1,7 @@
 #include "BroadcastComposer.h"
 
 #include "BroadcastHistoryModel.h"
+#include "ConnectionTableModel.h"
 #include "ConsoleController.h"
 #include "Formatting.h"
 #include "JsonEditor.h"
@@ -14,7 +15,9 @@
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QSignalBlocker>
 #include <QLabel>
 #include <QPushButton>
 #include <QShortcut>
@@ -41,9 +44,12 @@ BroadcastComposer::BroadcastComposer(ConsoleController *controller, QWidget *par
     , m_templateButton(new QPushButton(this))
     , m_payloadLabel(new QLabel(this))
     , m_payload(new JsonEditor(this))
-    , m_filtersLabel(new QLabel(this))
-    , m_filters(new JsonEditor(this))
-    , m_filtersHelp(new QLabel(this))
+    , m_targetLabel(new QLabel(this))
+    , m_targetKind(new QComboBox(this))
+    , m_targetValue(new QComboBox(this))
+    , m_targetHelp(new QLabel(this))
+    , m_previewButton(new QPushButton(this))
+    , m_preview(new QLabel(this))
     , m_sendButton(new QPushButton(this))
     , m_result(new QLabel(this))
     , m_historyLabel(new QLabel(this))
@@ -58,10 +64,14 @@ BroadcastComposer::BroadcastComposer(ConsoleController *controller, QWidget *par
         m_strategy->addItem(strategy, strategy);
     m_priority->setRange(-1, 9);
     m_priority->setValue(-1);
-    m_filters->setEmptyAllowed(true);
-    m_filters->setMaximumLines(5);
-    m_filtersHelp->setWordWrap(true);
-    m_filtersHelp->setForegroundRole(QPalette::PlaceholderText);
+    for (int kind = 0; kind < 4; ++kind)
+        m_targetKind->addItem(QString(), kind);
+    m_targetValue->setEditable(true); // a session or user not listed yet can be typed
+    m_targetValue->setInsertPolicy(QComboBox::NoInsert);
+    m_targetValue->setMinimumContentsLength(18);
+    m_targetHelp->setWordWrap(true);
+    m_targetHelp->setForegroundRole(QPalette::PlaceholderText);
+    m_preview->setWordWrap(true);
     m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_result->setWordWrap(true);
     m_channelInfo->setForegroundRole(QPalette::PlaceholderText);
@@ -76,7 +86,7 @@ BroadcastComposer::BroadcastComposer(ConsoleController *controller, QWidget *par
     m_historyView->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_historyView->verticalHeader()->setDefaultSectionSize(m_historyView->fontMetrics().height() + 8);
     m_historyView->horizontalHeader()->setStretchLastSection(true);
-    const int widths[] = {80, 150, 130, 80, 80, 90};
+    const int widths[] = {80, 150, 130, 80, 150, 80, 90};
     for (int column = 0; column < BroadcastHistoryModel::Payload; ++column)
         m_historyView->setColumnWidth(column, widths[column]);
 
@@ -88,7 +98,19 @@ BroadcastComposer::BroadcastComposer(ConsoleController *controller, QWidget *par
     connect(m_templateButton, &QPushButton::clicked, this, &BroadcastComposer::loadTemplate);
     connect(m_sendButton, &QPushButton::clicked, this, &BroadcastComposer::send);
     connect(m_payload, &JsonEditor::validityChanged, this, &BroadcastComposer::updateSendEnabled);
-    connect(m_filters, &JsonEditor::validityChanged, this, &BroadcastComposer::updateSendEnabled);
+    connect(m_previewButton, &QPushButton::clicked, this, &BroadcastComposer::preview);
+    connect(m_targetKind, &QComboBox::currentIndexChanged, this, [this] {
+        updateTargetValues();
+        invalidatePreview();
+        updateSendEnabled();
+    });
+    connect(m_targetValue, &QComboBox::currentTextChanged, this, [this] {
+        invalidatePreview();
+        updateSendEnabled();
+    });
+    connect(m_channel, &QComboBox::currentIndexChanged, this, &BroadcastComposer::invalidatePreview);
+    connect(m_controller, &ConsoleController::recipientsPreviewed, this, &BroadcastComposer::onPreviewed);
+    connect(m_controller, &ConsoleController::connectionsUpdated, this, &BroadcastComposer::onConnections);
     auto *shortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), this);
     shortcut->setContext(Qt::WidgetWithChildrenShortcut);
     connect(shortcut, &QShortcut::activated, this, [this] {
@@ -100,7 +122,7 @@ BroadcastComposer::BroadcastComposer(ConsoleController *controller, QWidget *par
     connect(m_channel, &QComboBox::currentIndexChanged, this, &BroadcastComposer::updateChannelInfo);
     connect(m_controller, &ConsoleController::published, this, &BroadcastComposer::onPublished);
     connect(m_controller, &ConsoleController::requestFailed, this, &BroadcastComposer::onFailed);
-    updateSendEnabled();
+    updateTargetValues();
 }
 
 void BroadcastComposer::buildLayout()
@@ -126,9 +148,16 @@ void BroadcastComposer::buildLayout()
     auto *right = new QVBoxLayout;
     right->addLayout(options);
     right->addSpacing(8);
-    right->addWidget(m_filtersLabel);
-    right->addWidget(m_filters);
-    right->addWidget(m_filtersHelp);
+    auto *targetRow = new QHBoxLayout;
+    targetRow->addWidget(m_targetKind);
+    targetRow->addWidget(m_targetValue, 1);
+    right->addWidget(m_targetLabel);
+    right->addLayout(targetRow);
+    right->addWidget(m_targetHelp);
+    auto *previewRow = new QHBoxLayout;
+    previewRow->addWidget(m_previewButton);
+    previewRow->addWidget(m_preview, 1);
+    right->addLayout(previewRow);
     right->addStretch(1);
     right->addLayout(sendRow);
     right->addWidget(m_result);
@@ -177,11 +206,16 @@ void BroadcastComposer::retranslate()
     m_templateButton->setText(tr("Load template"));
     m_templateButton->setToolTip(tr("Replace the payload with an example for this channel"));
     m_payloadLabel->setText(tr("Payload (JSON object):"));
-    m_filtersLabel->setText(tr("Filters (optional, JSON object):"));
-    m_filters->setPlaceholderText(u"{\"symbol\": [\"BTCUSDT\", \"ETHUSDT\"]}"_s);
-    m_filtersHelp->setText(tr("Only subscribers whose own filters match receive the message. Keys are payload "
-                              "fields (dotted for nested ones); values are a scalar, a list of alternatives, or "
-                              "operators such as {\"gte\": 100}."));
+    m_targetLabel->setText(tr("Send to:"));
+    m_targetKind->setItemText(int(Target::Everyone), tr("Every subscriber"));
+    m_targetKind->setItemText(int(Target::Role), tr("Connections with role"));
+    m_targetKind->setItemText(int(Target::User), tr("Connections of user"));
+    m_targetKind->setItemText(int(Target::Session), tr("One session"));
+    m_targetHelp->setText(tr("Subscribers of the channel receive it; a role, user or session narrows that to "
+                             "those connections (picked from the connection table). Their own subscription "
+                             "filters and account scope still apply."));
+    m_previewButton->setText(tr("Preview recipients"));
+    m_previewButton->setToolTip(tr("Ask the server how many connections would receive this now (nothing is sent)"));
     m_sendButton->setText(tr("Publish"));
     m_sendButton->setToolTip(tr("Publish to the channel (Ctrl+Enter)"));
     m_historyLabel->setText(tr("Sent this session"));
@@ -228,21 +262,159 @@ void BroadcastComposer::onChannelChanged()
 
 void BroadcastComposer::updateSendEnabled()
 {
-    m_sendButton->setEnabled(m_controller->isConnected() && m_payload->isValid() && m_filters->isValid());
+    const bool targetChosen = target() == Target::Everyone || !targetValue().isEmpty();
+    const bool ready = m_controller->isConnected() && m_payload->isValid() && targetChosen;
+    m_sendButton->setEnabled(ready);
+    m_previewButton->setEnabled(ready);
 }
+
+void BroadcastComposer::setTarget(Target target, const QString &value)
+{
+    m_targetKind->setCurrentIndex(int(target));
+    const int index = m_targetValue->findData(value);
+    if (index >= 0)
+        m_targetValue->setCurrentIndex(index);
+    else
+        m_targetValue->setEditText(value);
+}
+
+BroadcastComposer::Target BroadcastComposer::target() const { return Target(m_targetKind->currentData().toInt()); }
+
+QString BroadcastComposer::targetValue() const
+{
+    if (target() == Target::Everyone)
+        return {};
+    // A listed entry carries its value as data; a typed one is the text itself.
+    const int index = m_targetValue->currentIndex();
+    if (index >= 0 && m_targetValue->itemText(index) == m_targetValue->currentText())
+        return m_targetValue->itemData(index).toString();
+    return m_targetValue->currentText().trimmed();
+}
+
+QJsonObject BroadcastComposer::recipientFilter() const
+{
+    // PROTOCOL.md: a publish filter matches connection attributes.
+    switch (target()) {
+    case Target::Everyone: return {};
+    case Target::Role: return {{u"role"_s, targetValue()}};
+    case Target::User: return {{u"user"_s, targetValue()}};
+    case Target::Session: return {{u"session_id"_s, targetValue()}};
+    }
+    return {};
+}
+
+QString BroadcastComposer::targetDescription() const
+{
+    switch (target()) {
+    case Target::Everyone: return tr("every subscriber");
+    case Target::Role: return tr("role %1").arg(targetValue());
+    case Target::User: return tr("user %1").arg(targetValue());
+    case Target::Session: return tr("session %1").arg(targetValue());
+    }
+    return {};
+}
+
+void BroadcastComposer::onConnections(const QJsonArray &connections)
+{
+    QStringList roles, users;
+    QList<std::pair<QString, QString>> sessions;
+    const QStringList own = m_controller->ownSessionIds();
+    for (const QJsonValue &value : connections) {
+        // Read the way the connection table reads it: the keys live there.
+        const ConnectionTableModel::Row row = ConnectionTableModel::Row::fromJson(value.toObject());
+        if (!row.role.isEmpty() && !roles.contains(row.role))
+            roles.append(row.role);
+        if (!row.user.isEmpty() && !users.contains(row.user))
+            users.append(row.user);
+        if (!row.id.isEmpty() && !own.contains(row.id)) {
+            sessions.append({row.id, u"%1 · %2 (%3) %4"_s.arg(row.id, row.user.isEmpty() ? u"-"_s : row.user,
+                                                               row.role.isEmpty() ? u"-"_s : row.role,
+                                                               row.remoteAddress)});
+        }
+    }
+    roles.sort();
+    users.sort();
+    if (roles == m_roles && users == m_users && sessions == m_sessions)
+        return;
+    m_roles = roles;
+    m_users = users;
+    m_sessions = sessions;
+    updateTargetValues();
+}
+
+// Refills the value list for the target kind, keeping what was chosen or typed.
+void BroadcastComposer::updateTargetValues()
+{
+    const QString keep = targetValue();
+    const QSignalBlocker blocker(m_targetValue);
+    m_targetValue->clear();
+    switch (target()) {
+    case Target::Everyone: break;
+    case Target::Role:
+        for (const QString &role : std::as_const(m_roles))
+            m_targetValue->addItem(role, role);
+        break;
+    case Target::User:
+        for (const QString &user : std::as_const(m_users))
+            m_targetValue->addItem(user, user);
+        break;
+    case Target::Session:
+        for (const auto &[id, label] : std::as_const(m_sessions))
+            m_targetValue->addItem(label, id);
+        break;
+    }
+    m_targetValue->setEnabled(target() != Target::Everyone);
+    const int index = keep.isEmpty() ? -1 : m_targetValue->findData(keep);
+    if (index >= 0)
+        m_targetValue->setCurrentIndex(index);
+    else
+        m_targetValue->setEditText(keep);
+    updateSendEnabled();
+}
+
+void BroadcastComposer::invalidatePreview()
+{
+    m_previewRequest.clear();
+    m_previewed = -1;
+    m_preview->clear();
+}
+
+QString BroadcastComposer::preview()
+{
+    m_payload->validateNow();
+    if (!m_payload->isValid()) {
+        showResult(tr("Fix the JSON first: nothing was sent."), true);
+        return {};
+    }
+    invalidatePreview();
+    m_previewRequest = m_controller->previewPublish(channel(), m_payload->object(), m_priority->value(),
+                                                    m_strategy->currentData().toString(), recipientFilter());
+    if (!m_previewRequest.isEmpty())
+        m_preview->setText(tr("Asking the server…"));
+    return m_previewRequest;
+}
+
+void BroadcastComposer::onPreviewed(const QString &requestId, qint64 recipients)
+{
+    if (requestId != m_previewRequest)
+        return; // an answer to a question no longer asked
+    m_previewed = recipients;
+    m_preview->setText(tr("Would reach %n connection(s) now", nullptr, int(recipients)));
+}
+
+QString BroadcastComposer::previewText() const { return m_preview->text(); }
 
 QString BroadcastComposer::send()
 {
     m_payload->validateNow();
-    m_filters->validateNow();
-    if (!m_payload->isValid() || !m_filters->isValid()) {
+    if (!m_payload->isValid()) {
         showResult(tr("Fix the JSON first: nothing was sent."), true);
         return {};
     }
     const QString strategy = m_strategy->currentData().toString();
     const int priority = m_priority->value();
     const QString requestId = m_controller->publish(channel(), m_payload->object(), priority, strategy,
-                                                    m_filters->object());
+                                                    recipientFilter());
     if (requestId.isEmpty()) {
         showResult(tr("Not connected: nothing was sent."), true);
         return {};
@@ -253,6 +425,7 @@ QString BroadcastComposer::send()
     entry.channel = channel();
     entry.strategy = strategy;
     entry.priority = priority;
+    entry.target = targetDescription();
     entry.payload = QString::fromUtf8(QJsonDocument(m_payload->object()).toJson(QJsonDocument::Compact));
     m_history->add(entry);
     showResult(tr("Publishing on %1…").arg(entry.channel), false);
@@ -271,6 +444,10 @@ void BroadcastComposer::onPublished(const QString &requestId, qint64 seq, qint64
 
 void BroadcastComposer::onFailed(const QString &requestId, const QString &code, const QString &message)
 {
+    if (requestId == m_previewRequest) {
+        m_preview->setText(tr("Preview failed: %1 (%2)").arg(message, code));
+        return;
+    }
     if (!m_history->markFailed(requestId, u"%1: %2"_s.arg(code, message)))
         return;
     showResult(tr("The server refused the message: %1 (%2)").arg(message, code), true);

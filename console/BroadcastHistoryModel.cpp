@@ -100,6 +100,7 @@ QVariant BroadcastHistoryModel::data(const QModelIndex &index, int role) const
     case Channel: return entry.channel;
     case Strategy: return entry.strategy.isEmpty() ? tr("channel default") : entry.strategy;
     case Priority: return entry.priority < 0 ? tr("default") : QString::number(entry.priority);
+    case Target: return entry.target;
     case Seq:
         return published ? QVariant(Format::count(entry.seq))
                          : QVariant(entry.state == Entry::State::Pending ? tr("sending…") : tr("failed"));
@@ -118,6 +119,7 @@ QVariant BroadcastHistoryModel::headerData(int section, Qt::Orientation orientat
     case Channel: return tr("Channel");
     case Strategy: return tr("Strategy");
     case Priority: return tr("Priority");
+    case Target: return tr("To");
     case Seq: return tr("Seq");
     case Recipients: return tr("Recipients");
     case Payload: return tr("Payload or error");

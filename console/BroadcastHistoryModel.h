@@ -13,7 +13,7 @@ class BroadcastHistoryModel : public QAbstractTableModel
     Q_OBJECT
 
 public:
-    enum Column { Time, Channel, Strategy, Priority, Seq, Recipients, Payload, ColumnCount };
+    enum Column { Time, Channel, Strategy, Priority, Target, Seq, Recipients, Payload, ColumnCount };
 
     struct Entry
     {
@@ -23,6 +23,7 @@ public:
         QString channel;
         QString strategy; // empty: the channel's default
         int priority = -1;
+        QString target;   // who it was for, as the composer described it
         QString payload;  // compact JSON
         State state = State::Pending;
         qint64 seq = -1;

@@ -17,6 +17,7 @@ ConnectionTableModel::Row ConnectionTableModel::Row::fromJson(const QJsonObject 
     row.user = object.value("user"_L1).toString();
     row.role = object.value("role"_L1).toString();
     row.authenticated = object.value("authenticated"_L1).toBool();
+    row.status = object.value("status"_L1).toString();
     row.remoteAddress = object.value("remote_address"_L1).toString();
     row.connectedAt = QDateTime::fromString(object.value("connected_at"_L1).toString(), Qt::ISODateWithMs);
     const QJsonArray subscriptions = object.value("subscriptions"_L1).toArray();
@@ -163,6 +164,14 @@ QVariant ConnectionTableModel::display(const Row &row, int column) const
             return tr("%1 (this console)").arg(row.user);
         return row.authenticated ? row.user : tr("(not authenticated)");
     case Role: return row.role;
+    case Status:
+        if (row.status == "authenticated"_L1)
+            return tr("authenticated");
+        if (row.status == "connected"_L1)
+            return tr("connected");
+        if (row.status == "closing"_L1)
+            return tr("closing");
+        return row.status;
     case RemoteAddress: return row.remoteAddress;
     case ConnectedSince: {
         const QDateTime local = row.connectedAt.toLocalTime();
@@ -206,6 +215,7 @@ QVariant ConnectionTableModel::headerData(int section, Qt::Orientation orientati
     case Id: return tr("ID");
     case User: return tr("User");
     case Role: return tr("Role");
+    case Status: return tr("Status");
     case RemoteAddress: return tr("Remote address");
     case ConnectedSince: return tr("Connected since");
     case Subscriptions: return tr("Subscriptions");

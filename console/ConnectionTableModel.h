@@ -18,7 +18,10 @@ class ConnectionTableModel : public QAbstractTableModel
     Q_OBJECT
 
 public:
-    enum Column { Id, User, Role, RemoteAddress, ConnectedSince, Subscriptions, MessagesIn, MessagesOut, QueueDepth, ColumnCount };
+    enum Column {
+        Id, User, Role, Status, RemoteAddress, ConnectedSince, Subscriptions, MessagesIn, MessagesOut, QueueDepth,
+        ColumnCount
+    };
     // Raw values for sorting (numbers sort as numbers, times as times).
     static constexpr int SortRole = Qt::UserRole;
     static constexpr int IdRole = Qt::UserRole + 1;
@@ -29,6 +32,7 @@ public:
         QString user;
         QString role;
         bool authenticated = false;
+        QString status; // the server's ConnectionStatus: connected, authenticated, closing
         QString remoteAddress;
         QDateTime connectedAt;
         QStringList subscriptions; // channel names

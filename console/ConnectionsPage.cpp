@@ -60,7 +60,7 @@ ConnectionsPage::ConnectionsPage(ConsoleController *controller, QWidget *parent)
     m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_view->addAction(m_disconnectAction);
     m_view->addAction(m_copyIdAction);
-    const int widths[] = {70, 180, 80, 150, 130, 0, 110, 110, 100};
+    const int widths[] = {70, 180, 80, 110, 150, 130, 0, 110, 110, 100};
     for (int column = 0; column < ConnectionTableModel::ColumnCount; ++column) {
         if (widths[column] > 0)
             m_view->setColumnWidth(column, widths[column]);

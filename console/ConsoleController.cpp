@@ -87,10 +87,9 @@ void ConsoleController::configure(PushClient *client) const
     client->setCompression(m_profile.compression);
     client->setPingInterval(PingIntervalMs);
     client->setPongTimeout(PongTimeoutMs);
-    // An admin console is kept open all day: never give up on the server.
-    PushClient::ReconnectPolicy policy = client->reconnectPolicy();
-    policy.maxAttempts = 0;
-    client->setReconnectPolicy(policy);
+    // Reconnects follow the server's advice (welcome.reconnection, from its
+    // websocket.reconnection settings), as every PushClient does by default.
+    client->setFollowServerReconnectAdvice(true);
 }
 
 PushClient *ConsoleController::inspectorClient()
@@ -155,6 +154,12 @@ QString ConsoleController::publish(const QString &channel, const QJsonObject &pa
     return track(m_client->publish(channel, payload, priority, strategy, filters), RequestKind::Publish);
 }
 
+QString ConsoleController::previewPublish(const QString &channel, const QJsonObject &payload, int priority,
+                                          const QString &strategy, const QJsonObject &filters)
+{
+    return track(m_client->publishDryRun(channel, payload, priority, strategy, filters), RequestKind::Preview);
+}
+
 QString ConsoleController::requestDisconnect(const QString &connectionId, const QString &reason)
 {
     QJsonObject data {{Wire::Key::ConnectionId, connectionId}};
@@ -217,7 +222,7 @@ void ConsoleController::failPendingRequests()
 {
     const auto pending = std::exchange(m_pending, {});
     for (auto it = pending.constBegin(); it != pending.constEnd(); ++it) {
-        if (it->kind == RequestKind::Publish || it->kind == RequestKind::Disconnect)
+        if (it->kind == RequestKind::Publish || it->kind == RequestKind::Preview || it->kind == RequestKind::Disconnect)
             Q_EMIT requestFailed(it.key(), u"connection_lost"_s, tr("The connection closed before the server replied."));
     }
 }
@@ -260,6 +265,9 @@ void ConsoleController::onReply(const QString &id, const QString &type, const QJ
         Q_EMIT published(id, body.value(Wire::Key::Seq).toInteger(-1), body.value(Wire::Key::Recipients).toInteger(-1));
         return;
     }
+    case RequestKind::Preview:
+        Q_EMIT recipientsPreviewed(id, data.toObject().value(Wire::Key::Recipients).toInteger(-1));
+        return;
     case RequestKind::Disconnect:
         Q_EMIT disconnectDone(id, request.subject);
         refreshConnections();

@@ -69,12 +69,16 @@ public:
     // Admin requests; they return the request id, or "" when not connected.
     QString publish(const QString &channel, const QJsonObject &payload, int priority, const QString &strategy,
                     const QJsonObject &filters);
+    // A dry run of publish(): answered by recipientsPreviewed, nothing is published.
+    QString previewPublish(const QString &channel, const QJsonObject &payload, int priority, const QString &strategy,
+                           const QJsonObject &filters);
     QString requestDisconnect(const QString &connectionId, const QString &reason);
 
 Q_SIGNALS:
     void statusChanged(const QuantPush::ConsoleController::Status &status);
     void connectionsUpdated(const QJsonArray &connections);
     void published(const QString &requestId, qint64 seq, qint64 recipients);
+    void recipientsPreviewed(const QString &requestId, qint64 recipients);
     void disconnectDone(const QString &requestId, const QString &connectionId);
     void requestFailed(const QString &requestId, const QString &code, const QString &message);
     void alertReceived(const QuantPush::AlertEvent &event);
@@ -82,7 +86,7 @@ Q_SIGNALS:
     void inspectorClientReset(QuantPush::PushClient *client);
 
 private:
-    enum class RequestKind { Stats, Connections, Publish, Disconnect };
+    enum class RequestKind { Stats, Connections, Publish, Preview, Disconnect };
     struct PendingRequest
     {
         RequestKind kind;

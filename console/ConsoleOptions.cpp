@@ -11,7 +11,7 @@ namespace QuantPush {
 
 QStringList ConsoleOptions::pages()
 {
-    return {u"dashboard"_s, u"connections"_s, u"composer"_s, u"inspector"_s, u"alerts"_s};
+    return {u"dashboard"_s, u"connections"_s, u"statistics"_s, u"composer"_s, u"inspector"_s, u"alerts"_s};
 }
 
 QString ConsoleOptions::languageArgument(const QStringList &arguments)

@@ -26,6 +26,7 @@ const QColor Blue(0x2f, 0x6f, 0xb0);
 const QColor Orange(0xd9, 0x82, 0x2b);
 const QColor Green(0x3a, 0x9a, 0x5b);
 const QColor Red(0xc0, 0x39, 0x2b);
+const QColor Purple(0x7b, 0x4f, 0x9d);
 
 // A slide of the time axis when no new point arrived (server silent or
 // connection lost): the gap then shows on the chart instead of being hidden.
@@ -46,6 +47,8 @@ DashboardPage::DashboardPage(StatsTimeline *timeline, QWidget *parent)
     , m_connectionsChart(new TimeSeriesChart({Blue}, this))
     , m_throughputChart(new TimeSeriesChart({Blue, Orange}, this)) // published (in), delivered (out)
     , m_latencyChart(new TimeSeriesChart({Green, Red}, this))      // p50, p99
+    , m_bandwidthChart(new TimeSeriesChart({Blue, Orange}, this))  // bytes in, bytes out
+    , m_queueChart(new TimeSeriesChart({Red, Purple}, this))       // queued frames, pending messages
 {
     for (int i = 0; i < TileCount; ++i)
         m_tiles.append(new StatTile(this));
@@ -61,6 +64,8 @@ DashboardPage::DashboardPage(StatsTimeline *timeline, QWidget *parent)
     m_connectionsChart->setMinimumTop(5);
     m_throughputChart->setMinimumTop(10);
     m_latencyChart->setMinimumTop(0.1);
+    m_bandwidthChart->setMinimumTop(1024);
+    m_queueChart->setMinimumTop(5);
     buildLayout();
     retranslate();
 
@@ -101,7 +106,9 @@ void DashboardPage::buildLayout()
     charts->setSpacing(8);
     charts->addWidget(m_connectionsChart, 0, 0);
     charts->addWidget(m_latencyChart, 0, 1);
+    charts->addWidget(m_queueChart, 0, 2);
     charts->addWidget(m_throughputChart, 1, 0, 1, 2);
+    charts->addWidget(m_bandwidthChart, 1, 2);
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(controls);
@@ -122,6 +129,13 @@ int DashboardPage::windowMinutes() const { return m_windowCombo->currentData().t
 
 QString DashboardPage::selectedChannel() const { return m_channelCombo->currentData().toString(); }
 
+void DashboardPage::setChannel(const QString &channel)
+{
+    const int index = m_channelCombo->findData(channel);
+    if (index >= 0)
+        m_channelCombo->setCurrentIndex(index);
+}
+
 void DashboardPage::changeEvent(QEvent *event)
 {
     if (event->type() == QEvent::LanguageChange) {
@@ -137,14 +151,16 @@ void DashboardPage::retranslate()
     m_windowCombo->setItemText(0, tr("1 minute"));
     m_windowCombo->setItemText(1, tr("5 minutes"));
     m_windowCombo->setItemText(2, tr("15 minutes"));
-    m_channelLabel->setText(tr("Throughput of:"));
+    m_channelLabel->setText(tr("Channel:"));
     m_channelCombo->setItemText(0, tr("All channels"));
 
     m_tiles[ConnectionsTile]->setCaption(tr("Connections"));
     m_tiles[PeakTile]->setCaption(tr("Peak connections"));
     m_tiles[RateTile]->setCaption(tr("Messages out / s"));
-    m_tiles[LatencyTile]->setCaption(tr("Latency p99"));
+    m_tiles[LatencyTile]->setCaption(tr("Latency p99 (10 s)"));
     m_tiles[ErrorsTile]->setCaption(tr("Errors / s"));
+    m_tiles[BandwidthTile]->setCaption(tr("Bandwidth out / s"));
+    m_tiles[QueueTile]->setCaption(tr("Queued frames"));
     m_tiles[CpuTile]->setCaption(tr("Server CPU"));
     m_tiles[MemoryTile]->setCaption(tr("Server memory"));
 
@@ -155,9 +171,16 @@ void DashboardPage::retranslate()
                                                        : tr("Throughput of %1 (messages per second)").arg(channel));
     m_throughputChart->setSeriesName(0, tr("Published (in)"));
     m_throughputChart->setSeriesName(1, tr("Delivered (out)"));
-    m_latencyChart->setChartTitle(tr("Delivery latency (ms)"));
+    m_latencyChart->setChartTitle(channel.isEmpty() ? tr("Delivery latency, last 10 s (ms)")
+                                                    : tr("Delivery latency of %1, last 10 s (ms)").arg(channel));
     m_latencyChart->setSeriesName(0, tr("p50"));
     m_latencyChart->setSeriesName(1, tr("p99"));
+    m_bandwidthChart->setChartTitle(tr("Bandwidth (bytes per second)"));
+    m_bandwidthChart->setSeriesName(0, tr("In"));
+    m_bandwidthChart->setSeriesName(1, tr("Out"));
+    m_queueChart->setChartTitle(channel.isEmpty() ? tr("Queues") : tr("Queues (pending: %1)").arg(channel));
+    m_queueChart->setSeriesName(0, tr("Queued frames"));
+    m_queueChart->setSeriesName(1, tr("Pending messages"));
 }
 
 void DashboardPage::refresh()
@@ -188,10 +211,36 @@ void DashboardPage::refreshTiles(qint64 nowMs)
     m_tiles[PeakTile]->setDetail(tr("%1 since start").arg(Format::count(s.totalConnections)));
     m_tiles[RateTile]->setValue(Format::rate(s.deliveredPerSec));
     m_tiles[RateTile]->setDetail(tr("in: %1 / s").arg(Format::rate(s.publishedPerSec)));
-    m_tiles[LatencyTile]->setValue(Format::milliseconds(s.latencyP99Ms));
-    m_tiles[LatencyTile]->setDetail(tr("p50: %1").arg(Format::milliseconds(s.latencyP50Ms)));
+    const std::optional<StatsSnapshot::Latency> live = s.latency[StatsSnapshot::TenSeconds];
+    const std::optional<StatsSnapshot::Latency> minute = s.latency[StatsSnapshot::OneMinute];
+    if (!live) {
+        m_tiles[LatencyTile]->setUnavailable();
+        m_tiles[LatencyTile]->setDetail(tr("not reported"));
+    } else if (live->count == 0) {
+        m_tiles[LatencyTile]->setUnavailable();
+        m_tiles[LatencyTile]->setDetail(tr("no deliveries in the last 10 s"));
+    } else {
+        m_tiles[LatencyTile]->setValue(Format::milliseconds(live->p99Ms));
+        m_tiles[LatencyTile]->setDetail(
+            minute ? tr("p50: %1 · 1 min p99: %2").arg(Format::milliseconds(live->p50Ms), Format::milliseconds(minute->p99Ms))
+                   : tr("p50: %1").arg(Format::milliseconds(live->p50Ms)));
+    }
     m_tiles[ErrorsTile]->setValue(Format::rate(s.errorsPerSec));
     m_tiles[ErrorsTile]->setDetail(QString());
+    if (s.bytesOutPerSec) {
+        m_tiles[BandwidthTile]->setValue(Format::bytes(qint64(*s.bytesOutPerSec)));
+        m_tiles[BandwidthTile]->setDetail(tr("in: %1 / s").arg(Format::bytes(qint64(s.bytesInPerSec.value_or(0)))));
+    } else {
+        m_tiles[BandwidthTile]->setUnavailable();
+        m_tiles[BandwidthTile]->setDetail(tr("not reported"));
+    }
+    if (s.queuedFrames) {
+        m_tiles[QueueTile]->setValue(Format::count(*s.queuedFrames));
+        m_tiles[QueueTile]->setDetail(tr("%n message(s) pending", nullptr, int(s.pendingMessages.value_or(0))));
+    } else {
+        m_tiles[QueueTile]->setUnavailable();
+        m_tiles[QueueTile]->setDetail(tr("not reported"));
+    }
 
     if (const auto cpu = m_timeline->cpuPercent(nowMs)) {
         m_tiles[CpuTile]->setValue(Format::percent(*cpu));
@@ -221,7 +270,7 @@ void DashboardPage::refreshCharts(qint64 nowMs)
         span = qBound(MinimumSpanMs, nowMs - points.constFirst().timeMs, windowMs);
     const qint64 from = nowMs - span;
     const QString channel = selectedChannel();
-    QList<QPointF> connections, published, delivered, p50, p99;
+    QList<QPointF> connections, published, delivered, p50, p99, bytesIn, bytesOut, queued, pending;
     for (const StatsTimeline::Point &point : points) {
         if (point.timeMs < from)
             continue;
@@ -235,15 +284,38 @@ void DashboardPage::refreshCharts(qint64 nowMs)
             published.append({x, rate->publishedPerSec});
             delivered.append({x, rate->deliveredPerSec});
         }
-        p50.append({x, s.latencyP50Ms});
-        p99.append({x, s.latencyP99Ms});
+        // The server's last 10 s, overall or of the channel; a second with
+        // no delivery in the window has no latency to plot.
+        std::optional<StatsSnapshot::Latency> latency = s.latency[StatsSnapshot::TenSeconds];
+        qint64 channelPending = s.pendingMessages.value_or(0);
+        if (!channel.isEmpty()) {
+            const auto counters = s.channels.constFind(channel);
+            latency = counters != s.channels.constEnd() ? counters->latency[StatsSnapshot::TenSeconds] : std::nullopt;
+            channelPending = counters != s.channels.constEnd() ? counters->pending : 0;
+        }
+        if (latency && latency->count > 0) {
+            p50.append({x, latency->p50Ms});
+            p99.append({x, latency->p99Ms});
+        }
+        if (s.bytesInPerSec && s.bytesOutPerSec) {
+            bytesIn.append({x, *s.bytesInPerSec});
+            bytesOut.append({x, *s.bytesOutPerSec});
+        }
+        if (s.queuedFrames)
+            queued.append({x, double(*s.queuedFrames)});
+        if (s.pendingMessages)
+            pending.append({x, double(channelPending)});
     }
     m_connectionsChart->setPoints(0, connections);
     m_throughputChart->setPoints(0, published);
     m_throughputChart->setPoints(1, delivered);
     m_latencyChart->setPoints(0, p50);
     m_latencyChart->setPoints(1, p99);
-    for (TimeSeriesChart *chart : {m_connectionsChart, m_throughputChart, m_latencyChart})
+    m_bandwidthChart->setPoints(0, bytesIn);
+    m_bandwidthChart->setPoints(1, bytesOut);
+    m_queueChart->setPoints(0, queued);
+    m_queueChart->setPoints(1, pending);
+    for (TimeSeriesChart *chart : {m_connectionsChart, m_throughputChart, m_latencyChart, m_bandwidthChart, m_queueChart})
         chart->setTimeRange(from, nowMs);
 }
 

@@ -14,6 +14,7 @@
 #include "InspectorPage.h"
 #include "LanguageManager.h"
 #include "NotificationBanner.h"
+#include "StatisticsPage.h"
 #include "RecentServers.h"
 #include "SettingsDialog.h"
 
@@ -37,7 +38,7 @@ namespace QuantPush {
 namespace {
 
 const char16_t *const PageIcons[] = {u":/icons/nav-dashboard.png", u":/icons/nav-connections.png",
-                                     u":/icons/nav-composer.png", u":/icons/nav-inspector.png",
+                                     u":/icons/nav-statistics.png", u":/icons/nav-composer.png", u":/icons/nav-inspector.png",
                                      u":/icons/nav-alerts.png"};
 
 } // namespace
@@ -51,6 +52,7 @@ MainWindow::MainWindow(ConsoleController *controller, LanguageManager *languages
     , m_banner(new NotificationBanner(this))
     , m_dashboard(new DashboardPage(controller->timeline(), this))
     , m_connections(new ConnectionsPage(controller, this))
+    , m_statistics(new StatisticsPage(controller->timeline(), this))
     , m_composer(new BroadcastComposer(controller, this))
     , m_inspector(new InspectorPage(controller, this))
     , m_alerts(new AlertsPage(controller, this))
@@ -141,7 +143,7 @@ void MainWindow::buildCentral()
     m_nav->setStyleSheet(u"QListWidget { background: palette(window); } QListWidget::item { padding: 8px 6px; }"_s);
     for (int page = 0; page < PageCount; ++page)
         m_nav->addItem(new QListWidgetItem(QIcon(QString::fromUtf16(PageIcons[page])), QString()));
-    for (QWidget *page : std::initializer_list<QWidget *> {m_dashboard, m_connections, m_composer, m_inspector, m_alerts})
+    for (QWidget *page : std::initializer_list<QWidget *> {m_dashboard, m_connections, m_statistics, m_composer, m_inspector, m_alerts})
         m_stack->addWidget(page);
     connect(m_nav, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
     m_nav->setCurrentRow(DashboardPageIndex);
@@ -178,7 +180,7 @@ void MainWindow::retranslate()
     m_settingsAction->setText(tr("&Settings…"));
     m_quitAction->setText(tr("&Quit"));
     m_aboutAction->setText(tr("&About QuantPush Console"));
-    const QString names[] = {tr("Dashboard"), tr("Connections"), tr("Broadcast"), tr("Inspector"),
+    const QString names[] = {tr("Dashboard"), tr("Connections"), tr("Statistics"), tr("Broadcast"), tr("Inspector"),
                              m_firingAlerts > 0 ? tr("Alerts (%1)").arg(m_firingAlerts) : tr("Alerts")};
     for (int page = 0; page < PageCount; ++page) {
         m_nav->item(page)->setText(names[page]);
@@ -247,6 +249,8 @@ void MainWindow::sendTemplateWhenConnected(const QString &channel)
                                            if (status.state != PushClient::State::Connected)
                                                return;
                                            disconnect(m_sendTemplateConnection);
+                                           // The dry run first: the page then shows both answers.
+                                           m_composer->preview();
                                            m_composer->send();
                                        });
 }

@@ -20,10 +20,11 @@ class ConsoleController;
 class DashboardPage;
 class InspectorPage;
 class LanguageManager;
+class StatisticsPage;
 class NotificationBanner;
 struct AlertEvent;
 
-// The console's window: a navigation list, the five pages, the connection
+// The console's window: a navigation list, the six pages, the connection
 // status bar, and the alert notifications (system tray when the desktop has
 // one, an in-window banner otherwise). It holds no connection logic: that
 // is ConsoleController's (and PushClient's) job.
@@ -32,7 +33,10 @@ class MainWindow : public QMainWindow
     Q_OBJECT
 
 public:
-    enum Page { DashboardPageIndex, ConnectionsPageIndex, ComposerPageIndex, InspectorPageIndex, AlertsPageIndex, PageCount };
+    enum Page {
+        DashboardPageIndex, ConnectionsPageIndex, StatisticsPageIndex, ComposerPageIndex, InspectorPageIndex,
+        AlertsPageIndex, PageCount
+    };
 
     MainWindow(ConsoleController *controller, LanguageManager *languages, QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -44,6 +48,7 @@ public:
 
     DashboardPage *dashboard() const { return m_dashboard; }
     ConnectionsPage *connectionsPage() const { return m_connections; }
+    StatisticsPage *statisticsPage() const { return m_statistics; }
     BroadcastComposer *composer() const { return m_composer; }
     InspectorPage *inspector() const { return m_inspector; }
     AlertsPage *alertsPage() const { return m_alerts; }
@@ -76,6 +81,7 @@ private:
     NotificationBanner *m_banner;
     DashboardPage *m_dashboard;
     ConnectionsPage *m_connections;
+    StatisticsPage *m_statistics;
     BroadcastComposer *m_composer;
     InspectorPage *m_inspector;
     AlertsPage *m_alerts;

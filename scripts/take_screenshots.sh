@@ -105,5 +105,6 @@ for lang in en zh_CN; do
     shoot "dashboard_${lang}.png" "$FILL_SECONDS" --lang "$lang" --page dashboard
     shoot "composer_${lang}.png" 6 --lang "$lang" --page composer --send-template trading_signals
     shoot "connections_${lang}.png" 6 --lang "$lang" --page connections --inspect market_data
+    shoot "statistics_${lang}.png" 8 --lang "$lang" --page statistics --inspect market_data
     shoot "inspector_${lang}.png" 6 --lang "$lang" --page inspector --inspect market_data
 done

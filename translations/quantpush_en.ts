@@ -100,14 +100,6 @@
         <translation>Payload (JSON object):</translation>
     </message>
     <message>
-        <source>Filters (optional, JSON object):</source>
-        <translation>Filters (optional, JSON object):</translation>
-    </message>
-    <message>
-        <source>Only subscribers whose own filters match receive the message. Keys are payload fields (dotted for nested ones); values are a scalar, a list of alternatives, or operators such as {&quot;gte&quot;: 100}.</source>
-        <translation>Only subscribers whose own filters match receive the message. Keys are payload fields (dotted for nested ones); values are a scalar, a list of alternatives, or operators such as {&quot;gte&quot;: 100}.</translation>
-    </message>
-    <message>
         <source>Publish</source>
         <translation>Publish</translation>
     </message>
@@ -148,6 +140,69 @@
             <numerusform>%n subscription on this channel now, latest seq %1</numerusform>
             <numerusform>%n subscriptions on this channel now, latest seq %1</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Send to:</source>
+        <translation>Send to:</translation>
+    </message>
+    <message>
+        <source>Every subscriber</source>
+        <translation>Every subscriber</translation>
+    </message>
+    <message>
+        <source>Connections with role</source>
+        <translation>Connections with role</translation>
+    </message>
+    <message>
+        <source>Connections of user</source>
+        <translation>Connections of user</translation>
+    </message>
+    <message>
+        <source>One session</source>
+        <translation>One session</translation>
+    </message>
+    <message>
+        <source>Subscribers of the channel receive it; a role, user or session narrows that to those connections (picked from the connection table). Their own subscription filters and account scope still apply.</source>
+        <translation>Subscribers of the channel receive it; a role, user or session narrows that to those connections (picked from the connection table). Their own subscription filters and account scope still apply.</translation>
+    </message>
+    <message>
+        <source>Preview recipients</source>
+        <translation>Preview recipients</translation>
+    </message>
+    <message>
+        <source>Ask the server how many connections would receive this now (nothing is sent)</source>
+        <translation>Ask the server how many connections would receive this now (nothing is sent)</translation>
+    </message>
+    <message>
+        <source>every subscriber</source>
+        <translation>every subscriber</translation>
+    </message>
+    <message>
+        <source>role %1</source>
+        <translation>role %1</translation>
+    </message>
+    <message>
+        <source>user %1</source>
+        <translation>user %1</translation>
+    </message>
+    <message>
+        <source>session %1</source>
+        <translation>session %1</translation>
+    </message>
+    <message>
+        <source>Asking the server…</source>
+        <translation>Asking the server…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Would reach %n connection(s) now</source>
+        <translation>
+            <numerusform>Would reach %n connection now</numerusform>
+            <numerusform>Would reach %n connections now</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Preview failed: %1 (%2)</source>
+        <translation>Preview failed: %1 (%2)</translation>
     </message>
 </context>
 <context>
@@ -195,6 +250,10 @@
     <message>
         <source>Payload or error</source>
         <translation>Payload or error</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>To</translation>
     </message>
 </context>
 <context>
@@ -391,6 +450,22 @@ Buffered: %5, unacknowledged: %6</translation>
         <source>Queue depth</source>
         <translation>Queue depth</translation>
     </message>
+    <message>
+        <source>authenticated</source>
+        <translation>authenticated</translation>
+    </message>
+    <message>
+        <source>connected</source>
+        <translation>connected</translation>
+    </message>
+    <message>
+        <source>closing</source>
+        <translation>closing</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
 </context>
 <context>
     <name>QuantPush::ConnectionsPage</name>
@@ -585,10 +660,6 @@ Clients that reconnect by themselves will come back.</translation>
         <translation>15 minutes</translation>
     </message>
     <message>
-        <source>Throughput of:</source>
-        <translation>Throughput of:</translation>
-    </message>
-    <message>
         <source>All channels</source>
         <translation>All channels</translation>
     </message>
@@ -603,10 +674,6 @@ Clients that reconnect by themselves will come back.</translation>
     <message>
         <source>Messages out / s</source>
         <translation>Messages out / s</translation>
-    </message>
-    <message>
-        <source>Latency p99</source>
-        <translation>Latency p99</translation>
     </message>
     <message>
         <source>Errors / s</source>
@@ -639,10 +706,6 @@ Clients that reconnect by themselves will come back.</translation>
     <message>
         <source>Delivered (out)</source>
         <translation>Delivered (out)</translation>
-    </message>
-    <message>
-        <source>Delivery latency (ms)</source>
-        <translation>Delivery latency (ms)</translation>
     </message>
     <message>
         <source>p50</source>
@@ -690,6 +753,69 @@ Clients that reconnect by themselves will come back.</translation>
     <message>
         <source>resident</source>
         <translation>resident</translation>
+    </message>
+    <message>
+        <source>Channel:</source>
+        <translation>Channel:</translation>
+    </message>
+    <message>
+        <source>Latency p99 (10 s)</source>
+        <translation>Latency p99 (10 s)</translation>
+    </message>
+    <message>
+        <source>Bandwidth out / s</source>
+        <translation>Bandwidth out / s</translation>
+    </message>
+    <message>
+        <source>Queued frames</source>
+        <translation>Queued frames</translation>
+    </message>
+    <message>
+        <source>Delivery latency, last 10 s (ms)</source>
+        <translation>Delivery latency, last 10 s (ms)</translation>
+    </message>
+    <message>
+        <source>Delivery latency of %1, last 10 s (ms)</source>
+        <translation>Delivery latency of %1, last 10 s (ms)</translation>
+    </message>
+    <message>
+        <source>Bandwidth (bytes per second)</source>
+        <translation>Bandwidth (bytes per second)</translation>
+    </message>
+    <message>
+        <source>In</source>
+        <translation>In</translation>
+    </message>
+    <message>
+        <source>Out</source>
+        <translation>Out</translation>
+    </message>
+    <message>
+        <source>Queues</source>
+        <translation>Queues</translation>
+    </message>
+    <message>
+        <source>Queues (pending: %1)</source>
+        <translation>Queues (pending: %1)</translation>
+    </message>
+    <message>
+        <source>Pending messages</source>
+        <translation>Pending messages</translation>
+    </message>
+    <message>
+        <source>no deliveries in the last 10 s</source>
+        <translation>no deliveries in the last 10 s</translation>
+    </message>
+    <message>
+        <source>p50: %1 · 1 min p99: %2</source>
+        <translation>p50: %1 · 1 min p99: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) pending</source>
+        <translation>
+            <numerusform>%n message pending</numerusform>
+            <numerusform>%n messages pending</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -926,6 +1052,10 @@ Clients that reconnect by themselves will come back.</translation>
         <source>&lt;b&gt;QuantPush Console %1&lt;/b&gt;&lt;p&gt;The admin console of the QuantPush real-time push server: live statistics, connections, broadcasts, a message inspector and alerts.&lt;/p&gt;&lt;p&gt;Licensed under the GNU GPL version 3.&lt;/p&gt;</source>
         <translation>&lt;b&gt;QuantPush Console %1&lt;/b&gt;&lt;p&gt;The admin console of the QuantPush real-time push server: live statistics, connections, broadcasts, a message inspector and alerts.&lt;/p&gt;&lt;p&gt;Licensed under the GNU GPL version 3.&lt;/p&gt;</translation>
     </message>
+    <message>
+        <source>Statistics</source>
+        <translation>Statistics</translation>
+    </message>
 </context>
 <context>
     <name>QuantPush::NotificationBanner</name>
@@ -999,6 +1129,120 @@ Clients that reconnect by themselves will come back.</translation>
     <message>
         <source>Cancel</source>
         <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>QuantPush::StatisticsPage</name>
+    <message>
+        <source>Search networks, roles, users and channels…</source>
+        <translation>Search networks, roles, users and channels…</translation>
+    </message>
+    <message>
+        <source>How long connections last</source>
+        <translation>How long connections last</translation>
+    </message>
+    <message>
+        <source>Open now (age)</source>
+        <translation>Open now (age)</translation>
+    </message>
+    <message>
+        <source>Closed since start (duration)</source>
+        <translation>Closed since start (duration)</translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation>Connections</translation>
+    </message>
+    <message>
+        <source>By network</source>
+        <translation>By network</translation>
+    </message>
+    <message>
+        <source>By role</source>
+        <translation>By role</translation>
+    </message>
+    <message>
+        <source>By user</source>
+        <translation>By user</translation>
+    </message>
+    <message>
+        <source>Channels: live latency and pending messages</source>
+        <translation>Channels: live latency and pending messages</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation>Network</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>User</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Channel</translation>
+    </message>
+    <message>
+        <source>Subscriptions</source>
+        <translation>Subscriptions</translation>
+    </message>
+    <message>
+        <source>Pending</source>
+        <translation>Pending</translation>
+    </message>
+    <message>
+        <source>p50, 10 s</source>
+        <translation>p50, 10 s</translation>
+    </message>
+    <message>
+        <source>p99, 10 s</source>
+        <translation>p99, 10 s</translation>
+    </message>
+    <message>
+        <source>p99, 1 min</source>
+        <translation>p99, 1 min</translation>
+    </message>
+    <message>
+        <source>p99, 5 min</source>
+        <translation>p99, 5 min</translation>
+    </message>
+    <message>
+        <source>Waiting for the first statistics…</source>
+        <translation>Waiting for the first statistics…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n connection(s) open, updated %1</source>
+        <translation>
+            <numerusform>%n connection open, updated %1</numerusform>
+            <numerusform>%n connections open, updated %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>(not authenticated)</source>
+        <translation>(not authenticated)</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 h</translation>
+    </message>
+    <message>
+        <source>&gt; %1</source>
+        <translation>&gt; %1</translation>
+    </message>
+    <message>
+        <source>≤ %1</source>
+        <translation>≤ %1</translation>
     </message>
 </context>
 </TS>

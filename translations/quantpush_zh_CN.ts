@@ -98,14 +98,6 @@
         <translation>消息内容（JSON 对象）：</translation>
     </message>
     <message>
-        <source>Filters (optional, JSON object):</source>
-        <translation>过滤条件（可选，JSON 对象）：</translation>
-    </message>
-    <message>
-        <source>Only subscribers whose own filters match receive the message. Keys are payload fields (dotted for nested ones); values are a scalar, a list of alternatives, or operators such as {&quot;gte&quot;: 100}.</source>
-        <translation>只有自身过滤条件匹配的订阅者才会收到该消息。键为消息字段（嵌套字段用点号分隔）；值可以是单个值、候选值列表，或 {&quot;gte&quot;: 100} 这样的运算符。</translation>
-    </message>
-    <message>
         <source>Publish</source>
         <translation>发布</translation>
     </message>
@@ -144,6 +136,68 @@
         <translation>
             <numerusform>该频道当前有 %n 个订阅，最新序号 %1</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Send to:</source>
+        <translation>发送给：</translation>
+    </message>
+    <message>
+        <source>Every subscriber</source>
+        <translation>所有订阅者</translation>
+    </message>
+    <message>
+        <source>Connections with role</source>
+        <translation>指定角色的连接</translation>
+    </message>
+    <message>
+        <source>Connections of user</source>
+        <translation>指定用户的连接</translation>
+    </message>
+    <message>
+        <source>One session</source>
+        <translation>单个会话</translation>
+    </message>
+    <message>
+        <source>Subscribers of the channel receive it; a role, user or session narrows that to those connections (picked from the connection table). Their own subscription filters and account scope still apply.</source>
+        <translation>该频道的订阅者会收到消息；选择角色、用户或会话可将范围缩小到这些连接（从连接列表中选取）。订阅者自身的过滤条件和账户范围仍然生效。</translation>
+    </message>
+    <message>
+        <source>Preview recipients</source>
+        <translation>预览接收者</translation>
+    </message>
+    <message>
+        <source>Ask the server how many connections would receive this now (nothing is sent)</source>
+        <translation>询问服务器现在会有多少个连接收到这条消息（不会发送任何内容）</translation>
+    </message>
+    <message>
+        <source>every subscriber</source>
+        <translation>所有订阅者</translation>
+    </message>
+    <message>
+        <source>role %1</source>
+        <translation>角色 %1</translation>
+    </message>
+    <message>
+        <source>user %1</source>
+        <translation>用户 %1</translation>
+    </message>
+    <message>
+        <source>session %1</source>
+        <translation>会话 %1</translation>
+    </message>
+    <message>
+        <source>Asking the server…</source>
+        <translation>正在询问服务器…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Would reach %n connection(s) now</source>
+        <translation>
+            <numerusform>现在会送达 %n 个连接</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Preview failed: %1 (%2)</source>
+        <translation>预览失败：%1（%2）</translation>
     </message>
 </context>
 <context>
@@ -191,6 +245,10 @@
     <message>
         <source>Payload or error</source>
         <translation>消息内容或错误</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>接收者</translation>
     </message>
 </context>
 <context>
@@ -387,6 +445,22 @@ Buffered: %5, unacknowledged: %6</source>
         <source>Queue depth</source>
         <translation>队列深度</translation>
     </message>
+    <message>
+        <source>authenticated</source>
+        <translation>已认证</translation>
+    </message>
+    <message>
+        <source>connected</source>
+        <translation>已连接</translation>
+    </message>
+    <message>
+        <source>closing</source>
+        <translation>正在关闭</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
 </context>
 <context>
     <name>QuantPush::ConnectionsPage</name>
@@ -578,10 +652,6 @@ Clients that reconnect by themselves will come back.</source>
         <translation>15 分钟</translation>
     </message>
     <message>
-        <source>Throughput of:</source>
-        <translation>吞吐量范围：</translation>
-    </message>
-    <message>
         <source>All channels</source>
         <translation>全部频道</translation>
     </message>
@@ -596,10 +666,6 @@ Clients that reconnect by themselves will come back.</source>
     <message>
         <source>Messages out / s</source>
         <translation>每秒发出消息</translation>
-    </message>
-    <message>
-        <source>Latency p99</source>
-        <translation>延迟 p99</translation>
     </message>
     <message>
         <source>Errors / s</source>
@@ -632,10 +698,6 @@ Clients that reconnect by themselves will come back.</source>
     <message>
         <source>Delivered (out)</source>
         <translation>投递（出）</translation>
-    </message>
-    <message>
-        <source>Delivery latency (ms)</source>
-        <translation>投递延迟（毫秒）</translation>
     </message>
     <message>
         <source>p50</source>
@@ -682,6 +744,68 @@ Clients that reconnect by themselves will come back.</source>
     <message>
         <source>resident</source>
         <translation>常驻内存</translation>
+    </message>
+    <message>
+        <source>Channel:</source>
+        <translation>频道：</translation>
+    </message>
+    <message>
+        <source>Latency p99 (10 s)</source>
+        <translation>延迟 p99（10 秒）</translation>
+    </message>
+    <message>
+        <source>Bandwidth out / s</source>
+        <translation>每秒出站带宽</translation>
+    </message>
+    <message>
+        <source>Queued frames</source>
+        <translation>排队帧数</translation>
+    </message>
+    <message>
+        <source>Delivery latency, last 10 s (ms)</source>
+        <translation>投递延迟，最近 10 秒（毫秒）</translation>
+    </message>
+    <message>
+        <source>Delivery latency of %1, last 10 s (ms)</source>
+        <translation>%1 的投递延迟，最近 10 秒（毫秒）</translation>
+    </message>
+    <message>
+        <source>Bandwidth (bytes per second)</source>
+        <translation>带宽（字节/秒）</translation>
+    </message>
+    <message>
+        <source>In</source>
+        <translation>入站</translation>
+    </message>
+    <message>
+        <source>Out</source>
+        <translation>出站</translation>
+    </message>
+    <message>
+        <source>Queues</source>
+        <translation>队列</translation>
+    </message>
+    <message>
+        <source>Queues (pending: %1)</source>
+        <translation>队列（待发：%1）</translation>
+    </message>
+    <message>
+        <source>Pending messages</source>
+        <translation>待发消息</translation>
+    </message>
+    <message>
+        <source>no deliveries in the last 10 s</source>
+        <translation>最近 10 秒没有投递</translation>
+    </message>
+    <message>
+        <source>p50: %1 · 1 min p99: %2</source>
+        <translation>p50：%1 · 1 分钟 p99：%2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) pending</source>
+        <translation>
+            <numerusform>%n 条消息待发</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -917,6 +1041,10 @@ Clients that reconnect by themselves will come back.</source>
         <source>&lt;b&gt;QuantPush Console %1&lt;/b&gt;&lt;p&gt;The admin console of the QuantPush real-time push server: live statistics, connections, broadcasts, a message inspector and alerts.&lt;/p&gt;&lt;p&gt;Licensed under the GNU GPL version 3.&lt;/p&gt;</source>
         <translation>&lt;b&gt;QuantPush 控制台 %1&lt;/b&gt;&lt;p&gt;QuantPush 实时推送服务器的管理控制台：实时统计、连接、广播、消息查看器与告警。&lt;/p&gt;&lt;p&gt;依据 GNU GPL 第 3 版授权。&lt;/p&gt;</translation>
     </message>
+    <message>
+        <source>Statistics</source>
+        <translation>统计</translation>
+    </message>
 </context>
 <context>
     <name>QuantPush::NotificationBanner</name>
@@ -990,6 +1118,119 @@ Clients that reconnect by themselves will come back.</source>
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>QuantPush::StatisticsPage</name>
+    <message>
+        <source>Search networks, roles, users and channels…</source>
+        <translation>搜索网络、角色、用户和频道…</translation>
+    </message>
+    <message>
+        <source>How long connections last</source>
+        <translation>连接持续时间</translation>
+    </message>
+    <message>
+        <source>Open now (age)</source>
+        <translation>当前打开（已持续）</translation>
+    </message>
+    <message>
+        <source>Closed since start (duration)</source>
+        <translation>启动以来已关闭（持续时长）</translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation>连接数</translation>
+    </message>
+    <message>
+        <source>By network</source>
+        <translation>按网络</translation>
+    </message>
+    <message>
+        <source>By role</source>
+        <translation>按角色</translation>
+    </message>
+    <message>
+        <source>By user</source>
+        <translation>按用户</translation>
+    </message>
+    <message>
+        <source>Channels: live latency and pending messages</source>
+        <translation>频道：实时延迟和待发消息</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation>网络</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>频道</translation>
+    </message>
+    <message>
+        <source>Subscriptions</source>
+        <translation>订阅数</translation>
+    </message>
+    <message>
+        <source>Pending</source>
+        <translation>待发</translation>
+    </message>
+    <message>
+        <source>p50, 10 s</source>
+        <translation>p50，10 秒</translation>
+    </message>
+    <message>
+        <source>p99, 10 s</source>
+        <translation>p99，10 秒</translation>
+    </message>
+    <message>
+        <source>p99, 1 min</source>
+        <translation>p99，1 分钟</translation>
+    </message>
+    <message>
+        <source>p99, 5 min</source>
+        <translation>p99，5 分钟</translation>
+    </message>
+    <message>
+        <source>Waiting for the first statistics…</source>
+        <translation>正在等待第一份统计数据…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n connection(s) open, updated %1</source>
+        <translation>
+            <numerusform>%n 个连接打开，更新于 %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>(not authenticated)</source>
+        <translation>（未认证）</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 小时</translation>
+    </message>
+    <message>
+        <source>&gt; %1</source>
+        <translation>&gt; %1</translation>
+    </message>
+    <message>
+        <source>≤ %1</source>
+        <translation>≤ %1</translation>
     </message>
 </context>
 </TS>
