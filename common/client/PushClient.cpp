@@ -180,7 +180,11 @@ void PushClient::setToken(const QString &jwt)
 }
 
 void PushClient::setApiKey(const QString &key) { m_apiKey = key; }
-void PushClient::setReconnectPolicy(const ReconnectPolicy &policy) { m_policy = policy; }
+void PushClient::setReconnectPolicy(const ReconnectPolicy &policy)
+{
+    m_policy = policy;
+    m_followServerAdvice = false;
+}
 PushClient::ReconnectPolicy PushClient::reconnectPolicy() const { return m_policy; }
 void PushClient::setFollowServerReconnectAdvice(bool follow) { m_followServerAdvice = follow; }
 bool PushClient::followsServerReconnectAdvice() const { return m_followServerAdvice; }

@@ -54,7 +54,9 @@ public:
     ReconnectPolicy reconnectPolicy() const;
     // On by default: the `reconnection` advice in the server's welcome
     // (its websocket.reconnection settings) replaces the policy, field by
-    // field, for every later reconnect. Off keeps setReconnectPolicy's.
+    // field, for every later reconnect. setReconnectPolicy() turns it off
+    // (an application's explicit policy wins); turn it back on after that
+    // to let the server's advice override again.
     void setFollowServerReconnectAdvice(bool follow);
     bool followsServerReconnectAdvice() const;
     void setIgnoreSslErrors(bool ignore); // for self-signed test certificates only
