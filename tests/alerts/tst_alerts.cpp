@@ -1,5 +1,6 @@
 // Alert rules and the admin stream on system_monitor.
 
+#include "Clock.h"
 #include "Metrics.h"
 #include "TestServer.h"
 #include "WsTestClient.h"
@@ -80,6 +81,7 @@ private Q_SLOTS:
     void metricValues();
 
     void firesAndResolvesEndToEnd();
+    void bandwidthAndQueueRules();
     void adminStatsStream();
 };
 
@@ -291,6 +293,90 @@ void tst_Alerts::firesAndResolvesEndToEnd()
     // Admins only: the viewer on the same channel saw none of it.
     QVERIFY(monitorData(viewer, u"alert"_s).isEmpty());
     QVERIFY(monitorData(viewer, u"stats"_s).isEmpty());
+}
+
+// Rules on bandwidth and queues, on a real server whose rate sampler runs on
+// a FakeClock: known traffic and queues inside one sampled second.
+void tst_Alerts::bandwidthAndQueueRules()
+{
+    ServerConfig config = testConfig();
+    config.channel(SubscriptionType::MarketData).batchIntervalMs = 10000; // held until the test says (well inside connection_timeout)
+    config.channel(SubscriptionType::MarketData).batchMaxMessages = 1000;
+    config.limits.maxPendingBytes = 1; // any unflushed byte queues the next frame
+    config.alerts = {
+        rule(u"in"_s, AlertMetric::BytesInPerSec, AlertOp::Above, 1000),
+        rule(u"out"_s, AlertMetric::BytesOutPerSec, AlertOp::Above, 2000),
+        rule(u"queued"_s, AlertMetric::QueuedFrames, AlertOp::Above, 5),
+        rule(u"pending"_s, AlertMetric::PendingMessages, AlertOp::Above, 6),
+    };
+    FakeClock clock;
+    std::unique_ptr<WebSocketManager> server = startServer(config, &clock);
+    QVERIFY(server);
+    AlertEngine engine(config.alerts, server->metrics());
+    const auto evaluate = [&] { engine.evaluate(clock.nowMs()); };
+    WsTestClient client; // strategy_status: immediate and unacknowledged (no redelivery adds bytes)
+    QVERIFY(client.open(webSocketUrl(*server)));
+    QVERIFY(client.subscribe({{u"type"_s, u"market_data"_s}}));
+    QVERIFY(client.subscribe({{u"type"_s, u"strategy_status"_s}}));
+    clock.advance(1000); // the baseline sample
+    evaluate();
+    for (const QString &name : {u"in"_s, u"out"_s, u"queued"_s, u"pending"_s})
+        QVERIFY2(!engine.isFiring(name), qPrintable(name));
+
+    // Under the thresholds: 600 bytes in, about a kilobyte out, 3 or 4 frames
+    // queued (the first push or two fill the one-byte allowance), 6 held.
+    for (int i = 0; i < 6; ++i)
+        server->broadcastMarketData({{u"i"_s, i}});
+    for (int i = 0; i < 4; ++i)
+        server->broadcastStrategyStatus({{u"i"_s, i}});
+    client.sendText(u"{\"type\":\"ping\",\"data\":\"%1\"}"_s.arg(QString(580, u'x')));
+    clock.advance(1000); // sampled before the event loop drains anything
+    evaluate();
+    const auto queuedNow = [&] {
+        return server->statsJson().value(u"queues"_s).toObject().value(u"queued_frames"_s).toInteger();
+    };
+    QCOMPARE(server->metrics()->queuedFrames(), queuedNow()); // the rule sees what /websocket/stats shows
+    QVERIFY2(queuedNow() >= 3 && queuedNow() <= 4, qPrintable(QString::number(queuedNow())));
+    QCOMPARE(server->metrics()->pendingMessages(), 6);
+    QVERIFY(!engine.isFiring(u"queued"_s));
+    QVERIFY(!engine.isFiring(u"pending"_s));
+    QTRY_COMPARE(client.pushesOn(u"strategy_status"_s).size(), 4);
+    QTRY_COMPARE(client.framesOfType(u"pong"_s).size(), 1);
+    clock.advance(1000); // the second those bytes went through
+    evaluate();
+    QVERIFY2(!engine.isFiring(u"in"_s), qPrintable(QString::number(server->metrics()->bytesInPerSec())));
+    QVERIFY2(!engine.isFiring(u"out"_s), qPrintable(QString::number(server->metrics()->bytesOutPerSec())));
+    QVERIFY(server->metrics()->bytesInPerSec() >= 580);
+
+    // Over them: 13 held messages, 6 or more queued frames, 1.2 kB in,
+    // 5 kB of pushes out, all inside the next sampled second.
+    for (int i = 0; i < 7; ++i)
+        server->broadcastMarketData({{u"i"_s, i}});
+    for (int i = 0; i < 8; ++i)
+        server->broadcastStrategyStatus({{u"i"_s, i}, {u"pad"_s, QString(600, u'y')}});
+    for (int i = 0; i < 2; ++i)
+        client.sendText(u"{\"type\":\"ping\",\"data\":\"%1\"}"_s.arg(QString(580, u'x')));
+    clock.advance(1000);
+    evaluate();
+    QCOMPARE(server->metrics()->queuedFrames(), queuedNow());
+    QVERIFY2(queuedNow() >= 6, qPrintable(QString::number(queuedNow())));
+    QCOMPARE(server->metrics()->pendingMessages(), 13);
+    QVERIFY(engine.isFiring(u"queued"_s));
+    QVERIFY(engine.isFiring(u"pending"_s));
+    QTRY_COMPARE(client.pushesOn(u"strategy_status"_s).size(), 12);
+    QTRY_COMPARE(client.framesOfType(u"pong"_s).size(), 3);
+    clock.advance(1000); // the second the bytes went through
+    evaluate();
+    QVERIFY2(engine.isFiring(u"in"_s), qPrintable(QString::number(server->metrics()->bytesInPerSec())));
+    QVERIFY2(engine.isFiring(u"out"_s), qPrintable(QString::number(server->metrics()->bytesOutPerSec())));
+
+    // The batch goes out, the queues empty, a quiet second: all resolve.
+    clock.advance(10000);
+    QTRY_COMPARE(client.pushesOn(u"market_data"_s).size(), 13);
+    clock.advance(1000);
+    evaluate();
+    for (const QString &name : {u"in"_s, u"out"_s, u"queued"_s, u"pending"_s})
+        QVERIFY2(!engine.isFiring(name), qPrintable(name));
 }
 
 void tst_Alerts::adminStatsStream()
