@@ -446,7 +446,9 @@ void TestConsole::staysResponsiveUnderLoad()
     inspector->subscribeTo(u"market_data"_s);
     QTRY_COMPARE_WITH_TIMEOUT(m_controller->inspectorClient()->state(), PushClient::State::Connected, 5000);
     QTRY_VERIFY(m_controller->inspectorClient()->subscriptions().contains(u"market_data"_s));
-    QTest::qWait(200); // the subscribed reply
+    // The server holds the subscription (it does before it replies): what is published now reaches the inspector.
+    QTRY_VERIFY_WITH_TIMEOUT(m_server->statsJson().value(u"channels"_s).toObject().value(u"market_data"_s).toObject()
+                                 .value(u"subscriptions"_s).toInt() >= 1, 5000);
 
     const StatsTimeline *timeline = m_controller->timeline();
     const qsizetype pointsBefore = timeline->points().size();
