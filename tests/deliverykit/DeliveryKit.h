@@ -6,6 +6,7 @@
 // only and without Q_OBJECT, so each test just adds this folder to its
 // include path.
 
+#include "Clock.h"
 #include "WebSocketManager.h"
 #include "client/PushClient.h"
 #include "config/ServerConfig.h"
@@ -45,10 +46,13 @@ inline QuantPush::ServerConfig testConfig()
     return config;
 }
 
+// With a `clock` (a FakeClock), the broadcaster, heartbeats, ack sweeps and
+// rate limits run on it instead of real time.
 inline std::unique_ptr<QuantPush::WebSocketManager> startServer(const QuantPush::ServerConfig &config,
-                                                                QString *error)
+                                                                QString *error, QuantPush::Clock *clock = nullptr)
 {
-    auto server = std::make_unique<QuantPush::WebSocketManager>(config);
+    auto server = std::make_unique<QuantPush::WebSocketManager>(config,
+                                                                clock ? clock : QuantPush::Clock::system());
     if (!server->start(error))
         return nullptr;
     return server;
