@@ -349,7 +349,8 @@ void tst_Compression::resumeAndRedeliveryAreCompressed()
     ServerConfig config = testConfig();
     config.channel(SubscriptionType::OrderUpdates).ackTimeoutMs = 100;
     config.channel(SubscriptionType::OrderUpdates).maxRetries = 1;
-    auto server = startServer(config);
+    FakeClock clock; // the ack deadline passes when the test advances it
+    auto server = startServer(config, &clock);
     QVERIFY(server);
     for (int n = 1; n <= 3; ++n)
         server->broadcastOrderUpdate({{u"account"_s, u"A1"_s}, {u"n"_s, n}, {u"note"_s, QString(300, u'~')}});
@@ -358,6 +359,8 @@ void tst_Compression::resumeAndRedeliveryAreCompressed()
     QVERIFY(client.waitForWelcome());
     QVERIFY(client.subscribe({{u"type"_s, u"order_updates"_s}, {u"since"_s, 0}}));
     // Replayed (1..3), then each sent again unacknowledged, marked redelivered.
+    QTRY_COMPARE_WITH_TIMEOUT(client.pushFrames().size(), 3, Timeout);
+    clock.advance(200); // past the 100 ms deadline and the next ack sweep
     QTRY_COMPARE_WITH_TIMEOUT(client.pushFrames().size(), 6, Timeout);
     const QList<Received> frames = client.pushFrames();
     for (qsizetype i = 0; i < frames.size(); ++i) {
