@@ -1,0 +1,287 @@
+#include "JsonScan.h"
+
+#include <string>
+
+namespace loadgen {
+
+namespace json {
+
+namespace {
+
+constexpr std::size_t npos = std::string_view::npos;
+constexpr int MaxDepth = 512;
+
+// Position after the string whose opening quote is at `pos`.
+std::size_t skipString(std::string_view text, std::size_t pos)
+{
+    for (std::size_t i = pos + 1; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '"')
+            return i + 1;
+        if (c == '\\') {
+            if (++i >= text.size())
+                return npos;
+            if (text[i] == 'u') {
+                if (i + 4 >= text.size())
+                    return npos;
+                i += 4;
+            }
+        } else if (static_cast<unsigned char>(c) < 0x20) {
+            return npos; // control characters must be escaped
+        }
+    }
+    return npos;
+}
+
+bool isNumberChar(char c)
+{
+    return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
+}
+
+std::size_t skipLiteral(std::string_view text, std::size_t pos, std::string_view literal)
+{
+    return text.compare(pos, literal.size(), literal) == 0 ? pos + literal.size() : npos;
+}
+
+int hexValue(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+// Decodes the escapes of a raw string body to UTF-8; false if malformed.
+bool unescape(std::string_view raw, std::string &out)
+{
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+        if (raw[i] != '\\') {
+            out.push_back(raw[i]);
+            continue;
+        }
+        if (++i >= raw.size())
+            return false;
+        switch (raw[i]) {
+        case '"': out.push_back('"'); break;
+        case '\\': out.push_back('\\'); break;
+        case '/': out.push_back('/'); break;
+        case 'b': out.push_back('\b'); break;
+        case 'f': out.push_back('\f'); break;
+        case 'n': out.push_back('\n'); break;
+        case 'r': out.push_back('\r'); break;
+        case 't': out.push_back('\t'); break;
+        case 'u': {
+            if (i + 4 >= raw.size())
+                return false;
+            unsigned code = 0;
+            for (int k = 1; k <= 4; ++k) {
+                const int digit = hexValue(raw[i + std::size_t(k)]);
+                if (digit < 0)
+                    return false;
+                code = code * 16 + unsigned(digit);
+            }
+            i += 4;
+            // Keys the generator looks for are ASCII; anything else only
+            // has to compare unequal, so surrogates stay undecoded bytes.
+            if (code < 0x80) {
+                out.push_back(char(code));
+            } else if (code < 0x800) {
+                out.push_back(char(0xC0 | (code >> 6)));
+                out.push_back(char(0x80 | (code & 0x3F)));
+            } else {
+                out.push_back(char(0xE0 | (code >> 12)));
+                out.push_back(char(0x80 | ((code >> 6) & 0x3F)));
+                out.push_back(char(0x80 | (code & 0x3F)));
+            }
+            break;
+        }
+        default: return false;
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+std::size_t skipWhitespace(std::string_view text, std::size_t pos)
+{
+    while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\n' || text[pos] == '\r'))
+        ++pos;
+    return pos;
+}
+
+std::size_t skipValue(std::string_view text, std::size_t pos)
+{
+    pos = skipWhitespace(text, pos);
+    if (pos >= text.size())
+        return npos;
+    const char first = text[pos];
+    if (first == '"')
+        return skipString(text, pos);
+    if (first == 't')
+        return skipLiteral(text, pos, "true");
+    if (first == 'f')
+        return skipLiteral(text, pos, "false");
+    if (first == 'n')
+        return skipLiteral(text, pos, "null");
+    if (first == '-' || (first >= '0' && first <= '9')) {
+        while (pos < text.size() && isNumberChar(text[pos]))
+            ++pos;
+        return pos;
+    }
+    if (first != '{' && first != '[')
+        return npos;
+    // Nested containers: a stack of the open brackets, so that a ']' cannot
+    // close a '{'; strings are skipped whole (they may hold brackets).
+    char stack[MaxDepth];
+    int depth = 0;
+    for (std::size_t i = pos; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '"') {
+            i = skipString(text, i);
+            if (i == npos)
+                return npos;
+            --i;
+        } else if (c == '{' || c == '[') {
+            if (depth == MaxDepth)
+                return npos;
+            stack[depth++] = c == '{' ? '}' : ']';
+        } else if (c == '}' || c == ']') {
+            if (depth == 0 || stack[depth - 1] != c)
+                return npos;
+            if (--depth == 0)
+                return i + 1;
+        }
+    }
+    return npos;
+}
+
+bool keyIs(std::string_view rawKey, std::string_view plain)
+{
+    if (rawKey.find('\\') == npos)
+        return rawKey == plain;
+    std::string decoded;
+    return unescape(rawKey, decoded) && decoded == plain;
+}
+
+bool stringIs(std::string_view value, std::string_view plain)
+{
+    if (value.size() < 2 || value.front() != '"' || value.back() != '"')
+        return false;
+    return keyIs(value.substr(1, value.size() - 2), plain);
+}
+
+std::optional<std::int64_t> toInt(std::string_view value)
+{
+    std::size_t i = 0;
+    const bool negative = !value.empty() && value[0] == '-';
+    if (negative)
+        ++i;
+    if (i >= value.size())
+        return std::nullopt;
+    std::int64_t result = 0;
+    for (; i < value.size(); ++i) {
+        const char c = value[i];
+        if (c < '0' || c > '9' || result > (INT64_MAX - 9) / 10)
+            return std::nullopt;
+        result = result * 10 + (c - '0');
+    }
+    return negative ? -result : result;
+}
+
+} // namespace json
+
+JsonMembers::JsonMembers(std::string_view object) : m_text(object)
+{
+    m_pos = json::skipWhitespace(m_text, 0);
+    if (m_pos >= m_text.size() || m_text[m_pos] != '{')
+        m_failed = true;
+    else
+        ++m_pos;
+}
+
+bool JsonMembers::next(std::string_view &key, std::string_view &value)
+{
+    if (m_failed || m_done)
+        return false;
+    m_pos = json::skipWhitespace(m_text, m_pos);
+    // `{"a":1,}` fails below: after a comma a key must follow.
+    if (m_pos < m_text.size() && m_text[m_pos] == '}') {
+        m_done = true;
+        return false;
+    }
+    if (!m_first) {
+        if (m_pos >= m_text.size() || m_text[m_pos] != ',') {
+            m_failed = true;
+            return false;
+        }
+        m_pos = json::skipWhitespace(m_text, m_pos + 1);
+    }
+    m_first = false;
+    if (m_pos >= m_text.size() || m_text[m_pos] != '"') {
+        m_failed = true;
+        return false;
+    }
+    const std::size_t keyEnd = json::skipValue(m_text, m_pos);
+    if (keyEnd == std::string_view::npos) {
+        m_failed = true;
+        return false;
+    }
+    key = m_text.substr(m_pos + 1, keyEnd - m_pos - 2);
+    m_pos = json::skipWhitespace(m_text, keyEnd);
+    if (m_pos >= m_text.size() || m_text[m_pos] != ':') {
+        m_failed = true;
+        return false;
+    }
+    const std::size_t valueStart = json::skipWhitespace(m_text, m_pos + 1);
+    const std::size_t valueEnd = json::skipValue(m_text, valueStart);
+    if (valueEnd == std::string_view::npos) {
+        m_failed = true;
+        return false;
+    }
+    value = m_text.substr(valueStart, valueEnd - valueStart);
+    m_pos = valueEnd;
+    return true;
+}
+
+JsonElements::JsonElements(std::string_view array) : m_text(array)
+{
+    m_pos = json::skipWhitespace(m_text, 0);
+    if (m_pos >= m_text.size() || m_text[m_pos] != '[')
+        m_failed = true;
+    else
+        ++m_pos;
+}
+
+bool JsonElements::next(std::string_view &value)
+{
+    if (m_failed || m_done)
+        return false;
+    m_pos = json::skipWhitespace(m_text, m_pos);
+    // "[1,]" fails below: after a comma a value must follow.
+    if (m_pos < m_text.size() && m_text[m_pos] == ']') {
+        m_done = true;
+        return false;
+    }
+    if (!m_first) {
+        if (m_pos >= m_text.size() || m_text[m_pos] != ',') {
+            m_failed = true;
+            return false;
+        }
+        m_pos = json::skipWhitespace(m_text, m_pos + 1);
+    }
+    m_first = false;
+    const std::size_t end = json::skipValue(m_text, m_pos);
+    if (end == std::string_view::npos) {
+        m_failed = true;
+        return false;
+    }
+    value = m_text.substr(m_pos, end - m_pos);
+    m_pos = end;
+    return true;
+}
+
+} // namespace loadgen

@@ -1,0 +1,284 @@
+// quantpush-loadgen: a load generator without Qt, so that the client side is
+// not what limits a benchmark (docs/benchmarks.md, "quantpush-loadgen").
+// One thread, one epoll set: N subscribers spread over the --url endpoints
+// and one admin publisher; it prints one line of key=value.
+#include "Clock.h"
+#include "Inflater.h"
+#include "LatencyHistogram.h"
+#include "Options.h"
+#include "Poller.h"
+#include "Publisher.h"
+#include "Subscriber.h"
+#include "Url.h"
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+using namespace loadgen;
+
+namespace {
+
+// Handshakes in flight at once: a burst of thousands of SYNs overflows the
+// listen backlog and turns into retransmission delays, not a faster start.
+constexpr int ConnectConcurrency = 256;
+
+[[noreturn]] void die(const std::string &message)
+{
+    std::fprintf(stderr, "quantpush-loadgen: %s\n", message.c_str());
+    std::exit(1);
+}
+
+void raiseFileLimit(int clients)
+{
+    rlimit limit {};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0)
+        return;
+    const rlim_t needed = rlim_t(clients) + 64;
+    if (limit.rlim_cur < needed) {
+        limit.rlim_cur = std::min(needed, limit.rlim_max);
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
+    if (limit.rlim_cur < needed)
+        die("--clients " + std::to_string(clients) + " needs " + std::to_string(needed)
+            + " open files, the hard limit is " + std::to_string(limit.rlim_max) + " (ulimit -n)");
+}
+
+std::string ms(std::int64_t micros)
+{
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.3f", double(micros) / 1000.0);
+    return buffer;
+}
+
+std::string fixed(double value, int decimals)
+{
+    char buffer[48];
+    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+    return buffer;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    std::string error;
+    bool help = false;
+    const std::optional<Options> parsed = Options::parse(argc, argv, &error, &help);
+    if (help) {
+        std::fputs(Options::usage(), stdout);
+        return 0;
+    }
+    if (!parsed) {
+        std::fprintf(stderr, "quantpush-loadgen: %s\n%s", error.c_str(), Options::usage());
+        return 2;
+    }
+    const Options &options = *parsed;
+    raiseFileLimit(options.clients);
+
+    std::vector<Endpoint> endpoints;
+    for (const std::string &text : options.urls) {
+        std::optional<Url> url = Url::parse(text, &error);
+        if (url && options.compression)
+            url = url->withQuery("compression=deflate");
+        const std::optional<Endpoint> endpoint = url ? Endpoint::resolve(*url, &error) : std::nullopt;
+        if (!endpoint)
+            die(error);
+        endpoints.push_back(*endpoint);
+    }
+    const std::optional<Url> publisherUrl = Url::parse(options.publisherUrl, &error);
+    const std::optional<Endpoint> publisherEndpoint =
+        publisherUrl ? Endpoint::resolve(*publisherUrl, &error) : std::nullopt;
+    if (!publisherEndpoint)
+        die(error);
+
+    Poller poller;
+    LatencyHistogram latency;
+    std::unique_ptr<Inflater> inflater = options.compression ? std::make_unique<Inflater>() : nullptr;
+    SubscriberContext context {options.channel, options.compression, &latency, inflater.get(), 0};
+
+    // Phase 1: every subscriber connected and subscribed, a bounded number of
+    // handshakes at a time.
+    std::vector<std::unique_ptr<Subscriber>> subscribers;
+    subscribers.reserve(std::size_t(options.clients));
+    for (int i = 0; i < options.clients; ++i) {
+        subscribers.push_back(std::make_unique<Subscriber>(poller, endpoints[std::size_t(i) % endpoints.size()],
+                                                           context, i, options.subscriberApiKey));
+    }
+    const std::int64_t connectStart = monotonicUs();
+    const auto connectDeadline = connectStart + std::int64_t(options.connectTimeoutSec * 1e6);
+    std::size_t started = 0;
+    for (;;) {
+        std::size_t subscribed = 0;
+        std::size_t failed = 0;
+        for (std::size_t i = 0; i < started; ++i) {
+            subscribed += subscribers[i]->phase() == Subscriber::Phase::Subscribed;
+            failed += subscribers[i]->phase() == Subscriber::Phase::Failed;
+        }
+        if (failed > 0) {
+            const Subscriber &first = **std::find_if(subscribers.begin(), subscribers.end(), [](const auto &s) {
+                return s->phase() == Subscriber::Phase::Failed;
+            });
+            die(std::to_string(failed) + " of " + std::to_string(options.clients)
+                + " subscribers failed to subscribe (" + std::to_string(subscribed)
+                + " subscribed); first error: " + first.failure());
+        }
+        if (subscribed == subscribers.size())
+            break;
+        if (monotonicUs() > connectDeadline) {
+            die("only " + std::to_string(subscribed) + " of " + std::to_string(options.clients)
+                + " subscribers subscribed within --connect-timeout " + fixed(options.connectTimeoutSec, 1) + " s");
+        }
+        while (started < subscribers.size() && started - subscribed < std::size_t(ConnectConcurrency)) {
+            if (!subscribers[started]->start(&error))
+                die("subscriber " + std::to_string(started) + ": " + error);
+            ++started;
+        }
+        poller.wait(5);
+    }
+    const double connectSeconds = double(monotonicUs() - connectStart) / 1e6;
+
+    Publisher publisher(poller, *publisherEndpoint, options);
+    if (!publisher.start(&error))
+        die("publisher: " + error);
+    while (!publisher.ready()) {
+        if (publisher.closed())
+            die("publisher: " + publisher.failure());
+        if (monotonicUs() > connectDeadline + std::int64_t(options.connectTimeoutSec * 1e6))
+            die("publisher: no welcome within --connect-timeout");
+        poller.wait(5);
+    }
+
+    // Phase 2: publishing. The 1 ms poll timeout is the rate mode's tick.
+    const double cpuBefore = processCpuSeconds();
+    const std::int64_t publishStartReal = realtimeUs();
+    const std::int64_t publishStart = monotonicUs();
+    const std::int64_t publishEnd = publishStart + std::int64_t(options.durationSec * 1e6);
+    publisher.begin(publishStart);
+    for (std::int64_t now = publishStart; now < publishEnd; now = monotonicUs()) {
+        poller.wait(1);
+        publisher.tick(monotonicUs());
+        if (publisher.closed())
+            break;
+    }
+    publisher.stop();
+    const double publishSeconds = double(monotonicUs() - publishStart) / 1e6;
+
+    // Phase 3: drain. Done when every publish is answered and every
+    // subscriber still connected has seen (or been told it missed) the last
+    // published seq.
+    const std::int64_t drainDeadline = monotonicUs() + std::int64_t(options.drainSec * 1e6);
+    auto caughtUp = [&] {
+        if (publisher.unanswered() > 0 && !publisher.closed())
+            return false;
+        const std::int64_t last = publisher.lastSeq().value_or(0);
+        return std::all_of(subscribers.begin(), subscribers.end(),
+                           [last](const auto &s) { return !s->connected() || s->lastSeq() >= last; });
+    };
+    bool drained = caughtUp();
+    while (!drained && monotonicUs() < drainDeadline) {
+        poller.wait(5);
+        drained = caughtUp();
+    }
+    const double cpuSeconds = processCpuSeconds() - cpuBefore;
+
+    // Totals, before closing (a close is not a disconnect under load).
+    Subscriber::Stats total;
+    std::int64_t expected = 0;
+    std::size_t disconnected = 0;
+    std::map<std::string, int> closeReasons;
+    const std::int64_t lastPublished = publisher.lastSeq().value_or(0);
+    for (const auto &s : subscribers) {
+        const Subscriber::Stats &st = s->stats();
+        total.delivered += st.delivered;
+        total.duplicates += st.duplicates;
+        total.skipped += st.skipped;
+        total.gapNotices += st.gapNotices;
+        total.gapSeqs += st.gapSeqs;
+        total.frames += st.frames;
+        total.binaryFrames += st.binaryFrames;
+        total.wireBytes += st.wireBytes;
+        total.jsonBytes += st.jsonBytes;
+        total.badFrames += st.badFrames;
+        total.errors += st.errors;
+        total.otherChannel += st.otherChannel;
+        if (publisher.lastSeq())
+            expected += std::max<std::int64_t>(0, lastPublished - s->subscribedSeq());
+        if (!s->connected()) {
+            ++disconnected;
+            ++closeReasons[s->failure()];
+        }
+    }
+    const std::int64_t lost = expected - std::int64_t(total.delivered);
+    const double deliverySpan =
+        context.lastDeliveryUs > publishStartReal ? double(context.lastDeliveryUs - publishStartReal) / 1e6 : 0.0;
+
+    std::string line;
+    auto add = [&line](const char *key, const std::string &value) {
+        if (!line.empty())
+            line += ' ';
+        line += key;
+        line += '=';
+        line += value;
+    };
+    add("clients", std::to_string(options.clients));
+    add("channel", options.channel);
+    add("rate", options.rate > 0 ? fixed(options.rate, 0) : "max");
+    add("window", options.rate > 0 ? "-" : std::to_string(options.window));
+    add("duration_s", fixed(publishSeconds, 2));
+    add("compression", options.compression ? "deflate" : "none");
+    add("published", std::to_string(publisher.published()));
+    add("errors", std::to_string(publisher.errors()));
+    add("unanswered", std::to_string(publisher.unanswered()));
+    add("delivered", std::to_string(total.delivered));
+    add("expected", std::to_string(expected));
+    add("lost", std::to_string(lost));
+    add("duplicates", std::to_string(total.duplicates));
+    add("skipped", std::to_string(total.skipped));
+    add("gap_noticed", std::to_string(total.gapNotices));
+    add("gap_seqs", std::to_string(total.gapSeqs));
+    add("disconnected", std::to_string(disconnected));
+    add("drained", drained ? "yes" : "no");
+    add("publish_per_s", fixed(double(publisher.published()) / publishSeconds, 0));
+    add("deliveries_per_s", deliverySpan > 0 ? fixed(double(total.delivered) / deliverySpan, 0) : "0");
+    add("p50_ms", ms(latency.quantile(0.50)));
+    add("p99_ms", ms(latency.quantile(0.99)));
+    add("p999_ms", ms(latency.quantile(0.999)));
+    add("max_ms", ms(latency.max()));
+    add("frames", std::to_string(total.frames));
+    add("binary_frames", std::to_string(total.binaryFrames));
+    add("wire_bytes", std::to_string(total.wireBytes));
+    add("json_bytes", std::to_string(total.jsonBytes));
+    add("bad_frames", std::to_string(total.badFrames));
+    add("loadgen_cpu_s", fixed(cpuSeconds, 2));
+    add("connect_s", fixed(connectSeconds, 2));
+    std::printf("%s\n", line.c_str());
+    std::fflush(stdout);
+
+    if (!publisher.firstError().empty())
+        std::fprintf(stderr, "quantpush-loadgen: first publish error: %s\n", publisher.firstError().c_str());
+    const bool publisherLost = publisher.closed();
+    if (publisherLost)
+        std::fprintf(stderr, "quantpush-loadgen: publisher connection lost: %s\n", publisher.failure().c_str());
+    for (const auto &[reason, count] : closeReasons)
+        std::fprintf(stderr, "quantpush-loadgen: %d subscriber(s) disconnected: %s\n", count, reason.c_str());
+    if (latency.negatives() > 0)
+        std::fprintf(stderr, "quantpush-loadgen: %llu message(s) stamped after they arrived (clock trouble?)\n",
+                     static_cast<unsigned long long>(latency.negatives()));
+
+    // Close politely, briefly: the server should see closes, not resets.
+    for (const auto &s : subscribers)
+        s->close();
+    publisher.close();
+    const std::int64_t closeDeadline = monotonicUs() + 1000000;
+    while (monotonicUs() < closeDeadline
+           && std::any_of(subscribers.begin(), subscribers.end(), [](const auto &s) { return s->connected(); }))
+        poller.wait(5);
+    // Loss is a result, printed above; a publisher gone mid-run is a failure.
+    return publisherLost ? 1 : 0;
+}
