@@ -11,27 +11,39 @@ namespace {
 constexpr std::size_t npos = std::string_view::npos;
 constexpr int MaxDepth = 512;
 
-// Position after the string whose opening quote is at `pos`.
+// Position after the string whose opening quote is at `pos`. A plain loop:
+// the strings of a push are mostly short keys, where memchr's call costs
+// more than it saves. (Control characters inside strings are not rejected:
+// this only has to find where the string ends.)
 std::size_t skipString(std::string_view text, std::size_t pos)
 {
-    for (std::size_t i = pos + 1; i < text.size(); ++i) {
-        const char c = text[i];
+    const char *data = text.data();
+    const std::size_t size = text.size();
+    for (std::size_t i = pos + 1; i < size; ++i) {
+        const char c = data[i];
         if (c == '"')
             return i + 1;
-        if (c == '\\') {
-            if (++i >= text.size())
-                return npos;
-            if (text[i] == 'u') {
-                if (i + 4 >= text.size())
-                    return npos;
-                i += 4;
-            }
-        } else if (static_cast<unsigned char>(c) < 0x20) {
-            return npos; // control characters must be escaped
-        }
+        if (c == '\\')
+            ++i; // the escaped character, whatever it is (\uXXXX's digits hold no quote)
     }
     return npos;
 }
+
+// Characters that matter inside a container; everything else is skipped
+// by one table lookup.
+struct Structural
+{
+    bool table[256] {};
+    constexpr Structural()
+    {
+        table[std::uint8_t('"')] = true;
+        table[std::uint8_t('{')] = true;
+        table[std::uint8_t('}')] = true;
+        table[std::uint8_t('[')] = true;
+        table[std::uint8_t(']')] = true;
+    }
+};
+constexpr Structural structural;
 
 bool isNumberChar(char c)
 {
@@ -140,6 +152,8 @@ std::size_t skipValue(std::string_view text, std::size_t pos)
     int depth = 0;
     for (std::size_t i = pos; i < text.size(); ++i) {
         const char c = text[i];
+        if (!structural.table[std::uint8_t(c)])
+            continue;
         if (c == '"') {
             i = skipString(text, i);
             if (i == npos)
@@ -203,48 +217,63 @@ JsonMembers::JsonMembers(std::string_view object) : m_text(object)
         ++m_pos;
 }
 
-bool JsonMembers::next(std::string_view &key, std::string_view &value)
+bool JsonMembers::nextKey(std::string_view &key)
 {
     if (m_failed || m_done)
         return false;
     m_pos = json::skipWhitespace(m_text, m_pos);
     // `{"a":1,}` fails below: after a comma a key must follow.
     if (m_pos < m_text.size() && m_text[m_pos] == '}') {
+        ++m_pos;
         m_done = true;
         return false;
     }
     if (!m_first) {
-        if (m_pos >= m_text.size() || m_text[m_pos] != ',') {
-            m_failed = true;
-            return false;
-        }
+        if (m_pos >= m_text.size() || m_text[m_pos] != ',')
+            return fail();
         m_pos = json::skipWhitespace(m_text, m_pos + 1);
     }
     m_first = false;
-    if (m_pos >= m_text.size() || m_text[m_pos] != '"') {
-        m_failed = true;
-        return false;
-    }
+    if (m_pos >= m_text.size() || m_text[m_pos] != '"')
+        return fail();
     const std::size_t keyEnd = json::skipValue(m_text, m_pos);
-    if (keyEnd == std::string_view::npos) {
-        m_failed = true;
-        return false;
-    }
+    if (keyEnd == std::string_view::npos)
+        return fail();
     key = m_text.substr(m_pos + 1, keyEnd - m_pos - 2);
     m_pos = json::skipWhitespace(m_text, keyEnd);
-    if (m_pos >= m_text.size() || m_text[m_pos] != ':') {
-        m_failed = true;
-        return false;
-    }
-    const std::size_t valueStart = json::skipWhitespace(m_text, m_pos + 1);
-    const std::size_t valueEnd = json::skipValue(m_text, valueStart);
-    if (valueEnd == std::string_view::npos) {
-        m_failed = true;
-        return false;
-    }
-    value = m_text.substr(valueStart, valueEnd - valueStart);
+    if (m_pos >= m_text.size() || m_text[m_pos] != ':')
+        return fail();
+    m_pos = json::skipWhitespace(m_text, m_pos + 1);
+    return true;
+}
+
+bool JsonMembers::skipValue(std::string_view &value)
+{
+    const std::size_t valueEnd = json::skipValue(m_text, m_pos);
+    if (valueEnd == std::string_view::npos)
+        return fail();
+    value = m_text.substr(m_pos, valueEnd - m_pos);
     m_pos = valueEnd;
     return true;
+}
+
+bool JsonMembers::consumeValue(std::size_t length)
+{
+    if (length == 0 || length > m_text.size() - m_pos)
+        return fail();
+    m_pos += length;
+    return true;
+}
+
+bool JsonMembers::next(std::string_view &key, std::string_view &value)
+{
+    return nextKey(key) && skipValue(value);
+}
+
+bool JsonMembers::fail()
+{
+    m_failed = true;
+    return false;
 }
 
 JsonElements::JsonElements(std::string_view array) : m_text(array)

@@ -22,7 +22,19 @@ public:
     bool next(std::string_view &key, std::string_view &value);
     bool failed() const { return m_failed; }
 
+    // The same in two steps, for a caller that reads a value itself in the
+    // same pass (a batch's items): nextKey stops at the value, whose text
+    // runs from valueText(); then either skipValue or consumeValue(length).
+    bool nextKey(std::string_view &key);
+    std::string_view valueText() const { return m_text.substr(m_pos); }
+    bool skipValue(std::string_view &value);
+    bool consumeValue(std::size_t length);
+    // Once next/nextKey returned false without failure: the object's length.
+    std::size_t consumed() const { return m_pos; }
+
 private:
+    bool fail();
+
     std::string_view m_text;
     std::size_t m_pos = 0;
     bool m_first = true;

@@ -77,6 +77,47 @@ void Subscriber::onMessage(bool binary, std::string_view payload)
     handleJson(payload, now);
 }
 
+std::size_t Subscriber::readPush(std::string_view text, PushFields &fields)
+{
+    JsonMembers members(text);
+    std::string_view key;
+    std::string_view value;
+    while (members.next(key, value)) {
+        if (json::keyIs(key, "seq"))
+            fields.seq = json::toInt(value);
+        else if (json::keyIs(key, "ts"))
+            fields.ts = json::toInt(value);
+        else if (json::keyIs(key, "channel"))
+            fields.channel = value;
+    }
+    return members.failed() ? 0 : members.consumed();
+}
+
+std::size_t Subscriber::readItems(std::string_view array)
+{
+    // A batch's items are read in the same pass as the frame, each item's
+    // nested `data` skipped once: no second walk over the array.
+    std::size_t pos = json::skipWhitespace(array, 1);
+    if (pos < array.size() && array[pos] == ']')
+        return pos + 1;
+    while (pos < array.size()) {
+        PushFields fields;
+        const std::size_t length = readPush(array.substr(pos), fields);
+        if (length == 0)
+            return 0;
+        m_items.push_back(fields);
+        pos = json::skipWhitespace(array, pos + length);
+        if (pos >= array.size())
+            return 0;
+        if (array[pos] == ']')
+            return pos + 1;
+        if (array[pos] != ',')
+            return 0;
+        pos = json::skipWhitespace(array, pos + 1);
+    }
+    return 0;
+}
+
 void Subscriber::handleJson(std::string_view text, std::int64_t nowUs)
 {
     JsonMembers members(text);
@@ -84,14 +125,30 @@ void Subscriber::handleJson(std::string_view text, std::int64_t nowUs)
     std::string_view value;
     std::string_view type;
     std::string_view data;
-    bool hasSeq = false;
-    while (members.next(key, value)) {
+    PushFields top;
+    bool items = false;
+    m_items.clear();
+    while (members.nextKey(key)) {
+        if (m_phase == Phase::Subscribed && json::keyIs(key, "data") && json::isArray(members.valueText())) {
+            const std::size_t length = readItems(members.valueText());
+            if (length > 0 && members.consumeValue(length)) {
+                items = true;
+                continue;
+            }
+            m_items.clear(); // not an array of pushes: read as a plain value below
+        }
+        if (!members.skipValue(value))
+            break;
         if (json::keyIs(key, "type"))
             type = value;
         else if (json::keyIs(key, "data"))
             data = value;
         else if (json::keyIs(key, "seq"))
-            hasSeq = true;
+            top.seq = json::toInt(value);
+        else if (json::keyIs(key, "ts"))
+            top.ts = json::toInt(value);
+        else if (json::keyIs(key, "channel"))
+            top.channel = value;
     }
     if (members.failed() || type.empty()) {
         ++m_stats.badFrames;
@@ -101,13 +158,9 @@ void Subscriber::handleJson(std::string_view text, std::int64_t nowUs)
         handleReply(type, data, text);
         return;
     }
-    if (json::stringIs(type, "batch")) {
-        JsonElements items(data);
-        std::string_view item;
-        while (items.next(item))
-            handlePush(item, nowUs);
-        if (items.failed())
-            ++m_stats.badFrames;
+    if (items && json::stringIs(type, "batch")) {
+        for (const PushFields &item : m_items)
+            account(item, nowUs);
     } else if (json::stringIs(type, "gap")) {
         std::optional<std::int64_t> from;
         std::optional<std::int64_t> to;
@@ -130,8 +183,10 @@ void Subscriber::handleJson(std::string_view text, std::int64_t nowUs)
             m_lastSeq = *to;
     } else if (json::stringIs(type, "error")) {
         ++m_stats.errors;
-    } else if (hasSeq) {
-        handlePush(text, nowUs);
+    } else if (json::stringIs(type, "batch")) {
+        ++m_stats.badFrames; // a batch whose data is not an array
+    } else if (top.seq) {
+        account(top, nowUs);
     }
     // Anything else (pong, a heartbeat...) is not a push: ignored.
 }
@@ -175,39 +230,26 @@ void Subscriber::handleReply(std::string_view type, std::string_view data, std::
     }
 }
 
-void Subscriber::handlePush(std::string_view item, std::int64_t nowUs)
+void Subscriber::account(const PushFields &push, std::int64_t nowUs)
 {
-    JsonMembers members(item);
-    std::string_view key;
-    std::string_view value;
-    std::optional<std::int64_t> seq;
-    std::optional<std::int64_t> ts;
-    std::string_view channel;
-    while (members.next(key, value)) {
-        if (json::keyIs(key, "seq"))
-            seq = json::toInt(value);
-        else if (json::keyIs(key, "ts"))
-            ts = json::toInt(value);
-        else if (json::keyIs(key, "channel"))
-            channel = value;
-    }
-    if (members.failed() || !seq || !ts) {
+    if (!push.seq || !push.ts) {
         ++m_stats.badFrames;
         return;
     }
-    if (!channel.empty() && !json::stringIs(channel, m_context.channel)) {
+    if (!push.channel.empty() && !json::stringIs(push.channel, m_context.channel)) {
         ++m_stats.otherChannel;
         return;
     }
-    if (*seq <= m_lastSeq) {
+    const std::int64_t seq = *push.seq;
+    if (seq <= m_lastSeq) {
         ++m_stats.duplicates;
         return;
     }
-    if (*seq > m_lastSeq + 1)
-        m_stats.skipped += std::uint64_t(*seq - m_lastSeq - 1);
-    m_lastSeq = *seq;
+    if (seq > m_lastSeq + 1)
+        m_stats.skipped += std::uint64_t(seq - m_lastSeq - 1);
+    m_lastSeq = seq;
     ++m_stats.delivered;
-    m_context.latency->record(nowUs - *ts);
+    m_context.latency->record(nowUs - *push.ts);
     m_context.lastDeliveryUs = nowUs;
 }
 

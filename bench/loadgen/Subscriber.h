@@ -4,8 +4,10 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace loadgen {
 
@@ -67,9 +69,21 @@ public:
     void onClosed(const std::string &reason) override;
 
 private:
+    // The envelope fields of one push, read without decoding its `data`.
+    struct PushFields
+    {
+        std::optional<std::int64_t> seq;
+        std::optional<std::int64_t> ts;
+        std::string_view channel;
+    };
+
     void handleJson(std::string_view text, std::int64_t nowUs);
     void handleReply(std::string_view type, std::string_view data, std::string_view whole);
-    void handlePush(std::string_view item, std::int64_t nowUs);
+    // Reads the push object at the start of `text`; its length, 0 if malformed.
+    static std::size_t readPush(std::string_view text, PushFields &fields);
+    // Reads a batch's array into m_items; its length, 0 if malformed.
+    std::size_t readItems(std::string_view array);
+    void account(const PushFields &push, std::int64_t nowUs);
     void fail(const std::string &reason);
 
     SubscriberContext &m_context;
@@ -81,6 +95,7 @@ private:
     std::int64_t m_subscribedSeq = 0;
     std::int64_t m_lastSeq = 0;
     Stats m_stats;
+    std::vector<PushFields> m_items; // reused for every batch
 };
 
 } // namespace loadgen

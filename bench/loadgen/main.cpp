@@ -192,7 +192,15 @@ int main(int argc, char **argv)
     std::int64_t expected = 0;
     std::size_t disconnected = 0;
     std::map<std::string, int> closeReasons;
-    const std::int64_t lastPublished = publisher.lastSeq().value_or(0);
+    // The last published seq: the highest a `published` reply named, or one
+    // a subscriber saw (or was told it missed) whose reply had not arrived
+    // when the drain ended; either proves the message was published.
+    std::optional<std::int64_t> lastSeq = publisher.lastSeq();
+    for (const auto &s : subscribers) {
+        if (s->lastSeq() > s->subscribedSeq())
+            lastSeq = std::max(lastSeq.value_or(0), s->lastSeq());
+    }
+    const std::int64_t lastPublished = lastSeq.value_or(0);
     for (const auto &s : subscribers) {
         const Subscriber::Stats &st = s->stats();
         total.delivered += st.delivered;
@@ -207,7 +215,7 @@ int main(int argc, char **argv)
         total.badFrames += st.badFrames;
         total.errors += st.errors;
         total.otherChannel += st.otherChannel;
-        if (publisher.lastSeq())
+        if (lastSeq)
             expected += std::max<std::int64_t>(0, lastPublished - s->subscribedSeq());
         if (!s->connected()) {
             ++disconnected;
@@ -267,6 +275,10 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "quantpush-loadgen: publisher connection lost: %s\n", publisher.failure().c_str());
     for (const auto &[reason, count] : closeReasons)
         std::fprintf(stderr, "quantpush-loadgen: %d subscriber(s) disconnected: %s\n", count, reason.c_str());
+    if (!drained)
+        std::fprintf(stderr,
+                     "quantpush-loadgen: not drained after --drain %.1f s: messages still on their way count as lost\n",
+                     options.drainSec);
     if (latency.negatives() > 0)
         std::fprintf(stderr, "quantpush-loadgen: %llu message(s) stamped after they arrived (clock trouble?)\n",
                      static_cast<unsigned long long>(latency.negatives()));
