@@ -291,6 +291,11 @@ int main(int argc, char **argv)
     while (monotonicUs() < closeDeadline
            && std::any_of(subscribers.begin(), subscribers.end(), [](const auto &s) { return s->connected(); }))
         poller.wait(5);
-    // Loss is a result, printed above; a publisher gone mid-run is a failure.
+    // Loss is a result, printed above; a publisher gone mid-run, or one whose
+    // every publish failed (say, a key without the admin role), is a failure.
+    if (publisher.published() == 0) {
+        std::fprintf(stderr, "quantpush-loadgen: no publish succeeded\n");
+        return 1;
+    }
     return publisherLost ? 1 : 0;
 }
