@@ -2,6 +2,10 @@
 
 #include <string>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 namespace loadgen {
 
 namespace json {
@@ -28,22 +32,6 @@ std::size_t skipString(std::string_view text, std::size_t pos)
     }
     return npos;
 }
-
-// Characters that matter inside a container; everything else is skipped
-// by one table lookup.
-struct Structural
-{
-    bool table[256] {};
-    constexpr Structural()
-    {
-        table[std::uint8_t('"')] = true;
-        table[std::uint8_t('{')] = true;
-        table[std::uint8_t('}')] = true;
-        table[std::uint8_t('[')] = true;
-        table[std::uint8_t(']')] = true;
-    }
-};
-constexpr Structural structural;
 
 bool isNumberChar(char c)
 {
@@ -116,6 +104,112 @@ bool unescape(std::string_view raw, std::string &out)
     return true;
 }
 
+// The state of a walk over nested containers: a stack of the open
+// brackets, so that a ']' cannot close a '{', and whether the walk is inside
+// a string (whose brackets do not count).
+class ContainerWalk
+{
+public:
+    enum Result { More, Done, Malformed };
+
+    // One structural character (quote, backslash, bracket); `escapeNext` is set when
+    // the character after it is escaped and must not be looked at.
+    Result step(char c, bool &escapeNext)
+    {
+        if (m_inString) {
+            if (c == '"')
+                m_inString = false;
+            else if (c == '\\')
+                escapeNext = true;
+            return More;
+        }
+        switch (c) {
+        case '"': m_inString = true; return More;
+        case '{':
+        case '[':
+            if (m_depth == MaxDepth)
+                return Malformed;
+            m_stack[m_depth++] = c == '{' ? '}' : ']';
+            return More;
+        case '}':
+        case ']':
+            if (m_depth == 0 || m_stack[m_depth - 1] != c)
+                return Malformed;
+            return --m_depth == 0 ? Done : More;
+        default: return Malformed; // a backslash outside a string
+        }
+    }
+
+private:
+    char m_stack[MaxDepth];
+    int m_depth = 0;
+    bool m_inString = false;
+};
+
+bool isStructural(char c)
+{
+    return c == '"' || c == '\\' || c == '{' || c == '}' || c == '[' || c == ']';
+}
+
+// Position after the object or array starting at `pos`. This is where the
+// generator spends most of its time (skipping every push's payload), so with
+// SSE2 it looks at 16 bytes at once and only visits structural characters.
+std::size_t skipContainer(std::string_view text, std::size_t pos)
+{
+    ContainerWalk walk;
+    const char *data = text.data();
+    const std::size_t size = text.size();
+    bool escapeNext = false;
+    std::size_t i = pos;
+#ifdef __SSE2__
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    const __m128i openBrace = _mm_set1_epi8('{');
+    const __m128i closeBrace = _mm_set1_epi8('}');
+    const __m128i openBracket = _mm_set1_epi8('[');
+    const __m128i closeBracket = _mm_set1_epi8(']');
+    for (; i + 16 <= size; i += 16) {
+        const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i *>(data + i));
+        const __m128i hits = _mm_or_si128(
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(chunk, quote), _mm_cmpeq_epi8(chunk, backslash)),
+                         _mm_or_si128(_mm_cmpeq_epi8(chunk, openBrace), _mm_cmpeq_epi8(chunk, closeBrace))),
+            _mm_or_si128(_mm_cmpeq_epi8(chunk, openBracket), _mm_cmpeq_epi8(chunk, closeBracket)));
+        unsigned mask = unsigned(_mm_movemask_epi8(hits));
+        if (escapeNext) { // the previous block ended in a backslash
+            mask &= ~1u;
+            escapeNext = false;
+        }
+        while (mask != 0) {
+            const int bit = __builtin_ctz(mask);
+            mask &= mask - 1;
+            switch (walk.step(data[i + std::size_t(bit)], escapeNext)) {
+            case ContainerWalk::Done: return i + std::size_t(bit) + 1;
+            case ContainerWalk::Malformed: return npos;
+            case ContainerWalk::More: break;
+            }
+            if (escapeNext && bit < 15) {
+                mask &= ~(1u << (bit + 1));
+                escapeNext = false;
+            }
+        }
+    }
+#endif
+    for (; i < size; ++i) {
+        if (escapeNext) {
+            escapeNext = false;
+            continue;
+        }
+        if (!isStructural(data[i]))
+            continue;
+        switch (walk.step(data[i], escapeNext)) {
+        case ContainerWalk::Done: return i + 1;
+        case ContainerWalk::Malformed: return npos;
+        case ContainerWalk::More: break;
+        }
+    }
+    return npos;
+}
+
 } // namespace
 
 std::size_t skipWhitespace(std::string_view text, std::size_t pos)
@@ -146,31 +240,7 @@ std::size_t skipValue(std::string_view text, std::size_t pos)
     }
     if (first != '{' && first != '[')
         return npos;
-    // Nested containers: a stack of the open brackets, so that a ']' cannot
-    // close a '{'; strings are skipped whole (they may hold brackets).
-    char stack[MaxDepth];
-    int depth = 0;
-    for (std::size_t i = pos; i < text.size(); ++i) {
-        const char c = text[i];
-        if (!structural.table[std::uint8_t(c)])
-            continue;
-        if (c == '"') {
-            i = skipString(text, i);
-            if (i == npos)
-                return npos;
-            --i;
-        } else if (c == '{' || c == '[') {
-            if (depth == MaxDepth)
-                return npos;
-            stack[depth++] = c == '{' ? '}' : ']';
-        } else if (c == '}' || c == ']') {
-            if (depth == 0 || stack[depth - 1] != c)
-                return npos;
-            if (--depth == 0)
-                return i + 1;
-        }
-    }
-    return npos;
+    return skipContainer(text, pos);
 }
 
 bool keyIs(std::string_view rawKey, std::string_view plain)
