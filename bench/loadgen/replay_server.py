@@ -111,7 +111,7 @@ class Replay:
             welcome = {"type": "welcome", "data": {"session_id": "replay", "server": "replay", "protocol": 1,
                                                    "auth_required": False, "heartbeat_interval": 30,
                                                    "compression": "deflate" if deflate else "none"}}
-            sock.sendall(frame(0x1, json.dumps(welcome).encode()))
+            sock.sendall(frame(0x1, json.dumps(welcome, separators=(",", ":")).encode()))
             while True:
                 opcode, payload = read_frame(sock)
                 if opcode == 0x8:
@@ -123,7 +123,7 @@ class Replay:
                 if message.get("type") == "subscribe":
                     reply = {"type": "subscribed", "id": message.get("id"),
                              "data": {"subscription_id": "s", "type": "market_data", "seq": 0}}
-                    sock.sendall(frame(0x1, json.dumps(reply).encode()))
+                    sock.sendall(frame(0x1, json.dumps(reply, separators=(",", ":")).encode()))
                     self.subscribers += 1
                     self.go.wait()
                     sock.sendall(self.streams[deflate][0])
@@ -132,7 +132,7 @@ class Replay:
                     # Every publish "publishes" the whole stream: the last seq is its end.
                     reply = {"type": "published", "id": message.get("id"),
                              "data": {"seq": self.streams[False][1], "recipients": self.subscribers}}
-                    sock.sendall(frame(0x1, json.dumps(reply).encode()))
+                    sock.sendall(frame(0x1, json.dumps(reply, separators=(",", ":")).encode()))
         except (ConnectionError, OSError, StopIteration, ValueError):
             pass
         finally:
