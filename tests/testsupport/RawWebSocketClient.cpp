@@ -41,8 +41,10 @@ void RawWebSocketClient::parse()
         m_buffer.remove(0, header + length);
         if (opcode == 0x1)
             texts.append(QString::fromUtf8(payload));
-        else if (opcode == 0x8 && payload.size() >= 2)
+        else if (opcode == 0x8 && payload.size() >= 2) {
             closeCode = (quint8(payload.at(0)) << 8) | quint8(payload.at(1));
+            closeReason = QString::fromUtf8(payload.mid(2));
+        }
         else if (opcode == 0x9)
             ++pings;
     }

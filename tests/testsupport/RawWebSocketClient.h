@@ -20,6 +20,7 @@ public:
     bool upgraded = false;  // the server answered 101
     QStringList texts;      // text frames received
     int closeCode = -1;     // from the server's close frame
+    QString closeReason;    // from the server's close frame
     int pings = 0;          // pings received (never answered)
 
 private:
