@@ -2,6 +2,7 @@
 
 #include "BenchUtil.h"
 
+#include <QtCore/QCoreApplication>
 #include <QtCore/QTimer>
 #include <QtWebSockets/QWebSocket>
 
@@ -18,6 +19,7 @@ void ConnectRun::start()
 {
     m_serverRssBeforeKb = Bench::rssKb(m_options.serverPid);
     m_serverCpuBefore = Bench::cpuSeconds(m_options.serverPid);
+    m_benchCpuBefore = Bench::cpuSeconds(QCoreApplication::applicationPid());
     m_clock.start();
     openMore();
 }
@@ -51,6 +53,7 @@ void ConnectRun::settled()
     }
     m_elapsedMs = m_clock.elapsed();
     m_serverCpu = Bench::cpuSeconds(m_options.serverPid) - m_serverCpuBefore;
+    m_benchCpu = Bench::cpuSeconds(QCoreApplication::applicationPid()) - m_benchCpuBefore;
     QTimer::singleShot(m_options.settleMs, this, &ConnectRun::report);
 }
 
@@ -61,10 +64,10 @@ void ConnectRun::report()
         ? double(rssAfter - m_serverRssBeforeKb) / double(m_subscribed)
         : 0.0;
     Q_EMIT finished(u"mode=connect clients=%1 subscribed=%2 failed=%3 seconds=%4 connects_per_s=%5 "
-                    "server_cpu_s=%6 server_rss_before_kb=%7 server_rss_after_kb=%8 rss_per_conn_KiB=%9"_s
+                    "server_cpu_s=%6 server_rss_before_kb=%7 server_rss_after_kb=%8 rss_per_conn_KiB=%9 bench_cpu_s=%10"_s
                         .arg(m_options.clients).arg(m_subscribed).arg(m_failed)
                         .arg(double(m_elapsedMs) / 1000.0, 0, 'f', 3)
                         .arg(m_elapsedMs > 0 ? double(m_subscribed) * 1000.0 / double(m_elapsedMs) : 0.0, 0, 'f', 0)
                         .arg(m_serverCpu, 0, 'f', 2).arg(m_serverRssBeforeKb).arg(rssAfter)
-                        .arg(perConnKiB, 0, 'f', 2));
+                        .arg(perConnKiB, 0, 'f', 2).arg(m_benchCpu, 0, 'f', 2));
 }

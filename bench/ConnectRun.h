@@ -42,4 +42,7 @@ private:
     double m_serverCpuBefore = 0;
     qint64 m_elapsedMs = 0;
     double m_serverCpu = 0;
+    // The generator's own CPU: on two shared cores it may be what limits connects/s.
+    double m_benchCpuBefore = 0;
+    double m_benchCpu = 0;
 };

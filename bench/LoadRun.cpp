@@ -157,6 +157,7 @@ void LoadRun::onPush(int subscriber, const QString &text)
 void LoadRun::startPublishing()
 {
     m_serverCpuBefore = Bench::cpuSeconds(m_options.serverPid);
+    m_benchCpuBefore = Bench::cpuSeconds(QCoreApplication::applicationPid());
     QNetworkRequest request(m_options.url);
     request.setRawHeader("X-API-Key", m_options.apiKey.toUtf8());
     connect(&m_publisher, &QWebSocket::textMessageReceived, this, [](const QString &text) {
@@ -226,6 +227,7 @@ void LoadRun::stopPublishing()
 void LoadRun::finish()
 {
     m_serverCpu = Bench::cpuSeconds(m_options.serverPid) - m_serverCpuBefore;
+    const double benchCpu = Bench::cpuSeconds(QCoreApplication::applicationPid()) - m_benchCpuBefore;
     m_serverRssPeakKb = std::max(m_serverRssPeakKb, Bench::rssKb(m_options.serverPid));
     std::sort(m_latenciesUs.begin(), m_latenciesUs.end());
     const double seconds = double(m_options.durationSec);
@@ -238,7 +240,7 @@ void LoadRun::finish()
     const QString report = u"clients=%1 idle=%2 %3 duration=%4s payload=%5B published=%6 delivered=%7/%8 (%9%) "
                            "lost=%10 throughput=%11 msg/s latency_ms p50=%12 p90=%13 p99=%14 p99.9=%15 max=%16 "
                            "server_cpu_s=%17 server_rss_peak_kb=%18 bench_rss_kb=%19 compression=%20 frames=%21 binary_frames=%22 "
-                           "json_bytes=%23 wire_bytes=%24"_s
+                           "json_bytes=%23 wire_bytes=%24 bench_cpu_s=%25"_s
                                .arg(m_options.clients).arg(m_options.idle).arg(mode).arg(m_options.durationSec)
                                .arg(m_options.payloadBytes).arg(m_published).arg(m_received).arg(expected)
                                .arg(expected ? 100.0 * double(m_received) / double(expected) : 0.0, 0, 'f', 2)
@@ -249,6 +251,7 @@ void LoadRun::finish()
                                .arg(m_latenciesUs.empty() ? 0.0 : m_latenciesUs.back() / 1000.0, 0, 'f', 3)
                                .arg(m_serverCpu, 0, 'f', 2).arg(m_serverRssPeakKb).arg(Bench::rssKb())
                                .arg(m_options.compression ? u"deflate"_s : u"none"_s)
-                               .arg(m_frames).arg(m_binaryFrames).arg(m_jsonBytes).arg(m_wireBytes);
+                               .arg(m_frames).arg(m_binaryFrames).arg(m_jsonBytes).arg(m_wireBytes)
+                               .arg(benchCpu, 0, 'f', 2);
     Q_EMIT finished(report);
 }

@@ -90,6 +90,7 @@ private:
     QString m_prefix;
     QString m_suffix;
     double m_serverCpuBefore = 0;
+    double m_benchCpuBefore = 0;
     double m_serverCpu = 0;
     long m_serverRssPeakKb = 0;
 };
