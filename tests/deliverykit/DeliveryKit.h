@@ -134,10 +134,18 @@ public:
         : m_server(server), m_channels(channels), m_burst(burst), m_padding(padding)
     {
         m_timer.setInterval(intervalMs);
-        connect(&m_timer, &QTimer::timeout, this, [this] { publishOnce(); });
+        connect(&m_timer, &QTimer::timeout, this, [this] {
+            publishOnce();
+            if (m_clock)
+                m_clock->advance(m_timer.interval());
+        });
     }
 
     void setServer(QuantPush::WebSocketManager *server) { m_server = server; }
+    // With a FakeClock, every tick also moves the server's time on by the
+    // interval: batch windows, rate windows and ack deadlines pass as the
+    // messages flow, at the pace of the publishing rather than of real time.
+    void setClock(QuantPush::FakeClock *clock) { m_clock = clock; }
     void start() { m_timer.start(); }
     void stop() { m_timer.stop(); }
     bool isActive() const { return m_timer.isActive(); }
@@ -165,6 +173,7 @@ private:
     int m_padding;
     int m_count = 0;
     QMap<QuantPush::SubscriptionType, qint64> m_last;
+    QuantPush::FakeClock *m_clock = nullptr;
     QTimer m_timer;
 };
 

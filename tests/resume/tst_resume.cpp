@@ -1,10 +1,13 @@
 // Resume and loss detection (PROTOCOL.md "Resume and loss detection"),
 // end to end: a real server on port 0, PushClient, and a TCP proxy of the
 // test's own that cuts every connection on command while the server
-// publishes at a steady rate.
+// publishes at a steady rate. The server runs on a FakeClock: batch windows,
+// rate windows and ack deadlines pass when the test moves time on (the
+// client's reconnect backoff is its own and runs on real time).
 
 #include "DeliveryKit.h"
 
+#include "Clock.h"
 #include "WebSocketManager.h"
 #include "client/PushClient.h"
 #include "protocol/Requests.h"
@@ -56,8 +59,10 @@ private Q_SLOTS:
 // acknowledged channels: every seq arrives exactly once, in order.
 void TestResume::cutsMidStreamLoseNothing()
 {
+    const ServerConfig config = testConfig();
     QString error;
-    const auto server = startServer(testConfig(), &error);
+    FakeClock clock;
+    const auto server = startServer(config, &error, &clock);
     QVERIFY2(server, qPrintable(error));
     FaultProxy proxy(server->port());
     QVERIFY(proxy.listen());
@@ -74,6 +79,7 @@ void TestResume::cutsMidStreamLoseNothing()
     QTRY_COMPARE_WITH_TIMEOUT(record.subscribed.size(), channels.size(), 10000);
 
     Publisher publisher(server.get(), channels, 2);
+    publisher.setClock(&clock); // each tick is 2 ms of server time: market_data's batches go as it flows
     publisher.start();
     constexpr int Cuts = 5;
     for (int cut = 1; cut <= Cuts; ++cut) {
@@ -86,6 +92,8 @@ void TestResume::cutsMidStreamLoseNothing()
     const int before = record.total;
     QTRY_VERIFY_WITH_TIMEOUT(record.total >= before + 40, 15000);
     publisher.stop();
+    // The last batch goes when its window has passed.
+    clock.advance(config.channel(SubscriptionType::MarketData).batchIntervalMs);
 
     for (SubscriptionType channel : channels) {
         const QString name = wireName(channel);
@@ -109,8 +117,10 @@ void TestResume::historyTooSmallIsReported()
     ServerConfig config = testConfig();
     config.channel(SubscriptionType::OrderUpdates).historySize = 5;
     config.channel(SubscriptionType::MarketData).historySize = 5;
+    const int batchMs = config.channel(SubscriptionType::MarketData).batchIntervalMs;
     QString error;
-    const auto server = startServer(config, &error);
+    FakeClock clock; // market_data's batches go when the test moves time on
+    const auto server = startServer(config, &error, &clock);
     QVERIFY2(server, qPrintable(error));
     FaultProxy proxy(server->port());
     QVERIFY(proxy.listen());
@@ -128,6 +138,7 @@ void TestResume::historyTooSmallIsReported()
     Publisher publisher(server.get(), channels);
     for (int i = 0; i < 10; ++i)
         publisher.publishOnce();
+    clock.advance(batchMs);
     for (SubscriptionType channel : channels)
         QTRY_COMPARE_WITH_TIMEOUT(client.lastSeq(wireName(channel)), 10, 10000);
 
@@ -136,11 +147,13 @@ void TestResume::historyTooSmallIsReported()
     QTRY_COMPARE_WITH_TIMEOUT(record.closeCodes.size(), 1, 10000);
     for (int i = 0; i < 20; ++i) // 11..30 while away; only 26..30 are retained
         publisher.publishOnce();
+    clock.advance(batchMs);
     QTRY_VERIFY_WITH_TIMEOUT(proxy.refused() >= 1, 10000);
     proxy.setRefusing(false);
     QTRY_COMPARE_WITH_TIMEOUT(record.subscribed.size(), channels.size() * 2, 15000);
     for (int i = 0; i < 5; ++i) // live again: 31..35
         publisher.publishOnce();
+    clock.advance(batchMs);
 
     for (SubscriptionType channel : channels) {
         const QString name = wireName(channel);
@@ -163,8 +176,10 @@ void TestResume::historyTooSmallIsReported()
 // jitter, resubscribes, and says what it could not recover.
 void TestResume::serverRestartBacksOffAndReportsLoss()
 {
+    const int batchMs = testConfig().channel(SubscriptionType::MarketData).batchIntervalMs;
     QString error;
-    auto server = startServer(testConfig(), &error);
+    FakeClock clock; // both servers' batches go when the test moves time on
+    auto server = startServer(testConfig(), &error, &clock);
     QVERIFY2(server, qPrintable(error));
     const quint16 port = server->port();
 
@@ -187,6 +202,7 @@ void TestResume::serverRestartBacksOffAndReportsLoss()
     Publisher publisher(server.get(), channels);
     for (int i = 0; i < 5; ++i)
         publisher.publishOnce();
+    clock.advance(batchMs);
     for (SubscriptionType channel : channels)
         QTRY_COMPARE_WITH_TIMEOUT(client.lastSeq(wireName(channel)), 5, 10000);
 
@@ -198,7 +214,7 @@ void TestResume::serverRestartBacksOffAndReportsLoss()
 
     ServerConfig config = testConfig();
     config.websocket.port = port;
-    server = startServer(config, &error);
+    server = startServer(config, &error, &clock);
     QVERIFY2(server, qPrintable(error));
     QTRY_COMPARE_WITH_TIMEOUT(record.subscribed.size(), channels.size() * 2, 15000);
     QCOMPARE(client.state(), PushClient::State::Connected);
@@ -227,6 +243,7 @@ void TestResume::serverRestartBacksOffAndReportsLoss()
     publisher.setServer(server.get());
     for (int i = 0; i < 3; ++i)
         publisher.publishOnce();
+    clock.advance(batchMs);
     for (SubscriptionType channel : channels) {
         const QString name = wireName(channel);
         QTRY_COMPARE_WITH_TIMEOUT(client.lastSeq(name), 3, 10000);
@@ -258,17 +275,23 @@ void TestResume::orderAcrossStrategies_data()
 }
 
 // A publisher may pick a strategy per message; whatever it picks, a
-// subscriber sees the channel's messages in seq order.
+// subscriber sees the channel's messages in seq order. Server time moves on
+// 3 ms per message, so batches (30 ms) and rate windows (one message per
+// 50 ms) are released while immediate messages keep coming.
 void TestResume::orderAcrossStrategies()
 {
     QFETCH(SubscriptionType, channel);
     QFETCH(QList<BroadcastStrategy>, pattern);
 
+    constexpr int BatchMs = 30;
+    constexpr int RatePerSec = 20;
+    constexpr int StepMs = 3;
     ServerConfig config = testConfig();
-    config.channel(channel).batchIntervalMs = 30;
-    config.channel(channel).rateLimitPerSec = 20;
+    config.channel(channel).batchIntervalMs = BatchMs;
+    config.channel(channel).rateLimitPerSec = RatePerSec;
     QString error;
-    const auto server = startServer(config, &error);
+    FakeClock clock;
+    const auto server = startServer(config, &error, &clock);
     QVERIFY2(server, qPrintable(error));
 
     PushClient client;
@@ -279,20 +302,25 @@ void TestResume::orderAcrossStrategies()
     QTRY_COMPARE_WITH_TIMEOUT(record.subscribed.size(), 1, 10000);
 
     constexpr int Messages = 120;
-    int published = 0;
-    QTimer timer;
-    timer.setInterval(3);
-    connect(&timer, &QTimer::timeout, this, [&] {
+    int rateLimited = 0;
+    for (int published = 0; published < Messages; ++published) {
         PublishRequest request;
         request.channel = channel;
         // Distinct keys: rate_limited holds them back but never coalesces them.
         request.payload = QJsonObject {{u"key"_s, u"k%1"_s.arg(published)}, {u"n"_s, published}};
         request.strategy = pattern.at(published % pattern.size());
+        if (request.strategy == BroadcastStrategy::RateLimited)
+            ++rateLimited;
         server->publish(request);
-        if (++published == Messages)
-            timer.stop();
-    });
-    timer.start();
+        clock.advance(StepMs);
+        if (published % 10 == 0) // the client reads as it goes
+            QCoreApplication::processEvents();
+    }
+    // Whatever the batch and the rate window still hold goes out: at most
+    // RatePerSec a second, in steps of a batch window.
+    const int drainMs = (rateLimited / RatePerSec + 2) * 1000;
+    for (int elapsed = 0; elapsed < drainMs; elapsed += BatchMs)
+        clock.advance(BatchMs);
     QTRY_COMPARE_WITH_TIMEOUT(client.lastSeq(wireName(channel)), qint64(Messages), 20000);
     QCOMPARE(record.seqs.value(wireName(channel)), range(1, Messages));
     QCOMPARE(record.duplicates, 0);
@@ -306,7 +334,8 @@ void TestResume::resumeWhileBatchPending()
     config.channel(SubscriptionType::MarketData).batchIntervalMs = 60000;
     config.channel(SubscriptionType::MarketData).batchMaxMessages = 10;
     QString error;
-    const auto server = startServer(config, &error);
+    FakeClock clock; // never advanced: the batch is released by size alone
+    const auto server = startServer(config, &error, &clock);
     QVERIFY2(server, qPrintable(error));
 
     Publisher publisher(server.get(), {SubscriptionType::MarketData});

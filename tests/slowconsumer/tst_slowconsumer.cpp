@@ -1,10 +1,14 @@
 // Slow consumers: a client that stops reading while the server publishes at
 // a high rate costs the server a bounded amount of memory, and is told what
 // it missed (a `gap` notice) or closed with 4008, per the channel's
-// slow_consumer policy. A normal client beside it loses nothing.
+// slow_consumer policy. A normal client beside it loses nothing. The server
+// runs on a FakeClock that moves on 1 ms per publishing tick: ack deadlines
+// (and so retries meeting the full queue) come with the traffic, not with
+// real time.
 
 #include "DeliveryKit.h"
 
+#include "Clock.h"
 #include "WebSocketManager.h"
 #include "client/PushClient.h"
 
@@ -19,6 +23,7 @@ namespace {
 constexpr int QueueSize = 64;                 // websocket.message_queue_size
 constexpr qint64 MaxPendingBytes = 256 * 1024; // limits.max_pending_bytes
 constexpr qint64 ExtraBytes = 6 << 20;       // published once the bound is reached
+constexpr int AckTimeoutMs = 100;             // acknowledged channel: retries while the queue is full
 
 enum class Reader { ReadsLater, Trickles, NeverReadsAgain };
 
@@ -133,9 +138,10 @@ void TestSlowConsumer::boundedAndReported()
     config.limits.maxPendingBytes = MaxPendingBytes;
     config.channel(Channel).slowConsumer = policy;
     config.channel(Channel).historySize = 64;
-    config.channel(Channel).ackTimeoutMs = 100;
+    config.channel(Channel).ackTimeoutMs = AckTimeoutMs;
     QString error;
-    const auto server = startServer(config, &error);
+    FakeClock clock;
+    const auto server = startServer(config, &error, &clock);
     QVERIFY2(server, qPrintable(error));
 
     PushClient normal;
@@ -166,6 +172,7 @@ void TestSlowConsumer::boundedAndReported()
         if (reader == Reader::Trickles)
             slow.readSome(padding / 2);
         publisher.publishOnce();
+        clock.advance(1);
         const QJsonObject entry = connectionEntry(*server, slowId);
         if (entry.isEmpty()) {
             slowClosed = true;
@@ -224,6 +231,10 @@ void TestSlowConsumer::boundedAndReported()
                                   qPrintable(summary(slow.messages())), 30000);
         QCOMPARE(covered, last);
         QVERIFY(channelStats(*server, wireName(Channel)).value(u"gaps"_s).toInt() >= 1);
+        // On the acknowledged channel the extra traffic spans more than an
+        // ack deadline of server time: retries were due while the queue was full.
+        if (Channel == SubscriptionType::OrderUpdates)
+            QVERIFY(channelStats(*server, wireName(Channel)).value(u"redelivered"_s).toInt() >= 1);
         QVERIFY(!slow.isDisconnected());
         QCOMPARE(slow.closeCode(), -1);
         return;
