@@ -407,6 +407,10 @@ void RedisBroker::replay(SubscriptionType channel, qint64 since, Accept accept, 
     const qint64 oldestCached = state.cache->oldestSeq();
     const int historySize = m_config.channel(channel).historySize;
     const qint64 from = std::max(since, state.lastSeq - historySize) + 1;
+    if (since > state.lastSeq && m_available) {
+        replayAhead(channel, since, std::move(accept), std::move(done));
+        return;
+    }
     // The cache has it all, or Redis cannot help: answer now.
     if (since >= state.lastSeq || (oldestCached > 0 && oldestCached <= since + 1) || !m_available
         || from > state.lastSeq) {
@@ -449,6 +453,33 @@ void RedisBroker::replay(SubscriptionType channel, qint64 since, Accept accept, 
             result.recovered = from == since + 1 && coveredFrom <= since + 1;
             done(state.lastSeq, result);
         });
+}
+
+// A client that failed over from a node that was ahead of this one: the
+// messages between this node's last seq and `since` are still on their way
+// here through pub/sub. When the cluster's counter has reached `since`,
+// nothing after it is lost: the subscription starts after `since` (those in
+// flight are not delivered twice) and the resume is complete. A counter below
+// `since` means the client saw seqs this cluster never issued.
+void RedisBroker::replayAhead(SubscriptionType channel, qint64 since, Accept accept, ReplayDone done)
+{
+    m_commands->command({"GET", key("seq", channel)},
+                        [this, channel, since, accept = std::move(accept), done = std::move(done),
+                         guard = QPointer<RedisBroker>(this)](const redisReply *reply) mutable {
+                            if (!guard)
+                                return;
+                            const qint64 lastSeq = m_channels[std::size_t(channel)].lastSeq;
+                            if (since <= lastSeq) { // caught up meanwhile: an ordinary replay
+                                replay(channel, since, std::move(accept), std::move(done));
+                                return;
+                            }
+                            const qint64 counter = reply && reply->type == REDIS_REPLY_STRING
+                                ? QByteArray(reply->str, qsizetype(reply->len)).toLongLong()
+                                : 0;
+                            ChannelHistory::Replay result;
+                            result.recovered = counter >= since;
+                            done(result.recovered ? since : lastSeq, result);
+                        });
 }
 
 void RedisBroker::heartbeat()

@@ -60,6 +60,7 @@ private:
     void onSubscriberConnected();
     void onConnectionLost(const QString &which, const QString &reason);
     void onPushed(const redisReply *reply);
+    void replayAhead(SubscriptionType channel, qint64 since, Accept accept, ReplayDone done);
     void catchUp();
     void finishCatchUp();
     void arrive(SubscriptionType channel, qint64 seq, const QByteArray &body);

@@ -2,6 +2,8 @@
 
 #include "Logging.h"
 
+#include <algorithm>
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace QuantPush {
@@ -163,9 +165,16 @@ QList<SubscriptionManager::Subscription> SubscriptionManager::subscriptionsOf(Se
     return list;
 }
 
-QList<SessionId> SubscriptionManager::sessionsOf(SubscriptionType channel) const
+QList<SessionId> SubscriptionManager::sessionsAwaiting(SubscriptionType channel, qint64 seq) const
 {
-    return m_byChannel[std::size_t(channel)].keys();
+    QList<SessionId> sessions;
+    const auto &index = m_byChannel[std::size_t(channel)];
+    for (auto it = index.cbegin(); it != index.cend(); ++it) {
+        if (std::any_of(it.value().cbegin(), it.value().cend(),
+                        [seq](const Subscription &subscription) { return subscription.afterSeq < seq; }))
+            sessions.append(it.key());
+    }
+    return sessions;
 }
 
 } // namespace QuantPush

@@ -59,8 +59,9 @@ public:
     // Whether one session's subscriptions of the channel accept `data`.
     bool sessionMatches(SessionId session, SubscriptionType channel, qint64 seq, const QJsonObject &data) const;
 
-    // Every session with a subscription of the channel, filters aside (gap notices).
-    QList<SessionId> sessionsOf(SubscriptionType channel) const;
+    // Every session with a subscription of the channel that was waiting for
+    // `seq` (it started before it), filters aside: who gets a gap notice.
+    QList<SessionId> sessionsAwaiting(SubscriptionType channel, qint64 seq) const;
 
     int count() const { return int(m_byId.size()); }
     int count(SubscriptionType channel) const;

@@ -103,7 +103,8 @@ void WebSocketManager::wireBroker()
 
 void WebSocketManager::onBrokerGap(SubscriptionType channel, qint64 from, qint64 to)
 {
-    const QList<SessionId> sessions = m_subscriptions->sessionsOf(channel);
+    // A subscription that started after the lost range (a resume past it) misses nothing.
+    const QList<SessionId> sessions = m_subscriptions->sessionsAwaiting(channel, to);
     qCWarning(lcBroadcast) << "broker lost seq" << from << "to" << to << "of" << wireName(channel) << ":"
                            << sessions.size() << "sessions get a gap notice";
     if (!sessions.isEmpty())

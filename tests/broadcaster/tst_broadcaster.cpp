@@ -51,6 +51,7 @@ private Q_SLOTS:
     void rateLimitedWindowAndCoalescing();
     void subscriptionIndex();
     void afterSeqHidesOlderMessages();
+    void gapNoticeOnlyForSubscriptionsWaitingForTheSeqs();
     void historyReplay();
 
 private:
@@ -235,6 +236,17 @@ void tst_Broadcaster::afterSeqHidesOlderMessages()
     index.subscribe(1, SubscriptionType::MarketData, {}, {}, 5);
     QVERIFY(index.match(SubscriptionType::MarketData, 5, {}, {}).isEmpty());
     QCOMPARE(index.match(SubscriptionType::MarketData, 6, {}, {}).size(), 1);
+}
+
+void tst_Broadcaster::gapNoticeOnlyForSubscriptionsWaitingForTheSeqs()
+{
+    SubscriptionManager index(10);
+    index.subscribe(1, SubscriptionType::OrderUpdates, {}, {}, 3);  // waits for 4 on
+    index.subscribe(2, SubscriptionType::OrderUpdates, {}, {}, 9);  // resumed after 9
+    index.subscribe(3, SubscriptionType::MarketData, {}, {}, 0);
+    QCOMPARE(index.sessionsAwaiting(SubscriptionType::OrderUpdates, 9), QList<SessionId> {1});
+    QCOMPARE(index.sessionsAwaiting(SubscriptionType::OrderUpdates, 10).size(), 2);
+    QVERIFY(index.sessionsAwaiting(SubscriptionType::OrderUpdates, 3).isEmpty());
 }
 
 void tst_Broadcaster::historyReplay()

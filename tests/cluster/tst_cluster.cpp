@@ -9,10 +9,12 @@
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
 #include <QtCore/QPointer>
+#include <QtCore/QProcess>
 #include <QtCore/QTimer>
 #include <QtNetwork/QNetworkAccessManager>
 #include <QtNetwork/QNetworkReply>
 #include <QtTest/QSignalSpy>
+#include <QtWebSockets/QWebSocket>
 #include <QtTest/QTest>
 
 #include <algorithm>
@@ -132,6 +134,7 @@ private Q_SLOTS:
     void killedNodeClientsFailOverWithoutGap();
     void redisKilledAndBackEmpty();
     void redisUnreachableAtStart();
+    void resumeAheadOfALaggingNode();
 
 private:
     bool startCluster(const QString &node3Extra = {});
@@ -428,6 +431,63 @@ void tst_Cluster::redisUnreachableAtStart()
     QCOMPARE(health.value(u"status"_s).toString(), u"degraded"_s);
     QVERIFY(health.value(u"broker"_s).toString().startsWith(u"single node"_s));
     QCOMPARE(restPublish(0, QJsonObject {{u"n"_s, 1}}), 200);
+}
+
+// A client fails over to a node that has not yet received, through pub/sub,
+// the last message the client saw. Simulated exactly: the cluster's counter
+// moves past what every node has (as a publish in flight does) without the
+// message reaching them. The resume is complete (`recovered: true`, nothing
+// after `since` is lost), and the next message is the first one delivered.
+void tst_Cluster::resumeAheadOfALaggingNode()
+{
+    QVERIFY(startCluster());
+    Subscriber subscriber({m_nodes[0]->wsUrl()});
+    QTRY_VERIFY_WITH_TIMEOUT(subscriber.subscribedSeq >= 0, Slow);
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(restPublish(1, QJsonObject {{u"n"_s, i}}), 200);
+    QTRY_COMPARE_WITH_TIMEOUT(subscriber.seqs.size(), 3, Slow);
+    QProcess incr;
+    incr.start(u"redis-cli"_s, {u"-p"_s, QString::number(m_redis->port()), u"INCR"_s,
+                                u"quantpush:seq:"_s + Channel});
+    QVERIFY(incr.waitForFinished(10000));
+    const qint64 inFlight = incr.readAllStandardOutput().trimmed().toLongLong();
+    QCOMPARE(inFlight, subscriber.seqs.last() + 1);
+
+    // The client saw the message in flight on the node it came from, and
+    // resumes from it on node 3, which has not.
+    QWebSocket resumed;
+    QList<QJsonObject> frames;
+    connect(&resumed, &QWebSocket::textMessageReceived, &resumed, [&frames](const QString &text) {
+        frames.append(QJsonDocument::fromJson(text.toUtf8()).object());
+    });
+    resumed.open(m_nodes[2]->wsUrl());
+    QTRY_VERIFY_WITH_TIMEOUT(!frames.isEmpty(), Slow); // welcome
+    resumed.sendTextMessage(QString::fromUtf8(QJsonDocument(QJsonObject {
+        {u"type"_s, u"subscribe"_s}, {u"id"_s, u"r1"_s},
+        {u"data"_s, QJsonObject {{u"type"_s, Channel}, {u"since"_s, inFlight}}}}).toJson(QJsonDocument::Compact)));
+    auto framesOfType = [&frames](const QString &type) {
+        QList<QJsonObject> found;
+        for (const QJsonObject &frame : frames)
+            if (frame.value(u"type"_s).toString() == type)
+                found.append(frame);
+        return found;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(framesOfType(u"subscribed"_s).size(), 1, Slow);
+    const QJsonObject subscribed = framesOfType(u"subscribed"_s).first().value(u"data"_s).toObject();
+    QCOMPARE(subscribed.value(u"recovered"_s).toBool(), true);
+    QCOMPARE(subscribed.value(u"seq"_s).toInteger(), inFlight);
+
+    QCOMPARE(restPublish(1, QJsonObject {{u"n"_s, 3}}), 200);
+    auto pushes = [&frames] {
+        QList<qint64> seqs;
+        for (const QJsonObject &frame : frames)
+            if (frame.value(u"channel"_s).toString() == Channel && frame.contains(u"seq"_s))
+                seqs.append(frame.value(u"seq"_s).toInteger());
+        return seqs;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(pushes().size(), 1, Slow);
+    QCOMPARE(pushes().first(), inFlight + 1);
+    QVERIFY(framesOfType(u"gap"_s).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(tst_Cluster)
