@@ -6,6 +6,7 @@
 // only and without Q_OBJECT, so each test just adds this folder to its
 // include path.
 
+#include "../testsupport/ClientFrame.h"
 #include "Clock.h"
 #include "WebSocketManager.h"
 #include "client/PushClient.h"
@@ -421,26 +422,7 @@ public:
 private:
     void sendFrame(quint8 opcode, const QByteArray &payload)
     {
-        QByteArray frame;
-        frame.append(char(0x80 | opcode));
-        const qsizetype size = payload.size();
-        if (size < 126) {
-            frame.append(char(0x80 | size));
-        } else if (size < 65536) {
-            frame.append(char(0x80 | 126));
-            frame.append(char(size >> 8)).append(char(size & 0xff));
-        } else {
-            frame.append(char(0x80 | 127));
-            for (int shift = 56; shift >= 0; shift -= 8)
-                frame.append(char((quint64(size) >> shift) & 0xff));
-        }
-        const quint32 mask = QRandomGenerator::global()->generate();
-        char key[4];
-        qToBigEndian(mask, key);
-        frame.append(key, 4);
-        for (qsizetype i = 0; i < size; ++i)
-            frame.append(char(payload.at(i) ^ key[i % 4]));
-        m_socket->write(frame);
+        m_socket->write(QuantPush::Testing::maskedClientFrame(opcode, payload, QRandomGenerator::global()->generate()));
     }
 
     void consume()

@@ -1,6 +1,7 @@
 #include "FloodClient.h"
 
-#include <QtCore/QtEndian>
+#include "ClientFrame.h"
+
 #include <QtNetwork/QHostAddress>
 
 namespace QuantPush::Testing {
@@ -8,34 +9,11 @@ namespace {
 
 constexpr qint64 OwnBufferBytes = 1 << 20;
 
-// One masked client text frame (RFC 6455 5.2), built once and sent as is.
-QByteArray maskedTextFrame(const QByteArray &payload)
-{
-    QByteArray frame;
-    frame.append(char(0x81));
-    const qsizetype size = payload.size();
-    if (size < 126) {
-        frame.append(char(0x80 | size));
-    } else if (size < 65536) {
-        frame.append(char(0x80 | 126));
-        frame.append(char(size >> 8)).append(char(size & 0xff));
-    } else {
-        frame.append(char(0x80 | 127));
-        for (int shift = 56; shift >= 0; shift -= 8)
-            frame.append(char((quint64(size) >> shift) & 0xff));
-    }
-    const char key[4] = {0x12, 0x34, 0x56, 0x78};
-    frame.append(key, 4);
-    for (qsizetype i = 0; i < size; ++i)
-        frame.append(char(payload.at(i) ^ key[i % 4]));
-    return frame;
-}
-
 } // namespace
 
 FloodClient::FloodClient(quint16 port, const QByteArray &text, int count, const QByteArray &extraHeaders,
                          int receiveBufferBytes)
-    : m_frame(maskedTextFrame(text)), m_count(count)
+    : m_frame(maskedClientFrame(0x1, text, 0x12345678)), m_count(count)
 {
     connect(&m_socket, &QTcpSocket::readyRead, this, [this] {
         if (m_upgraded)
