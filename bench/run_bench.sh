@@ -22,6 +22,8 @@
 # in total for the generator and server; it raises the soft limit to the hard one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Two nodes on Redis against one node: bench/cluster_bench.sh says what it runs.
+if [ "${1:-}" = --cluster ]; then shift; exec bench/cluster_bench.sh "$@"; fi
 BUILD=${1:-build}
 MODE=${2:-rows}
 BENCH="$BUILD/bin/quantpush-bench"
