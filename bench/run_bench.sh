@@ -24,6 +24,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # Two nodes on Redis against one node: bench/cluster_bench.sh says what it runs.
 if [ "${1:-}" = --cluster ]; then shift; exec bench/cluster_bench.sh "$@"; fi
+# Maximum deliveries/s of batched market_data, text against compressed: bench/compression_max.sh.
+if [ "${1:-}" = --compression-max ]; then shift; exec bench/compression_max.sh "$@"; fi
 BUILD=${1:-build}
 MODE=${2:-rows}
 BENCH="$BUILD/bin/quantpush-bench"
