@@ -1,5 +1,7 @@
 #include "StatsSnapshot.h"
 
+#include "WireNames.h"
+
 #include <QJsonArray>
 
 #include <limits>
@@ -23,22 +25,22 @@ std::optional<StatsSnapshot::Latency> latencyOf(const QJsonValue &value)
     if (!value.isObject())
         return std::nullopt;
     const QJsonObject object = value.toObject();
-    return StatsSnapshot::Latency {object.value("count"_L1).toInteger(), object.value("p50_ms"_L1).toDouble(),
-                                   object.value("p99_ms"_L1).toDouble()};
+    return StatsSnapshot::Latency {object.value(Wire::Stats::Count).toInteger(), object.value(Wire::Stats::P50Ms).toDouble(),
+                                   object.value(Wire::Stats::P99Ms).toDouble()};
 }
 
 std::optional<StatsSnapshot::Histogram> histogramOf(const QJsonValue &value)
 {
-    const QJsonArray buckets = value.toObject().value("buckets"_L1).toArray();
+    const QJsonArray buckets = value.toObject().value(Wire::Stats::Buckets).toArray();
     if (buckets.isEmpty())
         return std::nullopt;
     StatsSnapshot::Histogram histogram;
     for (const QJsonValue &bucket : buckets) {
-        const QJsonValue le = bucket.toObject().value("le"_L1);
+        const QJsonValue le = bucket.toObject().value(Wire::Stats::Le);
         histogram.upperBounds.append(le.isDouble() ? le.toDouble() : std::numeric_limits<double>::infinity());
-        histogram.counts.append(bucket.toObject().value("count"_L1).toInteger());
+        histogram.counts.append(bucket.toObject().value(Wire::Stats::Count).toInteger());
     }
-    histogram.count = value.toObject().value("count"_L1).toInteger();
+    histogram.count = value.toObject().value(Wire::Stats::Count).toInteger();
     return histogram;
 }
 
@@ -53,73 +55,73 @@ QHash<QString, qint64> countsOf(const QJsonValue &value)
 
 } // namespace
 
-QLatin1StringView StatsSnapshot::windowName(Window window)
+QString StatsSnapshot::windowName(Window window)
 {
-    static constexpr QLatin1StringView names[WindowCount] = {"10s"_L1, "1m"_L1, "5m"_L1};
-    return names[window];
+    static constexpr int seconds[WindowCount] = {10, 60, 300};
+    return Wire::Stats::latencyWindow(seconds[window]);
 }
 
 std::optional<StatsSnapshot> StatsSnapshot::fromJson(const QJsonObject &body)
 {
-    const QJsonValue connectionsValue = body.value("connections"_L1);
+    const QJsonValue connectionsValue = body.value(Wire::Stats::Connections);
     if (!connectionsValue.isObject())
         return std::nullopt;
     StatsSnapshot s;
     const QJsonObject connections = connectionsValue.toObject();
-    s.uptimeSec = body.value("uptime_s"_L1).toDouble();
-    s.connections = connections.value("current"_L1).toInteger();
-    s.peakConnections = connections.value("peak"_L1).toInteger();
-    s.totalConnections = connections.value("total"_L1).toInteger();
-    s.subscriptions = body.value("subscriptions"_L1).toInteger();
+    s.uptimeSec = body.value(Wire::Stats::UptimeS).toDouble();
+    s.connections = connections.value(Wire::Stats::Current).toInteger();
+    s.peakConnections = connections.value(Wire::Stats::Peak).toInteger();
+    s.totalConnections = connections.value(Wire::Stats::Total).toInteger();
+    s.subscriptions = body.value(Wire::Stats::Subscriptions).toInteger();
 
-    const QJsonObject messages = body.value("messages"_L1).toObject();
-    s.publishedPerSec = messages.value("published_per_sec"_L1).toDouble();
-    s.deliveredPerSec = messages.value("delivered_per_sec"_L1).toDouble();
-    s.errorsPerSec = body.value("errors_per_sec"_L1).toDouble();
+    const QJsonObject messages = body.value(Wire::Stats::Messages).toObject();
+    s.publishedPerSec = messages.value(Wire::Stats::PublishedPerSec).toDouble();
+    s.deliveredPerSec = messages.value(Wire::Stats::DeliveredPerSec).toDouble();
+    s.errorsPerSec = body.value(Wire::Stats::ErrorsPerSec).toDouble();
 
-    s.byNetwork = countsOf(connections.value("by_network"_L1));
-    s.byRole = countsOf(connections.value("by_role"_L1));
-    s.byUser = countsOf(connections.value("by_user"_L1));
-    const QJsonObject duration = connections.value("duration"_L1).toObject();
-    s.openDurations = histogramOf(duration.value("open"_L1));
-    s.closedDurations = histogramOf(duration.value("closed"_L1));
+    s.byNetwork = countsOf(connections.value(Wire::Stats::ByNetwork));
+    s.byRole = countsOf(connections.value(Wire::Stats::ByRole));
+    s.byUser = countsOf(connections.value(Wire::Stats::ByUser));
+    const QJsonObject duration = connections.value(Wire::Stats::Duration).toObject();
+    s.openDurations = histogramOf(duration.value(Wire::Stats::Open));
+    s.closedDurations = histogramOf(duration.value(Wire::Stats::Closed));
 
     // The tiles and charts show what is happening now: the windows. A server
     // that sends only "recent" (10 s) still fills the first one.
-    const QJsonObject latency = body.value("latency"_L1).toObject();
-    const QJsonObject windows = latency.value("windows"_L1).toObject();
+    const QJsonObject latency = body.value(Wire::Stats::Latency).toObject();
+    const QJsonObject windows = latency.value(Wire::Stats::Windows).toObject();
     for (int w = 0; w < WindowCount; ++w)
         s.latency[w] = latencyOf(windows.value(windowName(Window(w))));
     if (!s.latency[TenSeconds])
-        s.latency[TenSeconds] = latencyOf(latency.value("recent"_L1));
-    s.lifetimeP99Ms = latency.value("p99_ms"_L1).toDouble();
-    s.lifetimeLatencyCount = latency.value("count"_L1).toInteger();
+        s.latency[TenSeconds] = latencyOf(latency.value(Wire::Stats::Recent));
+    s.lifetimeP99Ms = latency.value(Wire::Stats::P99Ms).toDouble();
+    s.lifetimeLatencyCount = latency.value(Wire::Stats::Count).toInteger();
 
-    const QJsonObject bandwidth = body.value("bandwidth"_L1).toObject();
-    s.bytesInPerSec = optionalNumber(bandwidth, "bytes_in_per_sec"_L1);
-    s.bytesOutPerSec = optionalNumber(bandwidth, "bytes_out_per_sec"_L1);
-    const QJsonObject queues = body.value("queues"_L1).toObject();
-    if (const auto queued = optionalNumber(queues, "queued_frames"_L1))
+    const QJsonObject bandwidth = body.value(Wire::Stats::Bandwidth).toObject();
+    s.bytesInPerSec = optionalNumber(bandwidth, Wire::Stats::BytesInPerSec);
+    s.bytesOutPerSec = optionalNumber(bandwidth, Wire::Stats::BytesOutPerSec);
+    const QJsonObject queues = body.value(Wire::Stats::Queues).toObject();
+    if (const auto queued = optionalNumber(queues, Wire::Stats::QueuedFrames))
         s.queuedFrames = qint64(*queued);
-    if (const auto pending = optionalNumber(queues, "pending_messages"_L1))
+    if (const auto pending = optionalNumber(queues, Wire::Stats::PendingMessages))
         s.pendingMessages = qint64(*pending);
 
     // "process" is optional: older servers do not report their own CPU/RSS.
-    const QJsonObject process = body.value("process"_L1).toObject();
-    s.cpuPercent = optionalNumber(process, "cpu_percent"_L1);
-    if (const auto rss = optionalNumber(process, "rss_bytes"_L1))
+    const QJsonObject process = body.value(Wire::Stats::Process).toObject();
+    s.cpuPercent = optionalNumber(process, Wire::Stats::CpuPercent);
+    if (const auto rss = optionalNumber(process, Wire::Stats::RssBytes))
         s.rssBytes = qint64(*rss);
 
-    const QJsonObject channels = body.value("channels"_L1).toObject();
+    const QJsonObject channels = body.value(Wire::Stats::Channels).toObject();
     for (auto it = channels.constBegin(); it != channels.constEnd(); ++it) {
         const QJsonObject c = it.value().toObject();
         ChannelCounters counters;
-        counters.published = c.value("published"_L1).toInteger();
-        counters.delivered = c.value("delivered"_L1).toInteger();
-        counters.subscriptions = c.value("subscriptions"_L1).toInteger();
-        counters.seq = c.value("seq"_L1).toInteger();
-        counters.pending = c.value("pending"_L1).toInteger();
-        const QJsonObject channelLatency = c.value("latency"_L1).toObject();
+        counters.published = c.value(Wire::Stats::Published).toInteger();
+        counters.delivered = c.value(Wire::Stats::Delivered).toInteger();
+        counters.subscriptions = c.value(Wire::Stats::Subscriptions).toInteger();
+        counters.seq = c.value(Wire::Stats::Seq).toInteger();
+        counters.pending = c.value(Wire::Stats::Pending).toInteger();
+        const QJsonObject channelLatency = c.value(Wire::Stats::Latency).toObject();
         for (int w = 0; w < WindowCount; ++w)
             counters.latency[w] = latencyOf(channelLatency.value(windowName(Window(w))));
         s.channels.insert(it.key(), counters);

@@ -75,7 +75,7 @@ struct StatsSnapshot
     // a stats body at all (no "connections" object) gives std::nullopt.
     static std::optional<StatsSnapshot> fromJson(const QJsonObject &body);
     // The window names of the stats body, in Window order ("10s", "1m", "5m").
-    static QLatin1StringView windowName(Window window);
+    static QString windowName(Window window);
 };
 
 } // namespace QuantPush

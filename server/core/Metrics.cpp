@@ -1,5 +1,7 @@
 #include "Metrics.h"
 
+#include "protocol/StatsKeys.h"
+
 #include <QtCore/QJsonArray>
 
 #include <numeric>
@@ -165,19 +167,14 @@ double toMs(double seconds)
     return seconds * 1000.0;
 }
 
-QString windowName(int seconds)
-{
-    return seconds % 60 == 0 ? u"%1m"_s.arg(seconds / 60) : u"%1s"_s.arg(seconds);
-}
-
 QJsonObject windowObject(const LatencyWindows &latency, int seconds)
 {
     return QJsonObject {
-        {u"window_s"_s, seconds},
-        {u"count"_s, qint64(latency.count(seconds))},
-        {u"p50_ms"_s, toMs(latency.quantile(seconds, 0.50))},
-        {u"p90_ms"_s, toMs(latency.quantile(seconds, 0.90))},
-        {u"p99_ms"_s, toMs(latency.quantile(seconds, 0.99))},
+        {StatsKey::WindowS, seconds},
+        {StatsKey::Count, qint64(latency.count(seconds))},
+        {StatsKey::P50Ms, toMs(latency.quantile(seconds, 0.50))},
+        {StatsKey::P90Ms, toMs(latency.quantile(seconds, 0.90))},
+        {StatsKey::P99Ms, toMs(latency.quantile(seconds, 0.99))},
     };
 }
 
@@ -186,7 +183,7 @@ QJsonObject windowsObject(const LatencyWindows &latency)
 {
     QJsonObject windows;
     for (int seconds : LatencyWindows::WindowsSec)
-        windows.insert(windowName(seconds), windowObject(latency, seconds));
+        windows.insert(StatsKey::latencyWindow(seconds), windowObject(latency, seconds));
     return windows;
 }
 
@@ -198,14 +195,14 @@ QJsonObject histogramObject(const Histogram &histogram)
     for (std::size_t i = 0; i < counts.size(); ++i) {
         const QJsonValue le = i < std::size_t(histogram.upperBounds().size())
             ? QJsonValue(histogram.upperBounds().at(qsizetype(i)))
-            : QJsonValue(u"+Inf"_s);
-        buckets.append(QJsonObject {{u"le"_s, le}, {u"count"_s, qint64(counts[i])}});
+            : QJsonValue(StatsKey::PlusInf);
+        buckets.append(QJsonObject {{StatsKey::Le, le}, {StatsKey::Count, qint64(counts[i])}});
     }
     return QJsonObject {
-        {u"count"_s, qint64(histogram.count())},
-        {u"sum_s"_s, histogram.sum()},
-        {u"max_s"_s, histogram.max()},
-        {u"buckets"_s, buckets},
+        {StatsKey::Count, qint64(histogram.count())},
+        {StatsKey::SumS, histogram.sum()},
+        {StatsKey::MaxS, histogram.max()},
+        {StatsKey::Buckets, buckets},
     };
 }
 
@@ -223,37 +220,37 @@ QJsonObject Metrics::latencyObject() const
 {
     const Histogram &h = m_latency.lifetime();
     return QJsonObject {
-        {u"count"_s, qint64(h.count())},
-        {u"p50_ms"_s, toMs(h.quantile(0.50))},
-        {u"p90_ms"_s, toMs(h.quantile(0.90))},
-        {u"p99_ms"_s, toMs(h.quantile(0.99))},
-        {u"max_ms"_s, toMs(h.max())},
-        {u"mean_ms"_s, h.count() ? toMs(h.sum() / double(h.count())) : 0.0},
-        {u"recent"_s, windowObject(m_latency, RecentWindowSec)},
-        {u"windows"_s, windowsObject(m_latency)},
+        {StatsKey::Count, qint64(h.count())},
+        {StatsKey::P50Ms, toMs(h.quantile(0.50))},
+        {StatsKey::P90Ms, toMs(h.quantile(0.90))},
+        {StatsKey::P99Ms, toMs(h.quantile(0.99))},
+        {StatsKey::MaxMs, toMs(h.max())},
+        {StatsKey::MeanMs, h.count() ? toMs(h.sum() / double(h.count())) : 0.0},
+        {StatsKey::Recent, windowObject(m_latency, RecentWindowSec)},
+        {StatsKey::Windows, windowsObject(m_latency)},
     };
 }
 
 QJsonObject Metrics::processObject() const
 {
     return QJsonObject {
-        {u"known"_s, m_process.known},
-        {u"cpu_percent"_s, m_process.cpuPercent},
-        {u"cpu_seconds_total"_s, m_process.cpuSecondsTotal},
-        {u"rss_bytes"_s, m_process.rssBytes},
-        {u"threads"_s, m_process.threads},
-        {u"open_fds"_s, m_process.openFds},
+        {StatsKey::Known, m_process.known},
+        {StatsKey::CpuPercent, m_process.cpuPercent},
+        {StatsKey::CpuSecondsTotal, m_process.cpuSecondsTotal},
+        {StatsKey::RssBytes, m_process.rssBytes},
+        {StatsKey::Threads, m_process.threads},
+        {StatsKey::OpenFds, m_process.openFds},
     };
 }
 
 QJsonObject Metrics::compressionObject() const
 {
     return QJsonObject {
-        {u"connections"_s, m_compressedConnections},
-        {u"frames_compressed"_s, qint64(m_compressions)},
-        {u"input_bytes"_s, qint64(m_compressionInputBytes)},
-        {u"output_bytes"_s, qint64(m_compressionOutputBytes)},
-        {u"cpu_seconds"_s, m_compressionCpuSeconds},
+        {StatsKey::Connections, m_compressedConnections},
+        {StatsKey::FramesCompressed, qint64(m_compressions)},
+        {StatsKey::InputBytes, qint64(m_compressionInputBytes)},
+        {StatsKey::OutputBytes, qint64(m_compressionOutputBytes)},
+        {StatsKey::CpuSeconds, m_compressionCpuSeconds},
     };
 }
 
@@ -263,19 +260,19 @@ QJsonObject Metrics::connectionsObject(const Gauges &gauges) const
     for (double age : gauges.openAgesSec)
         open.observe(age);
     return QJsonObject {
-        {u"current"_s, gauges.connections},
-        {u"authenticated"_s, gauges.authenticated},
-        {u"peak"_s, m_peakConnections},
-        {u"total"_s, qint64(m_totalConnections)},
-        {u"refused"_s, countsObject(m_refused)},
-        {u"by_network"_s, countsObject(m_connectionsByNetwork)},
-        {u"by_role"_s, intCounts(gauges.byRole)},
-        {u"by_user"_s, intCounts(gauges.byUser)},
+        {StatsKey::Current, gauges.connections},
+        {StatsKey::Authenticated, gauges.authenticated},
+        {StatsKey::Peak, m_peakConnections},
+        {StatsKey::Total, qint64(m_totalConnections)},
+        {StatsKey::Refused, countsObject(m_refused)},
+        {StatsKey::ByNetwork, countsObject(m_connectionsByNetwork)},
+        {StatsKey::ByRole, intCounts(gauges.byRole)},
+        {StatsKey::ByUser, intCounts(gauges.byUser)},
         // How long connections last: the ones that ended, and the age of
         // the ones open now.
-        {u"duration"_s, QJsonObject {
-            {u"closed"_s, histogramObject(m_connectionDuration)},
-            {u"open"_s, histogramObject(open)},
+        {StatsKey::Duration, QJsonObject {
+            {StatsKey::Closed, histogramObject(m_connectionDuration)},
+            {StatsKey::Open, histogramObject(open)},
         }},
     };
 }
@@ -288,75 +285,75 @@ QJsonObject Metrics::snapshot(const Gauges &gauges) const
         const std::size_t i = std::size_t(channel);
         const ChannelCounters &c = m_channels[i];
         channels.insert(wireName(channel), QJsonObject {
-            {u"seq"_s, gauges.seqByChannel[i]},
-            {u"subscriptions"_s, gauges.subscriptionsByChannel[i]},
-            {u"pending"_s, gauges.pendingByChannel[i]},
-            {u"published"_s, qint64(c.published)},
-            {u"delivered"_s, qint64(c.delivered)},
-            {u"coalesced"_s, qint64(c.coalesced)},
-            {u"gaps"_s, qint64(c.gaps)},
-            {u"redelivered"_s, qint64(c.redelivered)},
-            {u"ack_expired"_s, qint64(c.ackExpired)},
-            {u"compressed_frames"_s, qint64(c.compressedFrames)},
-            {u"bytes_before_compression"_s, qint64(c.bytesBeforeCompression)},
-            {u"bytes_after_compression"_s, qint64(c.bytesAfterCompression)},
-            {u"bytes"_s, qint64(c.bytes)},
-            {u"latency"_s, windowsObject(m_channelLatency[i])},
+            {StatsKey::Seq, gauges.seqByChannel[i]},
+            {StatsKey::Subscriptions, gauges.subscriptionsByChannel[i]},
+            {StatsKey::Pending, gauges.pendingByChannel[i]},
+            {StatsKey::Published, qint64(c.published)},
+            {StatsKey::Delivered, qint64(c.delivered)},
+            {StatsKey::Coalesced, qint64(c.coalesced)},
+            {StatsKey::Gaps, qint64(c.gaps)},
+            {StatsKey::Redelivered, qint64(c.redelivered)},
+            {StatsKey::AckExpired, qint64(c.ackExpired)},
+            {StatsKey::CompressedFrames, qint64(c.compressedFrames)},
+            {StatsKey::BytesBeforeCompression, qint64(c.bytesBeforeCompression)},
+            {StatsKey::BytesAfterCompression, qint64(c.bytesAfterCompression)},
+            {StatsKey::Bytes, qint64(c.bytes)},
+            {StatsKey::Latency, windowsObject(m_channelLatency[i])},
         });
         pendingTotal += gauges.pendingByChannel[i];
     }
     QJsonObject alertsObject;
     for (auto it = m_alerts.cbegin(); it != m_alerts.cend(); ++it)
-        alertsObject.insert(it.key(), it.value() ? u"firing"_s : u"ok"_s);
+        alertsObject.insert(it.key(), it.value() ? StatsKey::Firing : StatsKey::Ok);
     QJsonObject errors;
     for (std::size_t i = 0; i < m_errors.size(); ++i) {
         if (m_errors[i])
             errors.insert(wireName(ErrorCode(i)), qint64(m_errors[i]));
     }
     return QJsonObject {
-        {u"uptime_s"_s, double(m_uptime.elapsed()) / 1000.0},
-        {u"connections"_s, connectionsObject(gauges)},
-        {u"subscriptions"_s, gauges.subscriptions},
-        {u"messages"_s, QJsonObject {
-            {u"published"_s, qint64(messagesPublishedTotal())},
-            {u"delivered"_s, qint64(messagesDeliveredTotal())},
-            {u"published_per_sec"_s, m_publishedPerSec},
-            {u"delivered_per_sec"_s, m_deliveredPerSec},
-            {u"frames_in"_s, qint64(m_framesIn)},
-            {u"bytes_in"_s, qint64(m_bytesIn)},
-            {u"bytes_out"_s, qint64(m_bytesOut)},
-            {u"queued_frames"_s, gauges.queuedFrames},
-            {u"buffered_bytes"_s, gauges.bufferedBytes},
+        {StatsKey::UptimeS, double(m_uptime.elapsed()) / 1000.0},
+        {StatsKey::Connections, connectionsObject(gauges)},
+        {StatsKey::Subscriptions, gauges.subscriptions},
+        {StatsKey::Messages, QJsonObject {
+            {StatsKey::Published, qint64(messagesPublishedTotal())},
+            {StatsKey::Delivered, qint64(messagesDeliveredTotal())},
+            {StatsKey::PublishedPerSec, m_publishedPerSec},
+            {StatsKey::DeliveredPerSec, m_deliveredPerSec},
+            {StatsKey::FramesIn, qint64(m_framesIn)},
+            {StatsKey::BytesIn, qint64(m_bytesIn)},
+            {StatsKey::BytesOut, qint64(m_bytesOut)},
+            {StatsKey::QueuedFrames, gauges.queuedFrames},
+            {StatsKey::BufferedBytes, gauges.bufferedBytes},
         }},
-        {u"errors"_s, errors},
-        {u"errors_per_sec"_s, m_errorsPerSec},
-        {u"auth_failures"_s, countsObject(m_authFailures)},
-        {u"slow_consumer_closes"_s, qint64(m_slowConsumerCloses)},
-        {u"latency"_s, latencyObject()},
-        {u"throughput"_s, QJsonObject {
-            {u"published_per_sec"_s, m_publishedPerSec},
-            {u"delivered_per_sec"_s, m_deliveredPerSec},
-            {u"bytes_in_per_sec"_s, m_bytesInPerSec},
-            {u"bytes_out_per_sec"_s, m_bytesOutPerSec},
-            {u"errors_per_sec"_s, m_errorsPerSec},
+        {StatsKey::Errors, errors},
+        {StatsKey::ErrorsPerSec, m_errorsPerSec},
+        {StatsKey::AuthFailures, countsObject(m_authFailures)},
+        {StatsKey::SlowConsumerCloses, qint64(m_slowConsumerCloses)},
+        {StatsKey::Latency, latencyObject()},
+        {StatsKey::Throughput, QJsonObject {
+            {StatsKey::PublishedPerSec, m_publishedPerSec},
+            {StatsKey::DeliveredPerSec, m_deliveredPerSec},
+            {StatsKey::BytesInPerSec, m_bytesInPerSec},
+            {StatsKey::BytesOutPerSec, m_bytesOutPerSec},
+            {StatsKey::ErrorsPerSec, m_errorsPerSec},
         }},
-        {u"compression"_s, compressionObject()},
+        {StatsKey::Compression, compressionObject()},
         // Bytes on the wire (WebSocket payloads) and what waits to be sent:
         // frames queued behind slow sockets, messages held by strategies.
-        {u"bandwidth"_s, QJsonObject {
-            {u"bytes_in"_s, qint64(m_bytesIn)},
-            {u"bytes_out"_s, qint64(m_bytesOut)},
-            {u"bytes_in_per_sec"_s, m_bytesInPerSec},
-            {u"bytes_out_per_sec"_s, m_bytesOutPerSec},
+        {StatsKey::Bandwidth, QJsonObject {
+            {StatsKey::BytesIn, qint64(m_bytesIn)},
+            {StatsKey::BytesOut, qint64(m_bytesOut)},
+            {StatsKey::BytesInPerSec, m_bytesInPerSec},
+            {StatsKey::BytesOutPerSec, m_bytesOutPerSec},
         }},
-        {u"queues"_s, QJsonObject {
-            {u"queued_frames"_s, gauges.queuedFrames},
-            {u"buffered_bytes"_s, gauges.bufferedBytes},
-            {u"pending_messages"_s, pendingTotal},
+        {StatsKey::Queues, QJsonObject {
+            {StatsKey::QueuedFrames, gauges.queuedFrames},
+            {StatsKey::BufferedBytes, gauges.bufferedBytes},
+            {StatsKey::PendingMessages, pendingTotal},
         }},
-        {u"process"_s, processObject()},
-        {u"alerts"_s, alertsObject},
-        {u"channels"_s, channels},
+        {StatsKey::Process, processObject()},
+        {StatsKey::Alerts, alertsObject},
+        {StatsKey::Channels, channels},
     };
 }
 

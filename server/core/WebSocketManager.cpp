@@ -10,6 +10,7 @@
 #include "Permissions.h"
 #include "SubscriptionManager.h"
 #include "protocol/JsonKeys.h"
+#include "protocol/StatsKeys.h"
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
@@ -407,8 +408,8 @@ QJsonObject WebSocketManager::statsJson() const
 {
     QJsonObject snapshot = m_metrics->snapshot(gauges());
     const QJsonObject broker = brokerJson();
-    snapshot.insert(u"node_id"_s, broker.value(u"node_id"_s));
-    snapshot.insert(u"broker"_s, broker);
+    snapshot.insert(StatsKey::NodeId, broker.value(StatsKey::NodeId));
+    snapshot.insert(StatsKey::Broker, broker);
     return snapshot;
 }
 
@@ -440,8 +441,8 @@ QJsonObject WebSocketManager::brokerJson() const
 {
     // The node and, with Redis, every node alive and its connections.
     QJsonObject broker = m_broker->describe();
-    if (!broker.contains(u"node_id"_s))
-        broker.insert(u"node_id"_s, u"local"_s);
+    if (!broker.contains(StatsKey::NodeId))
+        broker.insert(StatsKey::NodeId, u"local"_s);
     return broker;
 }
 

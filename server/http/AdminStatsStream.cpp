@@ -2,6 +2,7 @@
 
 #include "WebSocketManager.h"
 #include "protocol/JsonKeys.h"
+#include "protocol/StatsKeys.h"
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QTimer>
@@ -43,9 +44,9 @@ void AdminStatsStream::publishStats()
 {
     const QJsonObject stats = m_manager->statsJson();
     const QJsonObject channel
-        = stats.value(u"channels"_s).toObject().value(wireName(SubscriptionType::SystemMonitor)).toObject();
+        = stats.value(StatsKey::Channels).toObject().value(wireName(SubscriptionType::SystemMonitor)).toObject();
     // Nobody listening: spare the channel's seq and history a message a second.
-    if (channel.value(u"subscriptions"_s).toInt() == 0)
+    if (channel.value(StatsKey::Subscriptions).toInt() == 0)
         return;
     PublishRequest request;
     request.channel = SubscriptionType::SystemMonitor;
