@@ -1,12 +1,12 @@
 #include "client/PushClient.h"
 
 #include "client/FrameInflater.h"
-#include "client/ReconnectBackoff.h"
+#include "client/ReconnectScheduler.h"
+#include "client/WireNames.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLoggingCategory>
-#include <QRandomGenerator>
 #include <QTimer>
 #include <QUrlQuery>
 #include <QWebSocket>
@@ -18,85 +18,15 @@ Q_LOGGING_CATEGORY(lcClient, "quantpush.client")
 using namespace Qt::StringLiterals;
 
 namespace QuantPush {
+
+using namespace ClientWire;
+
 namespace {
-
-// Wire names of protocol v1, in one place.
-namespace Key {
-constexpr auto Type = "type"_L1;
-constexpr auto Id = "id"_L1;
-constexpr auto Data = "data"_L1;
-constexpr auto Channel = "channel"_L1;
-constexpr auto Seq = "seq"_L1;
-constexpr auto Ts = "ts"_L1;
-constexpr auto Redelivered = "redelivered"_L1;
-constexpr auto Token = "token"_L1;
-constexpr auto ApiKey = "api_key"_L1;
-constexpr auto SessionId = "session_id"_L1;
-constexpr auto User = "user"_L1;
-constexpr auto Role = "role"_L1;
-constexpr auto Filters = "filters"_L1;
-constexpr auto Since = "since"_L1;
-constexpr auto SubscriptionId = "subscription_id"_L1;
-constexpr auto Recovered = "recovered"_L1;
-constexpr auto Code = "code"_L1;
-constexpr auto Message = "message"_L1;
-constexpr auto From = "from"_L1;
-constexpr auto To = "to"_L1;
-constexpr auto Payload = "payload"_L1;
-constexpr auto Priority = "priority"_L1;
-constexpr auto Strategy = "strategy"_L1;
-constexpr auto Accounts = "accounts"_L1;
-constexpr auto DryRun = "dry_run"_L1;
-constexpr auto Reconnection = "reconnection"_L1;
-constexpr auto Enabled = "enabled"_L1;
-constexpr auto MaxAttempts = "max_attempts"_L1;
-constexpr auto InitialDelayMs = "initial_delay_ms"_L1;
-constexpr auto MaxDelayMs = "max_delay_ms"_L1;
-constexpr auto BackoffMultiplier = "backoff_multiplier"_L1;
-constexpr auto JitterEnabled = "jitter_enabled"_L1;
-} // namespace Key
-
-namespace FrameType {
-constexpr auto Welcome = "welcome"_L1;
-constexpr auto Auth = "auth"_L1;
-constexpr auto AuthOk = "auth_ok"_L1;
-constexpr auto Subscribe = "subscribe"_L1;
-constexpr auto Subscribed = "subscribed"_L1;
-constexpr auto Unsubscribe = "unsubscribe"_L1;
-constexpr auto Unsubscribed = "unsubscribed"_L1;
-constexpr auto Ack = "ack"_L1;
-constexpr auto Ping = "ping"_L1;
-constexpr auto Pong = "pong"_L1;
-constexpr auto Publish = "publish"_L1;
-constexpr auto Error = "error"_L1;
-constexpr auto Gap = "gap"_L1;
-constexpr auto Batch = "batch"_L1;
-} // namespace FrameType
 
 constexpr int CloseUnauthorized = 4001;
 constexpr int CloseForbidden = 4003;
 constexpr int DefaultHandshakeTimeoutMs = 10000;
-constexpr int CloseGraceMs = 2000;     // wait for the server's close frame, then abort
-constexpr int MaxOutstandingPings = 32; // a server that never answers must not grow memory
-
-// order_updates / position_updates are narrowed by the JWT "accounts" claim,
-// so their seqs jump for such a user without any loss.
-bool isAccountScoped(const QString &channel)
-{
-    return channel == "order_updates"_L1 || channel == "position_updates"_L1;
-}
-
-// Reads (without verifying: that is the server's job) whether the token
-// carries an "accounts" claim.
-bool jwtHasAccountsClaim(const QString &jwt)
-{
-    const QList<QStringView> parts = QStringView(jwt).split(u'.');
-    if (parts.size() != 3)
-        return false;
-    const QByteArray payload = QByteArray::fromBase64(
-        parts.at(1).toUtf8(), QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
-    return QJsonDocument::fromJson(payload).object().contains(Key::Accounts);
-}
+constexpr int CloseGraceMs = 2000; // wait for the server's close frame, then abort
 
 // Request ids are "string or integer" on the wire; we only send strings but
 // accept both.
@@ -132,16 +62,13 @@ QStringList sortedList(const QSet<QString> &set)
 PushClient::PushClient(QObject *parent)
     : QObject(parent)
     , m_ackedChannels{u"order_updates"_s, u"position_updates"_s, u"risk_alerts"_s}
-    , m_gapExemptChannels{u"system_monitor"_s, u"performance_metrics"_s, u"trading_signals"_s}
-    , m_reconnectTimer(new QTimer(this))
+    , m_reconnect(new ReconnectScheduler(this))
     , m_handshakeTimer(new QTimer(this))
     , m_pingTimer(new QTimer(this))
 {
-    m_clock.start();
-    m_reconnectTimer->setSingleShot(true);
     m_handshakeTimer->setSingleShot(true);
     m_handshakeTimer->setInterval(DefaultHandshakeTimeoutMs);
-    connect(m_reconnectTimer, &QTimer::timeout, this, &PushClient::openSocket);
+    connect(m_reconnect, &ReconnectScheduler::due, this, &PushClient::openSocket);
     connect(m_handshakeTimer, &QTimer::timeout, this, [this] { dropConnection("handshake timed out"); });
     connect(m_pingTimer, &QTimer::timeout, this, &PushClient::onPingTimer);
 }
@@ -155,20 +82,9 @@ PushClient::~PushClient()
 
 // ---------------------------------------------------------------- settings
 
-void PushClient::setUrl(const QUrl &url)
-{
-    m_url = url;
-    m_urls = {url};
-    m_urlIndex = 0;
-}
-
-void PushClient::setUrls(const QList<QUrl> &urls)
-{
-    m_urls = urls;
-    m_urlIndex = 0;
-    m_url = urls.isEmpty() ? QUrl() : urls.first();
-}
-QUrl PushClient::url() const { return m_url; }
+void PushClient::setUrl(const QUrl &url) { m_reconnect->setUrl(url); }
+void PushClient::setUrls(const QList<QUrl> &urls) { m_reconnect->setUrls(urls); }
+QUrl PushClient::url() const { return m_reconnect->url(); }
 void PushClient::setCompression(bool deflate) { m_compressionRequested = deflate; }
 bool PushClient::compressionRequested() const { return m_compressionRequested; }
 bool PushClient::compressed() const { return m_compressed; }
@@ -176,26 +92,26 @@ bool PushClient::compressed() const { return m_compressed; }
 void PushClient::setToken(const QString &jwt)
 {
     m_token = jwt;
-    m_tokenScopesAccounts = jwtHasAccountsClaim(jwt);
+    m_subscriptions.setToken(jwt);
 }
 
 void PushClient::setApiKey(const QString &key) { m_apiKey = key; }
 void PushClient::setReconnectPolicy(const ReconnectPolicy &policy)
 {
-    m_policy = policy;
-    m_followServerAdvice = false;
+    m_reconnect->setPolicy(policy);
+    m_reconnect->setFollowServerAdvice(false);
 }
-PushClient::ReconnectPolicy PushClient::reconnectPolicy() const { return m_policy; }
-void PushClient::setFollowServerReconnectAdvice(bool follow) { m_followServerAdvice = follow; }
-bool PushClient::followsServerReconnectAdvice() const { return m_followServerAdvice; }
+PushClient::ReconnectPolicy PushClient::reconnectPolicy() const { return m_reconnect->policy(); }
+void PushClient::setFollowServerReconnectAdvice(bool follow) { m_reconnect->setFollowServerAdvice(follow); }
+bool PushClient::followsServerReconnectAdvice() const { return m_reconnect->followsServerAdvice(); }
 void PushClient::setIgnoreSslErrors(bool ignore) { m_ignoreSslErrors = ignore; }
 void PushClient::setHandshakeTimeout(int ms) { m_handshakeTimer->setInterval(std::max(1, ms)); }
 void PushClient::setAutoAck(bool on) { m_autoAck = on; }
 bool PushClient::autoAck() const { return m_autoAck; }
 void PushClient::setAckedChannels(const QStringList &channels) { m_ackedChannels = toSet(channels); }
 QStringList PushClient::ackedChannels() const { return sortedList(m_ackedChannels); }
-void PushClient::setGapExemptChannels(const QStringList &channels) { m_gapExemptChannels = toSet(channels); }
-QStringList PushClient::gapExemptChannels() const { return sortedList(m_gapExemptChannels); }
+void PushClient::setGapExemptChannels(const QStringList &channels) { m_subscriptions.setGapExemptChannels(channels); }
+QStringList PushClient::gapExemptChannels() const { return m_subscriptions.gapExemptChannels(); }
 void PushClient::setPongTimeout(int ms) { m_pongTimeoutMs = std::max(0, ms); }
 int PushClient::pingInterval() const { return m_pingIntervalMs; }
 
@@ -220,26 +136,26 @@ void PushClient::open()
 {
     if (m_socket || m_state == State::Reconnecting) {
         // A reconnect is only waiting: connect now instead of later.
-        if (!m_socket && m_reconnectTimer->isActive()) {
-            m_reconnectTimer->stop();
+        if (!m_socket && m_reconnect->isWaiting()) {
+            m_reconnect->cancel();
             openSocket();
         }
         return;
     }
-    if (!m_url.isValid()) {
-        qCWarning(lcClient) << "open(): invalid URL" << m_url;
+    if (!url().isValid()) {
+        qCWarning(lcClient) << "open(): invalid URL" << url();
         setState(State::Failed);
         return;
     }
-    m_attempt = 0;
+    m_reconnect->resetAttempts();
     setState(State::Connecting);
     openSocket();
 }
 
 void PushClient::close()
 {
-    m_reconnectTimer->stop();
-    m_attempt = 0;
+    m_reconnect->cancel();
+    m_reconnect->resetAttempts();
     QWebSocket *socket = m_socket;
     const bool wasOpen = m_socketConnected;
     if (socket) {
@@ -286,19 +202,19 @@ void PushClient::openSocket()
         socket->ignoreSslErrors();
 #endif
 
-    qCDebug(lcClient) << "connecting to" << m_url << "attempt" << m_attempt;
+    qCDebug(lcClient) << "connecting to" << url() << "attempt" << m_reconnect->attempt();
     m_handshakeTimer->start();
     m_compressed = false;
-    QUrl url = m_url;
+    QUrl target = url();
     if (m_compressionRequested) {
-        QUrlQuery query(url);
+        QUrlQuery query(target);
         query.removeAllQueryItems(u"compression"_s);
         query.addQueryItem(u"compression"_s, u"deflate"_s);
-        url.setQuery(query);
+        target.setQuery(query);
         if (!m_inflater)
             m_inflater = std::make_unique<FrameInflater>();
     }
-    socket->open(url);
+    socket->open(target);
 }
 
 void PushClient::onSocketConnected(QWebSocket *socket)
@@ -362,10 +278,8 @@ void PushClient::releaseSocket(QWebSocket *socket)
     m_welcomed = false;
     m_handshakeTimer->stop();
     m_pingTimer->stop();
-    m_pending.clear();
-    m_pingsSent.clear();
-    for (Subscription &subscription : m_subscriptions)
-        subscription.requestId.clear();
+    m_requests.clear();
+    m_subscriptions.connectionLost();
 }
 
 void PushClient::closeGracefully(QWebSocket *socket)
@@ -394,31 +308,27 @@ void PushClient::dropConnection(const char *why)
 
 void PushClient::scheduleReconnect()
 {
-    if (!m_policy.enabled) {
+    int delay = 0;
+    switch (m_reconnect->schedule(&delay)) {
+    case ReconnectScheduler::Outcome::Disabled:
         setState(State::Disconnected);
         return;
-    }
-    ++m_attempt;
-    if (m_policy.maxAttempts > 0 && m_attempt > m_policy.maxAttempts) {
-        qCWarning(lcClient) << "giving up after" << m_policy.maxAttempts << "reconnect attempts";
+    case ReconnectScheduler::Outcome::GaveUp:
+        qCWarning(lcClient) << "giving up after" << m_reconnect->policy().maxAttempts << "reconnect attempts";
         setState(State::Failed);
         return;
+    case ReconnectScheduler::Outcome::Scheduled:
+        break;
     }
-    if (m_urls.size() > 1) { // fail over to the next node
-        m_urlIndex = (m_urlIndex + 1) % m_urls.size();
-        m_url = m_urls.at(m_urlIndex);
-    }
-    const int delay = ReconnectBackoff::delayMs(m_policy, m_attempt, *QRandomGenerator::global());
-    qCInfo(lcClient) << "reconnect attempt" << m_attempt << "in" << delay << "ms";
-    m_reconnectTimer->start(delay);
+    qCInfo(lcClient) << "reconnect attempt" << m_reconnect->attempt() << "in" << delay << "ms";
     setState(State::Reconnecting);
-    emit reconnectScheduled(m_attempt, delay);
+    emit reconnectScheduled(m_reconnect->attempt(), delay);
 }
 
 void PushClient::onSessionReady()
 {
     m_handshakeTimer->stop();
-    m_attempt = 0;
+    m_reconnect->resetAttempts();
     setState(State::Connected);
     resubscribeAll();
     if (m_pingIntervalMs > 0)
@@ -491,7 +401,7 @@ void PushClient::dispatch(const QJsonObject &frame)
 {
     const QString type = frame.value(Key::Type).toString();
     const QString id = idOf(frame);
-    const Request request = id.isEmpty() ? Request{} : m_pending.take(id);
+    const Request request = m_requests.take(id);
 
     if (const FrameHandler handler = frameHandlers().value(type))
         (this->*handler)(frame, request);
@@ -504,24 +414,6 @@ void PushClient::dispatch(const QJsonObject &frame)
         emit replyReceived(id, type, frame.value(Key::Data));
 }
 
-void PushClient::adoptReconnectAdvice(const QJsonObject &advice)
-{
-    // Only sane values are taken: a server cannot make the client spin.
-    if (const QJsonValue v = advice.value(Key::Enabled); v.isBool())
-        m_policy.enabled = v.toBool();
-    if (const QJsonValue v = advice.value(Key::MaxAttempts); v.isDouble() && v.toInt(-1) >= 0)
-        m_policy.maxAttempts = v.toInt();
-    if (const QJsonValue v = advice.value(Key::InitialDelayMs); v.isDouble() && v.toInt(-1) >= 1)
-        m_policy.initialDelayMs = v.toInt();
-    if (const QJsonValue v = advice.value(Key::MaxDelayMs); v.isDouble() && v.toInt(-1) >= 1)
-        m_policy.maxDelayMs = v.toInt();
-    if (const QJsonValue v = advice.value(Key::BackoffMultiplier); v.isDouble() && v.toDouble() >= 1.0)
-        m_policy.backoffMultiplier = v.toDouble();
-    if (const QJsonValue v = advice.value(Key::JitterEnabled); v.isBool())
-        m_policy.jitterEnabled = v.toBool();
-    m_policy.maxDelayMs = std::max(m_policy.maxDelayMs, m_policy.initialDelayMs);
-}
-
 void PushClient::onWelcome(const QJsonObject &frame, const Request &)
 {
     if (m_welcomed)
@@ -529,9 +421,8 @@ void PushClient::onWelcome(const QJsonObject &frame, const Request &)
     m_welcomed = true;
     const QJsonObject data = frame.value(Key::Data).toObject();
     m_sessionId = data.value(Key::SessionId).toString();
-    m_compressed = m_compressionRequested && data.value("compression"_L1).toString() == "deflate"_L1;
-    if (m_followServerAdvice)
-        adoptReconnectAdvice(data.value(Key::Reconnection).toObject());
+    m_compressed = m_compressionRequested && data.value(Key::Compression).toString() == "deflate"_L1;
+    m_reconnect->adoptAdvice(data.value(Key::Reconnection).toObject()); // unless an explicit policy was set
     emit welcomeReceived(data);
     if (!m_socket) // a slot closed us
         return;
@@ -559,17 +450,18 @@ void PushClient::onSubscribed(const QJsonObject &frame, const Request &request)
 {
     const QJsonObject data = frame.value(Key::Data).toObject();
     const QString channel = data.value(Key::Type).toString(request.channel);
-    const auto it = m_subscriptions.find(channel);
-    if (it == m_subscriptions.end()) {
+    SubscriptionSet::Subscription *subscription = m_subscriptions.find(channel);
+    if (!subscription) {
         qCDebug(lcClient) << "subscribed to a channel we no longer want:" << channel;
         return;
     }
-    it->subscriptionId = data.value(Key::SubscriptionId).toString();
+    const QString subscriptionId = data.value(Key::SubscriptionId).toString();
+    subscription->subscriptionId = subscriptionId;
     const QJsonValue seqValue = data.value(Key::Seq);
     const qint64 seq = seqValue.isDouble() ? seqValue.toInteger() : -1;
     const bool recovered = data.value(Key::Recovered).toBool(true);
     applyResumeResult(channel, request, seq, seqValue.isDouble(), recovered);
-    emit subscribed(channel, it->subscriptionId, seq, recovered);
+    emit subscribed(channel, subscriptionId, seq, recovered);
 }
 
 // Aligns the channel's seq bookkeeping with what the server says it can
@@ -577,24 +469,17 @@ void PushClient::onSubscribed(const QJsonObject &frame, const Request &request)
 void PushClient::applyResumeResult(const QString &channel, const Request &request, qint64 seq,
                                    bool hasSeq, bool recovered)
 {
-    ChannelSequence &sequence = m_sequences[channel];
-    if (request.type != FrameType::Subscribe || request.since < 0) {
-        if (hasSeq)
-            sequence.setBaseline(seq);
+    const qint64 since = request.type == FrameType::Subscribe ? request.since : -1;
+    switch (m_subscriptions.applyResume(channel, since, seq, hasSeq, recovered)) {
+    case SubscriptionSet::Resume::Complete:
         return;
+    case SubscriptionSet::Resume::SeqRestarted:
+        qCWarning(lcClient) << channel << "seq restarted at the server:" << seq << "<" << since;
+        break;
+    case SubscriptionSet::Resume::Incomplete:
+        break;
     }
-    bool incomplete = !recovered;
-    if (hasSeq && seq < request.since) {
-        // The server's sequence went backwards (restart without a broker):
-        // our numbering is meaningless now.
-        qCWarning(lcClient) << channel << "seq restarted at the server:" << seq << "<" << request.since;
-        sequence.reset(seq);
-        incomplete = true;
-    } else if (!recovered) {
-        sequence.expectDiscontinuity();
-    }
-    if (incomplete)
-        emit recoveryIncomplete(channel, request.since);
+    emit recoveryIncomplete(channel, since);
 }
 
 void PushClient::onUnsubscribed(const QJsonObject &frame, const Request &request)
@@ -605,12 +490,8 @@ void PushClient::onUnsubscribed(const QJsonObject &frame, const Request &request
 
 void PushClient::onPong(const QJsonObject &frame, const Request &)
 {
-    const auto it = m_pingsSent.constFind(idOf(frame));
-    if (it == m_pingsSent.cend())
-        return; // a pong for a ping of an earlier connection, or not ours
-    const double rttMs = double(m_clock.nsecsElapsed() - it.value()) / 1e6;
-    m_pingsSent.erase(it);
-    emit latencyMeasured(rttMs);
+    if (const std::optional<double> rttMs = m_requests.pongReceived(idOf(frame)))
+        emit latencyMeasured(*rttMs);
 }
 
 void PushClient::onError(const QJsonObject &frame, const Request &request)
@@ -624,10 +505,8 @@ void PushClient::onError(const QJsonObject &frame, const Request &request)
 
     if (request.type == FrameType::Subscribe) {
         // Re-sending it on every reconnect would fail the same way.
-        if (!isTransientError(code)) {
+        if (!isTransientError(code))
             m_subscriptions.remove(request.channel);
-            m_sequences.remove(request.channel);
-        }
         emit subscriptionFailed(request.channel, code, message);
     }
     emit errorReceived(idOf(frame), code, message);
@@ -640,8 +519,8 @@ void PushClient::onGap(const QJsonObject &frame, const Request &)
     const qint64 from = data.value(Key::From).toInteger();
     const qint64 to = data.value(Key::To).toInteger();
     qCWarning(lcClient) << "server skipped" << channel << from << "-" << to;
-    const qint64 silentlyMissing = m_sequences[channel].skip(from, to);
-    if (silentlyMissing >= 0 && isGapChecked(channel))
+    const qint64 silentlyMissing = m_subscriptions.skip(channel, from, to);
+    if (silentlyMissing >= 0)
         emit gapDetected(channel, silentlyMissing, from);
     emit gapReported(channel, from, to);
 }
@@ -672,31 +551,20 @@ void PushClient::handlePush(const QJsonObject &frame)
     const bool hasSeq = seqValue.isDouble() && seqValue.toInteger() >= 0;
     const qint64 seq = hasSeq ? seqValue.toInteger() : -1;
     if (hasSeq) {
-        const ChannelSequence::Outcome outcome = m_sequences[channel].accept(seq);
-        if (outcome.duplicate) {
+        const SubscriptionSet::Push push = m_subscriptions.accept(channel, seq);
+        if (push.duplicate) {
             emit duplicateDropped(channel, seq);
             maybeAutoAck(channel, seq); // our earlier ack may have been lost
             return;
         }
-        if (outcome.gapExpected >= 0 && isGapChecked(channel))
-            emit gapDetected(channel, outcome.gapExpected, seq);
+        if (push.gapExpected >= 0)
+            emit gapDetected(channel, push.gapExpected, seq);
     }
     emit messageReceived(channel, frame.value(Key::Type).toString(), seq,
                          frame.value(Key::Ts).toInteger(), frame.value(Key::Data).toObject(),
                          frame.value(Key::Redelivered).toBool());
     if (hasSeq)
         maybeAutoAck(channel, seq);
-}
-
-bool PushClient::isGapChecked(const QString &channel) const
-{
-    if (m_gapExemptChannels.contains(channel))
-        return false;
-    // Filters (ours, or the server's per-account ones) make seq jump legitimately.
-    const auto it = m_subscriptions.constFind(channel);
-    if (it != m_subscriptions.cend() && !it->filters.isEmpty())
-        return false;
-    return !(m_tokenScopesAccounts && isAccountScoped(channel));
 }
 
 // ---------------------------------------------------------------- outbound
@@ -709,14 +577,9 @@ bool PushClient::sendFrame(const QJsonObject &frame)
     return true;
 }
 
-QString PushClient::nextRequestId()
-{
-    return u"c"_s + QString::number(++m_requestCounter);
-}
-
 QString PushClient::sendTracked(const QString &type, const QJsonValue &data, const Request &request)
 {
-    const QString id = nextRequestId();
+    const QString id = m_requests.nextId();
     QJsonObject frame;
     frame.insert(Key::Type, type);
     frame.insert(Key::Id, id);
@@ -724,7 +587,7 @@ QString PushClient::sendTracked(const QString &type, const QJsonValue &data, con
         frame.insert(Key::Data, data);
     if (!sendFrame(frame))
         return {};
-    m_pending.insert(id, request);
+    m_requests.track(id, request);
     return id;
 }
 
@@ -740,51 +603,54 @@ void PushClient::sendAuth()
 
 void PushClient::sendSubscribe(const QString &channel)
 {
-    Subscription &subscription = m_subscriptions[channel];
+    SubscriptionSet::Subscription *subscription = m_subscriptions.find(channel);
+    if (!subscription)
+        return;
     QJsonObject data;
     data.insert(Key::Type, channel);
-    if (!subscription.filters.isEmpty())
-        data.insert(Key::Filters, subscription.filters);
+    if (!subscription->filters.isEmpty())
+        data.insert(Key::Filters, subscription->filters);
     const qint64 since = lastSeq(channel);
     if (since >= 0)
         data.insert(Key::Since, since);
-    subscription.requestId = sendTracked(FrameType::Subscribe, data,
-                                         Request{FrameType::Subscribe, channel, since});
+    const QString requestId = sendTracked(FrameType::Subscribe, data, Request{FrameType::Subscribe, channel, since});
+    if (SubscriptionSet::Subscription *sent = m_subscriptions.find(channel))
+        sent->requestId = requestId;
 }
 
 void PushClient::resubscribeAll()
 {
-    const QStringList channels = m_subscriptions.keys();
+    const QStringList channels = m_subscriptions.unsent();
     for (const QString &channel : channels) {
-        if (m_subscriptions.value(channel).requestId.isEmpty())
+        const SubscriptionSet::Subscription *subscription = m_subscriptions.find(channel);
+        if (subscription && subscription->requestId.isEmpty())
             sendSubscribe(channel);
     }
 }
 
 void PushClient::subscribe(const QString &channel, const QJsonObject &filters)
 {
-    const auto it = m_subscriptions.constFind(channel);
-    if (it != m_subscriptions.cend() && it->filters == filters)
+    const SubscriptionSet::Subscription *existing = m_subscriptions.find(channel);
+    if (existing && existing->filters == filters)
         return;
-    const bool replacing = it != m_subscriptions.cend() && !it->requestId.isEmpty();
+    const bool replacing = existing && !existing->requestId.isEmpty();
     if (replacing) {
         QJsonObject data;
         data.insert(Key::Type, channel);
         sendTracked(FrameType::Unsubscribe, data, Request{FrameType::Unsubscribe, channel});
     }
-    m_subscriptions.insert(channel, Subscription{filters, {}, {}});
+    m_subscriptions.insert(channel, filters);
     if (m_state == State::Connected)
         sendSubscribe(channel);
 }
 
 void PushClient::unsubscribe(const QString &channel)
 {
-    const auto it = m_subscriptions.constFind(channel);
-    if (it == m_subscriptions.cend())
+    const SubscriptionSet::Subscription *subscription = m_subscriptions.find(channel);
+    if (!subscription)
         return;
-    const bool sent = !it->requestId.isEmpty();
-    m_subscriptions.erase(it);
-    m_sequences.remove(channel);
+    const bool sent = !subscription->requestId.isEmpty();
+    m_subscriptions.remove(channel);
     if (sent) {
         QJsonObject data;
         data.insert(Key::Type, channel);
@@ -792,18 +658,8 @@ void PushClient::unsubscribe(const QString &channel)
     }
 }
 
-QStringList PushClient::subscriptions() const
-{
-    QStringList channels = m_subscriptions.keys();
-    channels.sort();
-    return channels;
-}
-
-qint64 PushClient::lastSeq(const QString &channel) const
-{
-    const auto it = m_sequences.constFind(channel);
-    return it == m_sequences.cend() ? -1 : it->last();
-}
+QStringList PushClient::subscriptions() const { return m_subscriptions.channels(); }
+qint64 PushClient::lastSeq(const QString &channel) const { return m_subscriptions.lastSeq(channel); }
 
 QString PushClient::sendRequest(const QString &type, const QJsonValue &data)
 {
@@ -868,27 +724,19 @@ void PushClient::maybeAutoAck(const QString &channel, qint64 seq)
 
 void PushClient::ping()
 {
-    const QString id = nextRequestId();
+    const QString id = m_requests.nextId();
     QJsonObject frame;
     frame.insert(Key::Type, FrameType::Ping);
     frame.insert(Key::Id, id);
-    if (!sendFrame(frame))
-        return;
-    if (m_pingsSent.size() >= MaxOutstandingPings) {
-        const auto oldest = std::min_element(m_pingsSent.begin(), m_pingsSent.end());
-        m_pingsSent.erase(oldest);
-    }
-    m_pingsSent.insert(id, m_clock.nsecsElapsed());
+    if (sendFrame(frame))
+        m_requests.pingSent(id);
 }
 
 void PushClient::onPingTimer()
 {
-    if (m_pongTimeoutMs > 0 && !m_pingsSent.isEmpty()) {
-        const qint64 oldest = *std::min_element(m_pingsSent.cbegin(), m_pingsSent.cend());
-        if (m_clock.nsecsElapsed() - oldest > qint64(m_pongTimeoutMs) * 1000000) {
-            dropConnection("no pong within the pong timeout");
-            return;
-        }
+    if (m_pongTimeoutMs > 0 && m_requests.pongOverdue(m_pongTimeoutMs)) {
+        dropConnection("no pong within the pong timeout");
+        return;
     }
     ping();
 }

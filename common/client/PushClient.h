@@ -1,6 +1,5 @@
 #pragma once
 
-#include <QElapsedTimer>
 #include <QHash>
 #include <QJsonObject>
 #include <QJsonValue>
@@ -12,8 +11,9 @@
 
 #include <memory>
 
-#include "client/ChannelSequence.h"
 #include "client/ReconnectPolicy.h"
+#include "client/RequestTracker.h"
+#include "client/SubscriptionSet.h"
 
 class QTimer;
 class QWebSocket;
@@ -21,6 +21,7 @@ class QWebSocket;
 namespace QuantPush {
 
 class FrameInflater;
+class ReconnectScheduler;
 
 // Client side of QuantPush protocol v1 (see PROTOCOL.md). It owns the
 // connection lifecycle so applications never write reconnect logic:
@@ -141,19 +142,7 @@ signals:
     void duplicateDropped(const QString &channel, qint64 seq);
 
 private:
-    struct Subscription
-    {
-        QJsonObject filters;
-        QString subscriptionId;
-        QString requestId; // subscribe sent on the current connection, else empty
-    };
-    struct Request
-    {
-        QString type;
-        QString channel;
-        qint64 since = -1;
-        bool generic = false; // from sendRequest/publish: answered by replyReceived
-    };
+    using Request = RequestTracker::Request;
     using FrameHandler = void (PushClient::*)(const QJsonObject &frame, const Request &request);
     static const QHash<QString, FrameHandler> &frameHandlers();
 
@@ -175,7 +164,6 @@ private:
     void onTextMessage(const QString &text);
     void onBinaryMessage(const QByteArray &bytes);
     void dispatch(const QJsonObject &frame);
-    void adoptReconnectAdvice(const QJsonObject &advice);
     void onWelcome(const QJsonObject &frame, const Request &request);
     void onAuthOk(const QJsonObject &frame, const Request &request);
     void onSubscribed(const QJsonObject &frame, const Request &request);
@@ -191,28 +179,18 @@ private:
     // Outgoing
     bool sendFrame(const QJsonObject &frame);
     QString sendTracked(const QString &type, const QJsonValue &data, const Request &request);
-    QString nextRequestId();
     void sendAuth();
     void sendSubscribe(const QString &channel);
     void resubscribeAll();
     void maybeAutoAck(const QString &channel, qint64 seq);
     void onPingTimer();
 
-    bool isGapChecked(const QString &channel) const;
-
     // Settings
-    QUrl m_url;
-    QList<QUrl> m_urls;
-    qsizetype m_urlIndex = 0;
     QString m_token;
     QString m_apiKey;
-    bool m_tokenScopesAccounts = false; // JWT "accounts" claim: server filters by account
-    ReconnectPolicy m_policy;
-    bool m_followServerAdvice = true;
     bool m_ignoreSslErrors = false;
     bool m_autoAck = true;
     QSet<QString> m_ackedChannels;
-    QSet<QString> m_gapExemptChannels;
     int m_pingIntervalMs = 0;
     int m_pongTimeoutMs = 0;
     bool m_compressionRequested = false;
@@ -225,8 +203,7 @@ private:
     bool m_authRejected = false;
     bool m_compressed = false; // welcome said "deflate"
     std::unique_ptr<FrameInflater> m_inflater;
-    int m_attempt = 0;
-    QTimer *m_reconnectTimer = nullptr;
+    ReconnectScheduler *m_reconnect; // URLs, policy, attempts, the reconnect timer
     QTimer *m_handshakeTimer = nullptr;
     QTimer *m_pingTimer = nullptr;
     QString m_sessionId;
@@ -234,12 +211,8 @@ private:
     QString m_role;
 
     // Protocol state
-    quint64 m_requestCounter = 0;
-    QHash<QString, Request> m_pending;   // request id -> request, per connection
-    QHash<QString, qint64> m_pingsSent;  // ping id -> m_clock nanoseconds
-    QElapsedTimer m_clock;
-    QHash<QString, Subscription> m_subscriptions;
-    QHash<QString, ChannelSequence> m_sequences;
+    RequestTracker m_requests;         // ids, requests and pings in flight on this connection
+    SubscriptionSet m_subscriptions;   // what to (re)subscribe, each channel's seq
 };
 
 } // namespace QuantPush
