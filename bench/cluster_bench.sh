@@ -13,6 +13,7 @@
 # report, and the CPU seconds the nodes and redis-server used during the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/bench_lib.sh
 BUILD=${1:-build}
 LOADGEN="$BUILD/bin/quantpush-loadgen"
 SERVER="$BUILD/bin/quantpush-server"
@@ -42,7 +43,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 wait_healthy() { # port
   for _ in $(seq 1 200); do
     python3 -c 'import sys, urllib.request; sys.exit(0 if b"\"ok\"" in urllib.request.urlopen(
@@ -52,26 +52,12 @@ wait_healthy() { # port
   echo "node on port $1 is not healthy" >&2
   return 1
 }
-cpu_s() { # pid: user + system CPU seconds so far
-  awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"
-}
 
 REDIS_PORT=$(free_port)
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --protected-mode no \
   > "$WORK/redis.log" 2>&1 &
 REDIS_PID=$!
 
-write_config() { # file port broker-yaml
-  cat > "$1" <<YAML
-websocket: {host: 127.0.0.1, port: $2, auth_required: false, max_connections: 20000, message_queue_size: 100000}
-auth:
-  anonymous_role: trader
-  api_keys: [{key: bench-admin-key, user: bench, role: admin}]
-limits: {inbound_messages_per_sec: 1000000, inbound_burst: 1000000, max_connections_per_ip: 20000, max_pending_bytes: 67108864}
-logging: {level: warning}
-$3
-YAML
-}
 
 start_setup() { # single|redis2 -> PIDS, URLS
   local ports=() i
@@ -83,7 +69,7 @@ start_setup() { # single|redis2 -> PIDS, URLS
     port=$(free_port)
     local broker=""
     [ "$1" = redis2 ] && broker="broker: {type: redis, url: \"redis://127.0.0.1:$REDIS_PORT/0\", node_id: node$i}"
-    write_config "$WORK/node$i.yaml" "$port" "$broker"
+    bench_config "$WORK/node$i.yaml" "$port" "$broker"
     "$SERVER" --config "$WORK/node$i.yaml" > "$WORK/node$i.log" 2>&1 &
     PIDS+=($!)
     ports+=("$port")

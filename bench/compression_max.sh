@@ -10,6 +10,7 @@
 # COMPRESSION_ROUNDS (3). Prints one line per run with the server's CPU seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/bench_lib.sh
 BUILD=${1:-build}
 LOADGEN="$BUILD/bin/quantpush-loadgen"
 SERVER="$BUILD/bin/quantpush-server"
@@ -27,25 +28,8 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-cat > "$WORK/server.yaml" <<YAML
-websocket: {host: 127.0.0.1, port: $PORT, auth_required: false, max_connections: 20000, message_queue_size: 100000}
-auth:
-  anonymous_role: trader
-  api_keys: [{key: bench-admin-key, user: bench, role: admin}]
-limits: {inbound_messages_per_sec: 1000000, inbound_burst: 1000000, max_connections_per_ip: 20000, max_pending_bytes: 67108864}
-logging: {level: warning}
-YAML
-cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"; }
-wait_port() {
-  for _ in $(seq 1 200); do
-    (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null && return 0
-    sleep 0.1
-  done
-  echo "server on port $1 did not come up" >&2
-  return 1
-}
-
+PORT=$(free_port)
+bench_config "$WORK/server.yaml" "$PORT"
 echo "# $(date -u +%FT%TZ) $(nproc) cores, load average: $(cut -d' ' -f1-3 /proc/loadavg); $CLIENTS subscribers of market_data, window $WINDOW"
 for ((round = 1; round <= ROUNDS; ++round)); do
   order="none deflate"

@@ -22,6 +22,7 @@
 # in total for the generator and server; it raises the soft limit to the hard one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/bench_lib.sh
 # Two nodes on Redis against one node: bench/cluster_bench.sh says what it runs.
 if [ "${1:-}" = --cluster ]; then shift; exec bench/cluster_bench.sh "$@"; fi
 # Maximum deliveries/s of batched market_data, text against compressed: bench/compression_max.sh.
@@ -44,25 +45,10 @@ CONFIG=$(mktemp --suffix=.yaml)
 PID=""
 cleanup() { rm -f "$CONFIG"; [ -n "$PID" ] && kill "$PID" 2> /dev/null || true; }
 trap cleanup EXIT
-cat > "$CONFIG" <<'YAML'
-websocket: {host: 127.0.0.1, port: 18800, auth_required: false, max_connections: 20000, message_queue_size: 100000}
-auth:
-  anonymous_role: trader
-  api_keys: [{key: bench-admin-key, user: bench, role: admin}]
-limits: {inbound_messages_per_sec: 1000000, inbound_burst: 1000000, max_connections_per_ip: 20000, max_pending_bytes: 67108864}
-logging: {level: warning}
-YAML
+bench_config "$CONFIG" 18800
 
 have_node() { command -v node > /dev/null && [ -d bench/peers/node-ws/node_modules/ws ]; }
 
-wait_port() { # port
-  for _ in $(seq 1 100); do
-    (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null && return 0
-    sleep 0.1
-  done
-  echo "server on port $1 did not come up" >&2
-  return 1
-}
 
 start_server() { # name -> sets PID and PORT
   case $1 in
