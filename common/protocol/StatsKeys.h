@@ -3,10 +3,9 @@
 #include <QtCore/QString>
 
 // Every JSON key of the stats body (GET /websocket/stats, the admin `stats`
-// reply, data.stats of a system_monitor push), named once for the server
-// (Metrics renders with these). The console, a client like any third party,
-// names what it reads in console/WireNames.h (Wire::Stats); its tests parse
-// a real server's stats, so the two cannot drift apart silently.
+// reply, data.stats of a system_monitor push), named once: Metrics renders
+// with these and the console parses with them (console/WireNames.h,
+// Wire::Stats).
 namespace QuantPush::StatsKey {
 using namespace Qt::Literals::StringLiterals;
 
