@@ -4,6 +4,7 @@
 // (from /proc/<pid>/status) must grow by less than 16 MB, every attacking
 // socket must be gone (closed in the server's own fd table) within
 // auth_timeout + 2 s, and a bystander on the demo feed must see every seq.
+#include "ServerProcess.h"
 #include "FloodClient.h"
 #include "SeqWatcher.h"
 #include "WsTestClient.h"
@@ -65,21 +66,7 @@ int openSockets(qint64 pid)
 
 int startServer(QProcess &process, const QStringList &arguments)
 {
-    process.setProcessChannelMode(QProcess::MergedChannels);
-    process.start(QStringLiteral(QUANTPUSH_SERVER_BINARY), arguments);
-    if (!process.waitForStarted(10000))
-        return -1;
-    static const QRegularExpression listening(u"listening on ws://127\\.0\\.0\\.1:(\\d+)/ws"_s);
-    QByteArray output;
-    int port = -1;
-    (void)QTest::qWaitFor([&] {
-        output += process.readAll();
-        const QRegularExpressionMatch match = listening.match(QString::fromUtf8(output));
-        if (match.hasMatch())
-            port = match.captured(1).toInt();
-        return port > 0 || process.state() == QProcess::NotRunning;
-    }, 20000);
-    return port;
+    return startServerProcess(process, QStringLiteral(QUANTPUSH_SERVER_BINARY), arguments, 20000);
 }
 
 QByteArray mint(const QString &secretFile, const QStringList &claims, QByteArray *stderrOutput = nullptr)

@@ -3,11 +3,11 @@
 // max_connections 19,900 at `ulimit -n 20000`, every one of them welcomed,
 // the next refused with 1013 "server full", and the server still serving.
 #include "RawWebSocketClient.h"
+#include "ServerProcess.h"
 
 #include <QtCore/QDebug>
 #include <QtCore/QMap>
 #include <QtCore/QProcess>
-#include <QtCore/QRegularExpression>
 #include <QtCore/QTemporaryFile>
 #include <QtCore/QTimer>
 #include <QtTest/QSignalSpy>
@@ -19,6 +19,7 @@
 
 #include <sys/resource.h>
 
+using namespace QuantPush::Testing;
 using namespace Qt::Literals::StringLiterals;
 
 namespace {
@@ -67,20 +68,8 @@ int tst_Scale::startServer()
                    "limits: {max_connections_per_ip: 20000, handshake_timeout_ms: 120000}\n"
                    "logging: {level: info}\n");
     m_config.close();
-    m_server.setProcessChannelMode(QProcess::MergedChannels);
-    m_server.start(QStringLiteral(QUANTPUSH_SERVER_BINARY), {u"--config"_s, m_config.fileName()});
-    if (!m_server.waitForStarted(10000))
-        return -1;
-    static const QRegularExpression listening(u"listening on ws://127\\.0\\.0\\.1:(\\d+)/ws"_s);
-    QByteArray output;
-    int port = -1;
-    (void)QTest::qWaitFor([&] {
-        output += m_server.readAll();
-        const QRegularExpressionMatch match = listening.match(QString::fromUtf8(output));
-        if (match.hasMatch())
-            port = match.captured(1).toInt();
-        return port > 0 || m_server.state() == QProcess::NotRunning;
-    }, 30000);
+    const int port = startServerProcess(m_server, QStringLiteral(QUANTPUSH_SERVER_BINARY),
+                                        {u"--config"_s, m_config.fileName()}, 30000);
     // The access log (info) would fill the pipe: drain it from here on,
     // keeping the last lines for a failure message.
     connect(&m_server, &QProcess::readyRead, this, [this] {

@@ -1,10 +1,10 @@
 // The quantpush-server executable as an operator runs it: command line,
 // start-up errors, and SIGTERM → clients closed with 1001, exit code 0.
+#include "ServerProcess.h"
 #include "WsTestClient.h"
 #include "protocol/JsonKeys.h"
 
 #include <QtCore/QProcess>
-#include <QtCore/QRegularExpression>
 #include <QtCore/QTemporaryFile>
 #include <QtTest/QTest>
 
@@ -14,27 +14,11 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
-// Starts the server on an ephemeral port and returns the port it logged;
-// what it printed up to then goes to *startOutput when asked.
+// The server on an ephemeral port: the port it logged; what it printed up to
+// then goes to *startOutput when asked.
 int startServer(QProcess &process, const QStringList &arguments, QByteArray *startOutput = nullptr)
 {
-    process.setProcessChannelMode(QProcess::MergedChannels);
-    process.start(QStringLiteral(QUANTPUSH_SERVER_BINARY), arguments);
-    if (!process.waitForStarted(5000))
-        return -1;
-    static const QRegularExpression listening(u"listening on ws://127\\.0\\.0\\.1:(\\d+)/ws"_s);
-    QByteArray output;
-    int port = -1;
-    (void)QTest::qWaitFor([&] {
-        output += process.readAll();
-        const QRegularExpressionMatch match = listening.match(QString::fromUtf8(output));
-        if (match.hasMatch())
-            port = match.captured(1).toInt();
-        return port > 0 || process.state() == QProcess::NotRunning;
-    }, 10000);
-    if (startOutput)
-        *startOutput = output;
-    return port;
+    return startServerProcess(process, QStringLiteral(QUANTPUSH_SERVER_BINARY), arguments, 10000, startOutput);
 }
 
 } // namespace
