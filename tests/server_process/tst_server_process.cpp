@@ -4,7 +4,9 @@
 #include "WsTestClient.h"
 #include "protocol/JsonKeys.h"
 
+#include <QtCore/QFile>
 #include <QtCore/QProcess>
+#include <QtCore/QTemporaryDir>
 #include <QtCore/QTemporaryFile>
 #include <QtTest/QTest>
 
@@ -28,6 +30,7 @@ class tst_ServerProcess : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void sigtermClosesClientsWith1001AndExitsZero();
+    void sigtermWritesTheLastAccessLogBatch();
     void badConfigNamesTheKey();
     void versionAndHelp();
     void eventLoopChoice_data();
@@ -54,6 +57,37 @@ void tst_ServerProcess::sigtermClosesClientsWith1001AndExitsZero()
     QCOMPARE(server.exitCode(), 0);
     const QByteArray log = server.readAll();
     QVERIFY2(log.contains("closing 1 connections with 1001"), log.constData());
+}
+
+// The access log is written in batches (AccessLog); what the shutdown itself
+// logs (the disconnect) is in the file once the process has exited.
+void tst_ServerProcess::sigtermWritesTheLastAccessLogBatch()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString accessLog = dir.filePath(u"access.log"_s);
+    QFile config(dir.filePath(u"server.yaml"_s));
+    QVERIFY(config.open(QIODevice::WriteOnly));
+    config.write("websocket: {host: 127.0.0.1, port: 0, auth_required: false}\n"
+                 "auth: {anonymous_role: trader}\n"
+                 "logging: {level: info, access_log_file: \"" + accessLog.toUtf8() + "\"}\n");
+    config.close();
+    QProcess server;
+    const int port = startServer(server, {u"--config"_s, config.fileName()});
+    QVERIFY(port > 0);
+    WsTestClient client;
+    QVERIFY(client.open(QUrl(u"ws://127.0.0.1:%1/ws"_s.arg(port))));
+
+    server.terminate(); // SIGTERM
+    QVERIFY(client.waitForClose(10000));
+    QTRY_COMPARE_WITH_TIMEOUT(server.state(), QProcess::NotRunning, 10000);
+    QCOMPARE(server.exitCode(), 0);
+    QFile file(accessLog);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray log = file.readAll();
+    QVERIFY2(log.contains(" info connect 127.0.0.1:"), log.constData());
+    QVERIFY2(log.contains(" info disconnect 127.0.0.1:"), log.constData());
+    QVERIFY(log.endsWith('\n'));
 }
 
 void tst_ServerProcess::badConfigNamesTheKey()

@@ -222,9 +222,13 @@ void tst_Tls::silentConnectionIsDropped()
 
 void tst_Tls::accessLogFile()
 {
-    QFile file(m_dir.filePath(u"server-access.log"_s));
-    QVERIFY(file.open(QIODevice::ReadOnly));
-    const QByteArray log = file.readAll();
+    // The log is written in batches (AccessLog: every 100 ms): wait for the line.
+    const auto readLog = [this] {
+        QFile file(m_dir.filePath(u"server-access.log"_s));
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(readLog().contains("user tls-admin role admin"), 10000);
+    const QByteArray log = readLog();
     QVERIFY2(log.contains(" auth ok 127.0.0.1:") && log.contains("user tls-admin role admin"), log.constData());
     QVERIFY(log.contains(" connect 127.0.0.1:"));
     QVERIFY(!log.contains(m_token.toLatin1()));
