@@ -4,10 +4,11 @@
 #include "broker/Broker.h"
 #include "broker/LocalBroker.h"
 #include "Clock.h"
-#include "ConnectionManager.h"
+#include "Admission.h"
 #include "Logging.h"
 #include "Metrics.h"
 #include "Permissions.h"
+#include "SessionHost.h"
 #include "SubscriptionManager.h"
 #include "protocol/JsonKeys.h"
 #include "protocol/StatsKeys.h"
@@ -42,7 +43,12 @@ WebSocketManager::WebSocketManager(ServerConfig config, Clock *clock, QObject *p
     , m_subscriptions(new SubscriptionManager(m_config.limits.maxSubscriptions, this))
     , m_broker(createBroker(m_config))
     , m_broadcaster(new MessageBroadcaster(m_config, m_broker.get(), this, clock))
-    , m_connections(new ConnectionManager(m_config, m_authenticator.get(), m_permissions.get(), m_metrics, this, clock))
+    , m_admission(std::make_unique<Admission>(m_config))
+    , m_frontDoor(new FrontDoor({m_config.http.maxHeaderBytes, m_config.limits.handshakeTimeoutMs,
+                                 m_config.security.tls.certFile, m_config.security.tls.keyFile},
+                                this))
+    , m_sessions(new SessionHost(m_config, m_admission.get(), m_authenticator.get(), m_permissions.get(), m_metrics,
+                                 clock, this))
     , m_clock(clock)
     , m_rateSampler(clock->createTimer(this))
 {
@@ -58,35 +64,32 @@ void WebSocketManager::wire()
         [this](SubscriptionType channel, qint64 seq, const QJsonObject &data, const Filter &recipientFilter) {
             return m_subscriptions->match(channel, seq, data, recipientFilter);
         });
-    connect(m_broadcaster, &MessageBroadcaster::deliver, m_connections, &ConnectionManager::deliver);
+    connect(m_broadcaster, &MessageBroadcaster::deliver, m_sessions, &SessionHost::deliver);
     connect(m_broadcaster, &MessageBroadcaster::published, m_metrics, &Metrics::messagePublished);
     connect(m_broadcaster, &MessageBroadcaster::coalesced, m_metrics, &Metrics::messageCoalesced);
 
-    connect(m_connections, &ConnectionManager::sessionAuthenticated, this, [this](SessionId id) {
-        Session *session = m_connections->session(id);
-        if (!session)
-            return;
+    connect(m_frontDoor, &FrontDoor::webSocketRequested, m_sessions, &SessionHost::upgrade);
+    connect(m_frontDoor, &FrontDoor::httpRequested, this, &WebSocketManager::answerHttp);
+    connect(m_frontDoor, &FrontDoor::rejected, m_metrics, &Metrics::connectionRefused);
+    connect(m_sessions, &SessionHost::sessionAuthenticated, this,
+            [this](SessionId id, const Identity &identity, const QJsonObject &attributes) {
         // Everything routing reads follows the identity now in force.
-        m_subscriptions->setSessionAttributes(id, session->attributes());
-        const Identity identity = session->identity();
+        m_subscriptions->setSessionAttributes(id, attributes);
         m_subscriptions->reauthorise(id, [this, &identity](SubscriptionType channel) -> std::optional<Filter> {
             if (!m_permissions->maySubscribe(identity, channel) || m_permissions->needsAccountsClaim(identity, channel))
                 return std::nullopt;
             return m_permissions->authorisationFilter(identity, channel);
         });
     });
-    connect(m_connections, &ConnectionManager::sessionClosed, m_subscriptions, &SubscriptionManager::removeSession);
-    connect(m_connections, &ConnectionManager::subscribeRequested, this, &WebSocketManager::onSubscribeRequested);
-    connect(m_connections, &ConnectionManager::unsubscribeRequested, this, &WebSocketManager::onUnsubscribeRequested);
-    connect(m_connections, &ConnectionManager::publishRequested, this, &WebSocketManager::onPublishRequested);
-    connect(m_connections, &ConnectionManager::adminRequested, this, &WebSocketManager::onAdminRequested);
-    connect(m_connections, &ConnectionManager::httpRequested, this, &WebSocketManager::answerHttp);
+    connect(m_sessions, &SessionHost::sessionClosed, m_subscriptions, &SubscriptionManager::removeSession);
+    connect(m_sessions, &SessionHost::subscribeRequested, this, &WebSocketManager::onSubscribeRequested);
+    connect(m_sessions, &SessionHost::unsubscribeRequested, this, &WebSocketManager::onUnsubscribeRequested);
+    connect(m_sessions, &SessionHost::publishRequested, this, &WebSocketManager::onPublishRequested);
+    connect(m_sessions, &SessionHost::adminRequested, this, &WebSocketManager::onAdminRequested);
 
     m_rateSampler->setInterval(1000);
     connect(m_rateSampler, &ClockTimer::timeout, this, [this] {
-        qint64 queued = 0;
-        for (const Session *session : m_connections->sessions())
-            queued += session->queuedFrames();
+        const qint64 queued = m_sessions->queuedFrames();
         qint64 pending = 0;
         for (SubscriptionType channel : allSubscriptionTypes())
             pending += m_broadcaster->pending(channel);
@@ -99,7 +102,7 @@ void WebSocketManager::wireBroker()
 {
     connect(m_broker.get(), &Broker::gap, this, &WebSocketManager::onBrokerGap);
     // The cluster view counts this node's connections.
-    m_broker->setConnectionCounter([this] { return m_connections->count(); });
+    m_broker->setConnectionCounter([this] { return m_sessions->count(); });
 }
 
 void WebSocketManager::onBrokerGap(SubscriptionType channel, qint64 from, qint64 to)
@@ -109,7 +112,7 @@ void WebSocketManager::onBrokerGap(SubscriptionType channel, qint64 from, qint64
     qCWarning(lcBroadcast) << "broker lost seq" << from << "to" << to << "of" << wireName(channel) << ":"
                            << sessions.size() << "sessions get a gap notice";
     if (!sessions.isEmpty())
-        m_connections->deliver(sessions, makeGapFrame(channel, from, to));
+        m_sessions->deliver(sessions, makeGapFrame(channel, from, to));
 }
 
 Broker *WebSocketManager::broker() const
@@ -145,11 +148,15 @@ bool WebSocketManager::start(QString *error)
         *error = u"websocket.host: '%1' is not an IP address"_s.arg(m_config.websocket.host);
         return false;
     }
-    if (!m_connections->listen(address, quint16(m_config.websocket.port), error)) {
-        if (!error->startsWith(u"security.tls"_s))
-            *error = u"cannot listen on %1:%2: %3"_s.arg(m_config.websocket.host).arg(m_config.websocket.port).arg(*error);
+    if (!m_frontDoor->loadTls(error))
+        return false;
+    if (!m_frontDoor->listen(address, quint16(m_config.websocket.port))) {
+        *error = u"cannot listen on %1:%2: %3"_s.arg(m_config.websocket.host)
+                     .arg(m_config.websocket.port)
+                     .arg(m_frontDoor->errorString());
         return false;
     }
+    m_sessions->start();
     m_rateSampler->start();
     const QString scheme = m_config.security.tls.enabled() ? u"wss"_s : u"ws"_s;
     qCInfo(lcServer).noquote() << "listening on" << u"%1://%2:%3/ws"_s.arg(scheme, m_config.websocket.host).arg(port())
@@ -159,7 +166,7 @@ bool WebSocketManager::start(QString *error)
 
 quint16 WebSocketManager::port() const
 {
-    return m_connections->port();
+    return m_frontDoor->serverPort();
 }
 
 WebSocketManager::PublishResult WebSocketManager::publish(const PublishRequest &request)
@@ -245,8 +252,7 @@ void WebSocketManager::onSubscribeRequested(SessionId session, const QJsonValue 
     }
     // Replay applies the same rules as live routing: who the message was
     // addressed to (a publisher's recipient filter), then the filters.
-    const Session *subscriber = m_connections->session(session);
-    const QJsonObject attributes = subscriber ? subscriber->attributes() : QJsonObject();
+    const QJsonObject attributes = m_sessions->attributes(session).value_or(QJsonObject());
     auto accept = [attributes, authorisationFilter, filter = request.filter](const PublishedMessage &message) {
         return message.recipientFilter.matches(attributes) && authorisationFilter.matches(message.data)
             && filter.matches(message.data);
@@ -256,7 +262,7 @@ void WebSocketManager::onSubscribeRequested(SessionId session, const QJsonValue 
     m_broadcaster->replay(request.channel, *request.since, accept,
                           [this, guard = QPointer<WebSocketManager>(this), session, requestId, request,
                            authorisationFilter](qint64 lastSeq, const ChannelHistory::Replay &history) {
-                              if (!guard || !m_connections->session(session))
+                              if (!guard || !m_sessions->contains(session))
                                   return;
                               subscribeAfter(session, requestId, request, authorisationFilter, lastSeq, &history);
                           });
@@ -278,7 +284,7 @@ void WebSocketManager::subscribeAfter(SessionId session, const QJsonValue &reque
         held += existing.clientFilter.weight();
     if (weight > m_config.limits.maxFilterValues || held + weight > m_config.limits.maxFilterValuesPerConnection) {
         const bool perSubscription = weight > m_config.limits.maxFilterValues;
-        m_connections->sendError(
+        m_sessions->sendError(
             session, ErrorCode::LimitExceeded,
             perSubscription ? u"filters of %1 conditions and values, over limits.max_filter_values (%2)"_s.arg(weight).arg(
                                   m_config.limits.maxFilterValues)
@@ -291,7 +297,7 @@ void WebSocketManager::subscribeAfter(SessionId session, const QJsonValue &reque
     const auto subscription =
         m_subscriptions->subscribe(session, request.channel, request.filter, authorisationFilter, afterSeq);
     if (!subscription) {
-        m_connections->sendError(session, ErrorCode::LimitExceeded,
+        m_sessions->sendError(session, ErrorCode::LimitExceeded,
                                  u"at most %1 subscriptions per connection"_s.arg(m_config.limits.maxSubscriptions),
                                  requestId);
         return;
@@ -302,11 +308,11 @@ void WebSocketManager::subscribeAfter(SessionId session, const QJsonValue &reque
         {Key::Seq, lastSeq},
     };
     if (!history) {
-        m_connections->sendMessage(session, Message::reply(MessageType::Subscribed, requestId, reply));
+        m_sessions->sendMessage(session, Message::reply(MessageType::Subscribed, requestId, reply));
         return;
     }
     reply.insert(Key::Recovered, history->recovered);
-    m_connections->sendMessage(session, Message::reply(MessageType::Subscribed, requestId, reply));
+    m_sessions->sendMessage(session, Message::reply(MessageType::Subscribed, requestId, reply));
     replay(session, request, authorisationFilter, *history);
 }
 
@@ -317,7 +323,7 @@ void WebSocketManager::replay(SessionId session, const SubscribeRequest &request
                             << *request.since << ":" << history.messages.size() << "messages, recovered"
                             << history.recovered;
     for (const PublishedMessagePtr &message : history.messages)
-        m_connections->deliver({session}, m_broadcaster->frameFor(message));
+        m_sessions->deliver({session}, m_broadcaster->frameFor(message));
 }
 
 void WebSocketManager::onUnsubscribeRequested(SessionId session, const QJsonValue &requestId,
@@ -326,7 +332,7 @@ void WebSocketManager::onUnsubscribeRequested(SessionId session, const QJsonValu
     const QStringList removed = request.channel ? m_subscriptions->unsubscribeChannel(session, *request.channel)
                                                 : m_subscriptions->unsubscribe(session, request.subscriptionId);
     if (removed.isEmpty()) {
-        m_connections->sendError(session, ErrorCode::NotFound, u"no such subscription"_s, requestId);
+        m_sessions->sendError(session, ErrorCode::NotFound, u"no such subscription"_s, requestId);
         return;
     }
     // One reply per request: by type it may end several subscriptions, all
@@ -336,26 +342,26 @@ void WebSocketManager::onUnsubscribeRequested(SessionId session, const QJsonValu
         reply.insert(Key::Type, wireName(*request.channel));
         reply.insert(u"subscription_ids"_s, QJsonArray::fromStringList(removed));
     }
-    m_connections->sendMessage(session, Message::reply(MessageType::Unsubscribed, requestId, reply));
+    m_sessions->sendMessage(session, Message::reply(MessageType::Unsubscribed, requestId, reply));
 }
 
 void WebSocketManager::onPublishRequested(SessionId session, const QJsonValue &requestId, const PublishRequest &request)
 {
     if (request.dryRun) {
-        m_connections->sendMessage(session, Message::reply(MessageType::Published, requestId, QJsonObject {
+        m_sessions->sendMessage(session, Message::reply(MessageType::Published, requestId, QJsonObject {
             {Key::Recipients, countRecipients(request)},
             {Key::DryRun, true},
         }));
         return;
     }
     publish(request, [this, guard = QPointer<WebSocketManager>(this), session, requestId](const PublishResult &result) {
-        if (!guard || !m_connections->session(session))
+        if (!guard || !m_sessions->contains(session))
             return;
         if (result.error) {
-            m_connections->sendError(session, *result.error, result.errorText, requestId);
+            m_sessions->sendError(session, *result.error, result.errorText, requestId);
             return;
         }
-        m_connections->sendMessage(session, Message::reply(MessageType::Published, requestId, QJsonObject {
+        m_sessions->sendMessage(session, Message::reply(MessageType::Published, requestId, QJsonObject {
             {Key::Seq, result.seq},
             {Key::Recipients, result.recipients},
         }));
@@ -367,40 +373,40 @@ void WebSocketManager::onAdminRequested(SessionId session, const QJsonValue &req
 {
     switch (type) {
     case MessageType::Stats:
-        m_connections->sendMessage(session, Message::reply(MessageType::Stats, requestId, statsJson()));
+        m_sessions->sendMessage(session, Message::reply(MessageType::Stats, requestId, statsJson()));
         return;
     case MessageType::Connections:
-        m_connections->sendMessage(session, Message::reply(MessageType::Connections, requestId, connectionsJson()));
+        m_sessions->sendMessage(session, Message::reply(MessageType::Connections, requestId, connectionsJson()));
         return;
     case MessageType::Disconnect: {
         const Parsed<DisconnectRequest> request = parseDisconnectRequest(data);
         if (const auto *error = std::get_if<ProtocolError>(&request)) {
-            m_connections->sendError(session, error->code, error->message, requestId);
+            m_sessions->sendError(session, error->code, error->message, requestId);
             return;
         }
         const DisconnectRequest &disconnect = std::get<DisconnectRequest>(request);
-        if (!m_connections->sessionByWireId(disconnect.connectionId)) {
-            m_connections->sendError(session, ErrorCode::NotFound,
+        if (!m_sessions->find(disconnect.connectionId)) {
+            m_sessions->sendError(session, ErrorCode::NotFound,
                                      u"no connection \"%1\""_s.arg(disconnect.connectionId.left(64)), requestId);
             return;
         }
         // Answered first: an admin may disconnect its own connection.
-        m_connections->sendMessage(session, Message::reply(MessageType::Disconnected, requestId,
+        m_sessions->sendMessage(session, Message::reply(MessageType::Disconnected, requestId,
                                                            QJsonObject {{Key::ConnectionId, disconnect.connectionId}}));
         disconnectClient(disconnect.connectionId, disconnect.reason);
         return;
     }
     default:
-        m_connections->sendError(session, ErrorCode::Internal, u"unhandled admin request"_s, requestId);
+        m_sessions->sendError(session, ErrorCode::Internal, u"unhandled admin request"_s, requestId);
     }
 }
 
 bool WebSocketManager::disconnectClient(const QString &connectionId, const QString &reason)
 {
-    Session *session = m_connections->sessionByWireId(connectionId);
+    const std::optional<SessionId> session = m_sessions->find(connectionId);
     if (!session)
         return false;
-    return m_connections->disconnectSession(session->id(), CloseCode::Normal,
+    return m_sessions->disconnectSession(*session, CloseCode::Normal,
                                             reason.isEmpty() ? u"disconnected by an administrator"_s : reason.left(120));
 }
 
@@ -417,17 +423,8 @@ Metrics::Gauges WebSocketManager::gauges() const
 {
     Metrics::Gauges gauges;
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    gauges.connections = m_connections->count();
-    gauges.authenticated = m_connections->authenticatedCount();
+    m_sessions->addGauges(gauges, now);
     gauges.subscriptions = m_subscriptions->count();
-    for (const Session *session : m_connections->sessions()) {
-        gauges.queuedFrames += session->queuedFrames();
-        gauges.bufferedBytes += session->bufferedBytes();
-        gauges.openAgesSec.append(double(session->connectedAt().msecsTo(now)) / 1000.0);
-        const bool known = session->isAuthenticated();
-        ++gauges.byRole[known ? session->identity().role : u"-"_s];
-        ++gauges.byUser[known ? session->identity().user : u"-"_s];
-    }
     for (SubscriptionType channel : allSubscriptionTypes()) {
         const std::size_t i = std::size_t(channel);
         gauges.subscriptionsByChannel[i] = m_subscriptions->count(channel);
@@ -449,10 +446,10 @@ QJsonObject WebSocketManager::brokerJson() const
 QJsonArray WebSocketManager::connectionsJson() const
 {
     QJsonArray list;
-    for (const Session *session : m_connections->sessions()) {
-        QJsonObject entry = m_connections->describe(session);
+    for (const SessionHost::Description &session : m_sessions->describeAll()) {
+        QJsonObject entry = session.json;
         QJsonArray subscriptions;
-        for (const auto &subscription : m_subscriptions->subscriptionsOf(session->id())) {
+        for (const auto &subscription : m_subscriptions->subscriptionsOf(session.id)) {
             subscriptions.append(QJsonObject {
                 {Key::SubscriptionId, subscription.id},
                 {Key::Type, wireName(subscription.channel)},
@@ -488,7 +485,8 @@ void WebSocketManager::stop()
         return;
     m_stopping = true;
     qCInfo(lcServer) << "stopping: no new connections, flushing queues";
-    m_connections->stopAccepting();
+    m_admission->stopAccepting();
+    m_frontDoor->close();
     m_broadcaster->flushAll();
 
     auto *deadline = new QTimer(this);
@@ -497,7 +495,7 @@ void WebSocketManager::stop()
     auto *poll = new QTimer(this);
     poll->start(DrainPollMs);
     connect(poll, &QTimer::timeout, this, [this, poll, deadline] {
-        if (!m_connections->allDrained() && deadline->isActive())
+        if (!m_sessions->allDrained() && deadline->isActive())
             return;
         poll->deleteLater();
         deadline->deleteLater();
@@ -507,14 +505,14 @@ void WebSocketManager::stop()
 
 void WebSocketManager::finishStop()
 {
-    qCInfo(lcServer) << "closing" << m_connections->count() << "connections with 1001";
-    m_connections->closeAll(CloseCode::GoingAway, u"server shutting down"_s);
-    if (m_connections->count() == 0) {
+    qCInfo(lcServer) << "closing" << m_sessions->count() << "connections with 1001";
+    m_sessions->closeAll(CloseCode::GoingAway, u"server shutting down"_s);
+    if (m_sessions->count() == 0) {
         Q_EMIT stopped();
         return;
     }
-    connect(m_connections, &ConnectionManager::sessionClosed, this, [this] {
-        if (m_connections->count() == 0)
+    connect(m_sessions, &SessionHost::sessionClosed, this, [this] {
+        if (m_sessions->count() == 0)
             Q_EMIT stopped();
     });
 }
@@ -522,19 +520,7 @@ void WebSocketManager::finishStop()
 int WebSocketManager::reloadCredentials(const AuthConfig &auth)
 {
     m_authenticator->setKeys(auth);
-    int closed = 0;
-    for (Session *session : m_connections->sessions()) {
-        if (session->isClosing() || !session->isAuthenticated())
-            continue;
-        const Authenticator::Outcome outcome = m_authenticator->recheck(session->identity());
-        if (outcome.identity)
-            continue;
-        qCInfo(lcAccess).noquote() << "credentials no longer valid after reload" << session->remoteAddress() << "session"
-                                   << session->id() << "user" << session->identity().user << "reason:" << outcome.reason;
-        m_connections->sendError(session->id(), ErrorCode::Unauthorized, u"credentials no longer valid"_s, QJsonValue());
-        m_connections->disconnectSession(session->id(), CloseCode::Unauthorized, u"unauthorized"_s);
-        ++closed;
-    }
+    const int closed = m_sessions->recheckCredentials();
     qCInfo(lcServer) << "credentials reloaded:" << closed << "sessions closed";
     return closed;
 }

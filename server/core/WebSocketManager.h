@@ -20,7 +20,8 @@ class Authenticator;
 class Broker;
 class Clock;
 class ClockTimer;
-class ConnectionManager;
+class Admission;
+class SessionHost;
 class Permissions;
 class SubscriptionManager;
 
@@ -112,7 +113,9 @@ private:
     SubscriptionManager *m_subscriptions;
     std::unique_ptr<Broker> m_broker;
     MessageBroadcaster *m_broadcaster;
-    ConnectionManager *m_connections;
+    std::unique_ptr<Admission> m_admission;
+    FrontDoor *m_frontDoor;
+    SessionHost *m_sessions;
     Clock *m_clock;
     ClockTimer *m_rateSampler;
     bool m_stopping = false;

@@ -1,4 +1,4 @@
-// ConnectionManager over real sockets: bad input gets the protocol's answer
+// The connection side (SessionHost, RequestRouter, AuthFlow) over real sockets: bad input gets the protocol's answer
 // while everyone else keeps being served; connection limits and heartbeats.
 #include "Clock.h"
 #include "RawWebSocketClient.h"

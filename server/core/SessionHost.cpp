@@ -1,0 +1,382 @@
+#include "SessionHost.h"
+
+#include "Admission.h"
+#include "AuthFlow.h"
+#include "Clock.h"
+#include "Logging.h"
+#include "RequestRouter.h"
+#include "protocol/JsonKeys.h"
+
+#include <QtCore/QTimer>
+#include <QtNetwork/QTcpSocket>
+#include <QtWebSockets/QWebSocket>
+#include <QtWebSockets/QWebSocketServer>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace QuantPush {
+namespace {
+
+constexpr int HeartbeatCheckMs = 500;
+constexpr int AckSweepMs = 50;
+
+QString serverName()
+{
+    return u"QuantPush/"_s + QStringLiteral(QUANTPUSH_VERSION);
+}
+
+// websocket.reconnection as sent in welcome: how clients should retry.
+QJsonObject reconnectionAdvice(const ReconnectionConfig &advice)
+{
+    return QJsonObject {
+        {Key::Enabled, advice.enabled},
+        {Key::MaxAttempts, advice.maxAttempts},
+        {Key::InitialDelayMs, advice.initialDelayMs},
+        {Key::MaxDelayMs, advice.maxDelayMs},
+        {Key::BackoffMultiplier, advice.backoffMultiplier},
+        {Key::JitterEnabled, advice.jitterEnabled},
+    };
+}
+
+} // namespace
+
+SessionHost::SessionHost(const ServerConfig &config, Admission *admission, const Authenticator *authenticator,
+                         const Permissions *permissions, Metrics *metrics, Clock *clock, QObject *parent)
+    : QObject(parent)
+    , m_config(config)
+    , m_admission(admission)
+    , m_metrics(metrics)
+    , m_clock(clock ? clock : Clock::system())
+    , m_webSocketServer(new QWebSocketServer(serverName(), QWebSocketServer::NonSecureMode, this))
+    , m_authFlow(new AuthFlow(config, authenticator, permissions, metrics, this))
+    , m_router(new RequestRouter(config, permissions, m_authFlow, m_clock, this))
+    , m_heartbeat(m_clock->createTimer(this))
+    , m_ackSweep(m_clock->createTimer(this))
+    , m_deflater(config.websocket.compressionMinBytes, metrics)
+{
+    m_sessionLimits.queueSize = config.websocket.messageQueueSize;
+    m_sessionLimits.maxPendingBytes = config.limits.maxPendingBytes;
+    m_sessionLimits.preAuthPendingBytes = config.limits.preAuthPendingBytes;
+    m_sessionLimits.closeGraceMs = config.limits.closeGraceMs;
+    m_sessionLimits.maxMessageSize = config.websocket.maxMessageSize;
+    m_sessionLimits.inboundPerSec = config.limits.inboundMessagesPerSec;
+    m_sessionLimits.inboundBurst = config.limits.inboundBurst;
+    m_sessionLimits.rateLimitStrikes = config.limits.rateLimitStrikes;
+    m_sessionLimits.channels = &config.channels;
+    m_sessionLimits.clock = m_clock;
+
+    m_webSocketServer->setHandshakeTimeout(config.limits.handshakeTimeoutMs);
+    connect(m_webSocketServer, &QWebSocketServer::newConnection, this, &SessionHost::onNewWebSocket);
+    connect(m_authFlow, &AuthFlow::authenticated, this, &SessionHost::onAuthenticated);
+    connect(m_router, &RequestRouter::subscribeRequested, this, &SessionHost::subscribeRequested);
+    connect(m_router, &RequestRouter::unsubscribeRequested, this, &SessionHost::unsubscribeRequested);
+    connect(m_router, &RequestRouter::publishRequested, this, &SessionHost::publishRequested);
+    connect(m_router, &RequestRouter::adminRequested, this, &SessionHost::adminRequested);
+
+    m_heartbeat->setInterval(HeartbeatCheckMs);
+    connect(m_heartbeat, &ClockTimer::timeout, this, &SessionHost::heartbeat);
+    m_ackSweep->setInterval(AckSweepMs);
+    connect(m_ackSweep, &ClockTimer::timeout, this, &SessionHost::sweepAcks);
+}
+
+SessionHost::~SessionHost() = default;
+
+void SessionHost::start()
+{
+    m_heartbeat->start();
+    m_ackSweep->start();
+}
+
+int SessionHost::authenticatedCount() const
+{
+    return int(std::count_if(m_sessions.cbegin(), m_sessions.cend(),
+                             [](const Session *s) { return s->isAuthenticated(); }));
+}
+
+std::optional<SessionId> SessionHost::find(const QString &wireId) const
+{
+    bool ok = false;
+    const SessionId id = wireId.toULongLong(&ok);
+    if (!ok || !m_sessions.contains(id))
+        return std::nullopt;
+    return id;
+}
+
+std::optional<QJsonObject> SessionHost::attributes(SessionId id) const
+{
+    const Session *session = m_sessions.value(id);
+    if (!session)
+        return std::nullopt;
+    return session->attributes();
+}
+
+bool SessionHost::allDrained() const
+{
+    return std::all_of(m_sessions.cbegin(), m_sessions.cend(), [](const Session *s) { return s->isDrained(); });
+}
+
+qint64 SessionHost::queuedFrames() const
+{
+    qint64 queued = 0;
+    for (const Session *session : m_sessions)
+        queued += session->queuedFrames();
+    return queued;
+}
+
+void SessionHost::addGauges(Metrics::Gauges &gauges, const QDateTime &now) const
+{
+    gauges.connections += count();
+    gauges.authenticated += authenticatedCount();
+    for (const Session *session : m_sessions) {
+        gauges.queuedFrames += session->queuedFrames();
+        gauges.bufferedBytes += session->bufferedBytes();
+        gauges.openAgesSec.append(double(session->connectedAt().msecsTo(now)) / 1000.0);
+        const bool known = session->isAuthenticated();
+        ++gauges.byRole[known ? session->identity().role : u"-"_s];
+        ++gauges.byUser[known ? session->identity().user : u"-"_s];
+    }
+}
+
+QList<SessionHost::Description> SessionHost::describeAll() const
+{
+    QList<Description> list;
+    list.reserve(m_sessions.size());
+    for (const Session *session : m_sessions)
+        list.append({session->id(), describe(*session)});
+    return list;
+}
+
+QJsonObject SessionHost::describe(const Session &session)
+{
+    const Identity &identity = session.identity();
+    return QJsonObject {
+        {u"id"_s, session.wireId()},
+        {Key::User, identity.user},
+        {Key::Role, identity.role},
+        {u"authenticated"_s, session.isAuthenticated()},
+        {u"status"_s, wireName(session.isClosing() ? ConnectionStatus::Closing
+                              : session.isAuthenticated() ? ConnectionStatus::Authenticated
+                                                          : ConnectionStatus::Connected)},
+        {u"remote_address"_s, session.remoteAddress()},
+        {u"connected_at"_s, session.connectedAt().toString(Qt::ISODateWithMs)},
+        {u"messages_in"_s, qint64(session.messagesIn())},
+        {u"messages_out"_s, qint64(session.messagesOut())},
+        {u"queue_depth"_s, session.queuedFrames()},
+        {u"buffered_bytes"_s, session.bufferedBytes()},
+        {u"pending_acks"_s, session.pendingAckCount()},
+        {Key::Compression, session.isCompressed() ? u"deflate"_s : u"none"_s},
+    };
+}
+
+int SessionHost::recheckCredentials()
+{
+    int closed = 0;
+    // A copy: closing may end a session before the loop is over.
+    const QList<Session *> sessions = m_sessions.values();
+    for (Session *session : sessions) {
+        if (m_authFlow->recheck(*session))
+            ++closed;
+    }
+    return closed;
+}
+
+void SessionHost::upgrade(QTcpSocket *socket, const FrontDoor::RequestHead &head)
+{
+    const qsizetype query = head.target.indexOf('?');
+    const QByteArray path = query < 0 ? head.target : head.target.left(query);
+    if (path != "/" && path != "/ws") {
+        m_metrics->connectionRefused(u"unknown_path"_s);
+        socket->write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        socket->disconnectFromHost();
+        return;
+    }
+    // Inbound bytes wait in the kernel (TCP flow control pushes back on the
+    // sender) rather than in our memory: Qt's default read buffer is
+    // unbounded, and a flood from many sockets would otherwise sit here.
+    // Room for the largest allowed frame and its header.
+    socket->setReadBufferSize(m_config.websocket.maxMessageSize + 16 * 1024);
+    // The WebSocket server completes the upgrade on this (already buffered)
+    // head; the session will write shared frames straight to this socket.
+    const std::pair key {socket->peerAddress().toString(), socket->peerPort()};
+    m_upgrading.insert(key, socket);
+    connect(socket, &QObject::destroyed, this, [this, key, socket] {
+        if (m_upgrading.value(key) == socket) // compared, never dereferenced
+            m_upgrading.remove(key);
+    });
+    m_webSocketServer->handleConnection(socket);
+}
+
+void SessionHost::refuse(QWebSocket *socket, int code, const QString &reason)
+{
+    qCInfo(lcAccess).noquote() << "refused" << socket->peerAddress().toString() << "close" << code << reason;
+    m_metrics->connectionRefused(reason);
+    connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+    socket->close(QWebSocketProtocol::CloseCode(code), reason);
+    QTimer::singleShot(m_config.limits.closeGraceMs, socket, &QWebSocket::abort);
+}
+
+void SessionHost::onNewWebSocket()
+{
+    while (QWebSocket *socket = m_webSocketServer->nextPendingConnection()) {
+        socket->setMaxAllowedIncomingMessageSize(quint64(m_config.websocket.maxMessageSize));
+        socket->setMaxAllowedIncomingFrameSize(quint64(m_config.websocket.maxMessageSize));
+        if (const auto refusal = m_admission->admit(socket->origin(), socket->peerAddress())) {
+            refuse(socket, refusal->code, refusal->reason);
+            continue;
+        }
+        Session *session = createSession(socket);
+        // ?compression=deflate, unless the operator turned it off (welcome then says "none").
+        const auto compression = FrameDeflater::negotiate(socket->requestUrl(), m_config.websocket.compressionEnabled);
+        if (compression.deflate) {
+            session->setDeflater(&m_deflater);
+            m_metrics->compressedConnectionOpened();
+        }
+        sendWelcome(*session);
+        if (!compression.refusal.isEmpty())
+            session->sendError(ErrorCode::BadRequest, compression.refusal);
+        m_authFlow->start(*session);
+    }
+}
+
+Session *SessionHost::createSession(QWebSocket *socket)
+{
+    QTcpSocket *transport = m_upgrading.take({socket->peerAddress().toString(), socket->peerPort()});
+    auto *session = new Session(m_nextId++, socket, transport, m_sessionLimits, m_metrics, this);
+    m_sessions.insert(session->id(), session);
+    m_metrics->connectionOpened(networkOf(session->peerAddress()));
+    connect(session, &Session::textReceived, this, &SessionHost::onText);
+    connect(session, &Session::binaryReceived, this, &SessionHost::onBinary);
+    connect(session, &Session::closed, this, &SessionHost::onSessionClosed);
+    qCInfo(lcAccess).noquote() << "connect" << session->remoteAddress() << "session" << session->id()
+                               << "origin" << (socket->origin().isEmpty() ? u"-"_s : socket->origin());
+    Q_EMIT sessionOpened(session->id());
+    return session;
+}
+
+void SessionHost::sendWelcome(Session &session)
+{
+    session.sendMessage(Message(MessageType::Welcome, QJsonObject {
+        {Key::SessionId, session.wireId()},
+        {Key::Server, serverName()},
+        {Key::Protocol, ProtocolVersion},
+        {Key::AuthRequired, m_config.websocket.authRequired},
+        {Key::HeartbeatInterval, m_config.websocket.pingIntervalSec * 1000},
+        {Key::Compression, session.isCompressed() ? u"deflate"_s : u"none"_s},
+        {Key::Reconnection, reconnectionAdvice(m_config.websocket.reconnection)},
+    }));
+}
+
+void SessionHost::onAuthenticated(SessionId id)
+{
+    if (const Session *session = m_sessions.value(id))
+        Q_EMIT sessionAuthenticated(id, session->identity(), session->attributes());
+}
+
+void SessionHost::onText(SessionId id, const QString &text)
+{
+    if (Session *session = m_sessions.value(id))
+        m_router->routeText(*session, text);
+}
+
+void SessionHost::onBinary(SessionId id, qint64 bytes)
+{
+    if (Session *session = m_sessions.value(id))
+        m_router->routeBinary(*session, bytes);
+}
+
+void SessionHost::onSessionClosed(SessionId id)
+{
+    Session *session = m_sessions.take(id);
+    if (!session)
+        return;
+    m_admission->release(session->peerAddress());
+    const double seconds = double(session->connectedAt().msecsTo(QDateTime::currentDateTimeUtc())) / 1000.0;
+    m_metrics->connectionClosed(networkOf(session->peerAddress()), seconds);
+    if (session->isCompressed())
+        m_metrics->compressedConnectionClosed();
+    qCInfo(lcAccess).noquote() << "disconnect" << session->remoteAddress() << "session" << id << "user"
+                               << (session->isAuthenticated() ? session->identity().user : u"-"_s) << "role"
+                               << (session->isAuthenticated() ? session->identity().role : u"-"_s) << "code"
+                               << session->socket()->closeCode()
+                               << "reason" << session->socket()->closeReason();
+    Q_EMIT sessionClosed(id);
+    session->deleteLater();
+}
+
+void SessionHost::heartbeat()
+{
+    const qint64 now = m_clock->nowMs();
+    const qint64 timeoutMs = qint64(m_config.websocket.connectionTimeoutSec) * 1000;
+    const qint64 pingEveryMs = qint64(m_config.websocket.pingIntervalSec) * 1000;
+    const bool pingDue = now - m_lastPingMs >= pingEveryMs;
+    if (pingDue)
+        m_lastPingMs = now;
+    const QDateTime wallClock = QDateTime::currentDateTimeUtc();
+    for (Session *session : std::as_const(m_sessions)) {
+        if (session->isClosing()) {
+            // Closing is not closed: a peer that never answers is cut off here
+            // at the latest, so it cannot hold its buffers or a connection slot.
+            session->abortIfCloseOverdue(now);
+            continue;
+        }
+        if (m_authFlow->expireIfDue(*session, wallClock))
+            continue;
+        if (now - session->lastActivityMs() > timeoutMs) {
+            qCInfo(lcConnection) << "session" << session->id() << "silent for" << (now - session->lastActivityMs())
+                                 << "ms: closing";
+            // A dead peer never answers the close handshake: close() cuts it off.
+            session->close(CloseCode::PolicyViolation, u"connection timeout"_s);
+        } else if (pingDue) {
+            session->socket()->ping();
+        }
+    }
+    qCDebug(lcSessionHost) << "heartbeat over" << m_sessions.size() << "sessions" << (pingDue ? "(pinged)" : "");
+}
+
+void SessionHost::sweepAcks()
+{
+    const qint64 now = m_clock->nowMs();
+    for (Session *session : std::as_const(m_sessions)) {
+        if (session->hasPendingAcks())
+            session->redeliverDue(now);
+    }
+}
+
+void SessionHost::deliver(const QList<SessionId> &sessions, const OutboundFrame &frame)
+{
+    for (SessionId id : sessions) {
+        if (Session *session = m_sessions.value(id))
+            session->sendFrame(frame);
+    }
+}
+
+void SessionHost::sendMessage(SessionId id, const Message &message)
+{
+    if (Session *session = m_sessions.value(id))
+        session->sendMessage(message);
+}
+
+void SessionHost::sendError(SessionId id, ErrorCode code, const QString &text, const QJsonValue &requestId)
+{
+    if (Session *session = m_sessions.value(id))
+        session->sendError(code, text, requestId);
+}
+
+bool SessionHost::disconnectSession(SessionId id, int code, const QString &reason)
+{
+    Session *session = m_sessions.value(id);
+    if (!session)
+        return false;
+    qCInfo(lcAccess).noquote() << "disconnecting session" << id << "code" << code << "reason" << reason;
+    session->close(code, reason);
+    return true;
+}
+
+void SessionHost::closeAll(int code, const QString &reason)
+{
+    for (Session *session : std::as_const(m_sessions))
+        disconnectSession(session->id(), code, reason);
+}
+
+} // namespace QuantPush

@@ -1,0 +1,125 @@
+#pragma once
+
+#include "Delivery.h"
+#include "FrameDeflater.h"
+#include "FrontDoor.h"
+#include "Metrics.h"
+#include "Session.h"
+#include "protocol/Requests.h"
+
+#include <QtCore/QHash>
+#include <QtCore/QObject>
+
+#include <optional>
+
+class QWebSocketServer;
+
+namespace QuantPush {
+
+class Admission;
+class AuthFlow;
+class Authenticator;
+class Clock;
+class ClockTimer;
+class Permissions;
+class RequestRouter;
+
+// Owns the WebSocket sessions of one event loop: completes the upgrade of
+// the sockets the front door hands it (its own, non-listening
+// QWebSocketServer), asks Admission, creates each Session with its welcome,
+// runs the heartbeat (pings, silence and token expiry) and the ack sweep,
+// and hands inbound frames to its RequestRouter. Sessions never leave it:
+// everything else names them by SessionId, and what the rest of the server
+// needs to know about them (attributes, descriptions, gauges) it reads here
+// as values.
+class SessionHost : public QObject
+{
+    Q_OBJECT
+public:
+    // `admission` is shared (the server's limits); `clock`: heartbeats, ack
+    // deadlines and inbound rate limits.
+    SessionHost(const ServerConfig &config, Admission *admission, const Authenticator *authenticator,
+                const Permissions *permissions, Metrics *metrics, Clock *clock, QObject *parent = nullptr);
+    ~SessionHost() override;
+
+    // Starts the heartbeat and ack sweep.
+    void start();
+
+    int count() const { return int(m_sessions.size()); }
+    int authenticatedCount() const;
+    bool contains(SessionId id) const { return m_sessions.contains(id); }
+    std::optional<SessionId> find(const QString &wireId) const;
+    // What routing matches a publisher's recipient filter against.
+    std::optional<QJsonObject> attributes(SessionId id) const;
+    struct Description
+    {
+        SessionId id = 0;
+        QJsonObject json; // an entry of the `connections` answer, without subscriptions
+    };
+    QList<Description> describeAll() const;
+    // Adds this host's connection gauges (queues, buffers, ages, roles, users).
+    void addGauges(Metrics::Gauges &gauges, const QDateTime &now) const;
+    qint64 queuedFrames() const;
+    bool allDrained() const;
+    // After a key reload: closes every session whose credential no longer
+    // verifies; returns how many.
+    int recheckCredentials();
+
+public Q_SLOTS:
+    // A WebSocket upgrade request the front door read the head of.
+    void upgrade(QTcpSocket *socket, const QuantPush::FrontDoor::RequestHead &head);
+    void deliver(const QList<QuantPush::SessionId> &sessions, const QuantPush::OutboundFrame &frame);
+    void sendMessage(QuantPush::SessionId session, const QuantPush::Message &message);
+    void sendError(QuantPush::SessionId session, QuantPush::ErrorCode code, const QString &text,
+                   const QJsonValue &requestId);
+    bool disconnectSession(QuantPush::SessionId session, int code, const QString &reason);
+    void closeAll(int code, const QString &reason);
+
+Q_SIGNALS:
+    void sessionOpened(QuantPush::SessionId session);
+    // The session's identity changed: `attributes` are what routing matches.
+    void sessionAuthenticated(QuantPush::SessionId session, const QuantPush::Identity &identity,
+                              const QJsonObject &attributes);
+    void sessionClosed(QuantPush::SessionId session);
+    // The requests its router parsed and authorised.
+    void subscribeRequested(QuantPush::SessionId session, const QJsonValue &requestId,
+                            const QuantPush::SubscribeRequest &request, const QuantPush::Filter &authorisationFilter);
+    void unsubscribeRequested(QuantPush::SessionId session, const QJsonValue &requestId,
+                              const QuantPush::UnsubscribeRequest &request);
+    void publishRequested(QuantPush::SessionId session, const QJsonValue &requestId,
+                          const QuantPush::PublishRequest &request);
+    void adminRequested(QuantPush::SessionId session, const QJsonValue &requestId, QuantPush::MessageType type,
+                        const QJsonValue &data);
+
+private:
+    void onNewWebSocket();
+    void refuse(QWebSocket *socket, int code, const QString &reason);
+    Session *createSession(QWebSocket *socket);
+    void sendWelcome(Session &session);
+    void onAuthenticated(SessionId id);
+    void onText(SessionId id, const QString &text);
+    void onBinary(SessionId id, qint64 bytes);
+    void onSessionClosed(SessionId id);
+    void heartbeat();
+    void sweepAcks();
+    static QJsonObject describe(const Session &session);
+
+    const ServerConfig &m_config;
+    Admission *m_admission;
+    Metrics *m_metrics;
+    Clock *m_clock;
+    QWebSocketServer *m_webSocketServer;
+    AuthFlow *m_authFlow;
+    RequestRouter *m_router;
+    ClockTimer *m_heartbeat;
+    ClockTimer *m_ackSweep;
+    SessionLimits m_sessionLimits;
+    FrameDeflater m_deflater; // shared by every compressed session
+    QHash<SessionId, Session *> m_sessions;
+    // Sockets handed to the WebSocket server, by peer, until their session exists.
+    QHash<std::pair<QString, quint16>, QTcpSocket *> m_upgrading;
+    SessionId m_nextId = 1;
+    qint64 m_lastPingMs = 0;
+};
+
+} // namespace QuantPush
