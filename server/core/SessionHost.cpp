@@ -182,6 +182,9 @@ int SessionHost::recheckCredentials()
 
 void SessionHost::upgrade(QTcpSocket *socket, const FrontDoor::RequestHead &head)
 {
+    // The socket is this host's from now on: it goes (and its session with
+    // it) when the host goes, not with the front door.
+    socket->setParent(this);
     const qsizetype query = head.target.indexOf('?');
     const QByteArray path = query < 0 ? head.target : head.target.left(query);
     if (path != "/" && path != "/ws") {
