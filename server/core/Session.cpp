@@ -4,10 +4,14 @@
 #include "FrameDeflater.h"
 #include "Logging.h"
 #include "Metrics.h"
+#include "SessionFlusher.h"
 #include "protocol/JsonKeys.h"
 
 #include <QtCore/QTimer>
 #include <QtNetwork/QTcpSocket>
+#if QT_CONFIG(ssl)
+#include <QtNetwork/QSslSocket>
+#endif
 #include <QtWebSockets/QWebSocket>
 
 #include <algorithm>
@@ -15,6 +19,20 @@
 using namespace Qt::Literals::StringLiterals;
 
 namespace QuantPush {
+
+namespace {
+// The transport frames may be written to directly: plain TCP, or a TLS
+// socket that never started encryption. An encrypted socket's bytes must go
+// through QSslSocket.
+QTcpSocket *plainTransport(QTcpSocket *transport)
+{
+#if QT_CONFIG(ssl)
+    if (const auto *tls = qobject_cast<QSslSocket *>(transport); tls && tls->mode() != QSslSocket::UnencryptedMode)
+        return nullptr;
+#endif
+    return transport;
+}
+} // namespace
 
 Session::Session(SessionId id, QWebSocket *socket, QTcpSocket *transport, const SessionLimits &limits,
                  Metrics *metrics, QObject *parent)
@@ -28,6 +46,7 @@ Session::Session(SessionId id, QWebSocket *socket, QTcpSocket *transport, const 
     , m_peerPort(socket->peerPort())
     , m_connectedAt(QDateTime::currentDateTimeUtc())
     , m_budget(limits.preAuthPendingBytes, limits.maxPendingBytes)
+    , m_batch(plainTransport(transport))
     , m_inbound(limits.inboundPerSec, limits.inboundBurst)
     , m_lastActivityMs(0)
 {
@@ -35,7 +54,9 @@ Session::Session(SessionId id, QWebSocket *socket, QTcpSocket *transport, const 
         m_limits.clock = Clock::system();
     m_lastActivityMs = m_limits.clock->nowMs();
     socket->setParent(this);
-    qCDebug(lcConnection) << "session" << id << (m_transport ? "writes frames to its socket" : "sends through QWebSocket");
+    qCDebug(lcConnection) << "session" << id
+                          << (m_batch.isDirect() ? "writes frames to its descriptor once per turn"
+                                                 : m_transport ? "writes frames to its socket" : "sends through QWebSocket");
     connect(socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
         Q_EMIT textReceived(m_id, text);
     });
@@ -43,7 +64,12 @@ Session::Session(SessionId id, QWebSocket *socket, QTcpSocket *transport, const 
         Q_EMIT binaryReceived(m_id, data.size());
     });
     connect(socket, &QWebSocket::pong, this, [this](quint64, const QByteArray &) { markActivity(m_limits.clock->nowMs()); });
-    connect(socket, &QWebSocket::bytesWritten, this, &Session::drain);
+    // Direct writes: the transport's own signal, which tells of every byte
+    // Qt writes for it (QWebSocket's does not of bytes written around it).
+    if (QTcpSocket *plain = plainTransport(transport))
+        connect(plain, &QTcpSocket::bytesWritten, this, &Session::onSocketWritten);
+    else
+        connect(socket, &QWebSocket::bytesWritten, this, &Session::onSocketWritten);
     // Until authenticated, a stranger's frames are small (see SessionLimits).
     const quint64 preAuthBytes = quint64(std::min(m_limits.maxMessageSize, SessionLimits::PreAuthMessageBytes));
     socket->setMaxAllowedIncomingFrameSize(preAuthBytes);
@@ -51,6 +77,10 @@ Session::Session(SessionId id, QWebSocket *socket, QTcpSocket *transport, const 
     // Closes Qt starts by itself (1009, protocol errors) are cut off after
     // the grace like ours.
     connect(socket, &QWebSocket::aboutToClose, this, [this] {
+        // Qt wrote a close frame: nothing may follow it on the wire. (Our
+        // own close() flushed the batch before.)
+        m_batch.clear();
+        m_closeFrameSent = true;
         if (!m_closing && m_closeStartedMs < 0) {
             m_closeStartedMs = m_limits.clock->nowMs();
             QTimer::singleShot(m_limits.closeGraceMs, m_socket, &QWebSocket::abort);
@@ -62,7 +92,11 @@ Session::Session(SessionId id, QWebSocket *socket, QTcpSocket *transport, const 
     });
 }
 
-Session::~Session() = default;
+Session::~Session()
+{
+    if (m_flushScheduled)
+        SessionFlusher::forCurrentThread()->cancel(this);
+}
 
 QString Session::remoteAddress() const
 {
@@ -97,17 +131,17 @@ QJsonObject Session::attributes() const
 
 qint64 Session::bufferedBytes() const
 {
-    return m_socket->bytesToWrite();
+    return m_socket->bytesToWrite() + m_batch.bytes();
 }
 
 bool Session::socketIsFull() const
 {
-    return !m_budget.pushFits(m_socket->bytesToWrite());
+    return !m_budget.pushFits(bufferedBytes());
 }
 
 bool Session::isDrained() const
 {
-    return m_queue.empty() && m_socket->bytesToWrite() == 0;
+    return m_queue.empty() && bufferedBytes() == 0;
 }
 
 void Session::countInbound(qint64 bytes)
@@ -123,8 +157,15 @@ void Session::sendMessage(const Message &message)
     const QByteArray utf8 = message.serialize();
     // Replies count against the same budget as pushes: a client that keeps
     // asking and never reads the answers is a slow consumer too.
-    if (!m_budget.fits(m_socket->bytesToWrite(), utf8.size())) {
+    if (!m_budget.fits(bufferedBytes(), utf8.size())) {
         closeOverBudget(utf8.size());
+        return;
+    }
+    if (m_batch.isDirect()) {
+        // Into the batch behind the pushes handed over before it: a reply
+        // never overtakes them, nor they it.
+        writeBytes(TextFrame::fromUtf8(utf8).bytes());
+        m_metrics->controlFrameSent(utf8.size());
         return;
     }
     const qint64 bytes = m_socket->sendTextMessage(QString::fromUtf8(utf8));
@@ -134,7 +175,7 @@ void Session::sendMessage(const Message &message)
 void Session::closeOverBudget(qint64 bytes)
 {
     qCWarning(lcConnection).noquote() << "session" << m_id << remoteAddress() << "closed over its budget:"
-                                      << m_socket->bytesToWrite() << "bytes buffered," << bytes << "more to send, limit"
+                                      << bufferedBytes() << "bytes buffered," << bytes << "more to send, limit"
                                       << m_budget.hardLimit() << (m_authenticated ? "" : "(not authenticated)");
     m_metrics->slowConsumerClosed();
     m_queue.clear();
@@ -153,6 +194,9 @@ void Session::close(int code, const QString &reason)
         return;
     m_closing = true;
     m_closeStartedMs = m_limits.clock->nowMs();
+    // What was handed over before the close goes before the close frame.
+    m_batch.flush();
+    m_batch.handAllToSocket();
     m_socket->close(QWebSocketProtocol::CloseCode(code), reason);
     // Whatever the state, the socket and what it buffers are gone after the
     // grace: the close frame may sit behind megabytes a peer never reads.
@@ -201,11 +245,21 @@ void Session::write(const OutboundFrame &frame)
     qint64 bytes = 0;
     if (deflated) {
         const DeflatedFrame &twin = frame.wire.deflated(*m_deflater);
-        bytes = m_transport ? (m_transport->write(twin.bytes) < 0 ? 0 : twin.payload().size())
-                            : m_socket->sendBinaryMessage(twin.payload().toByteArray());
+        if (m_batch.isDirect()) {
+            writeBytes(twin.bytes);
+            bytes = twin.payload().size();
+        } else {
+            bytes = m_transport ? (m_transport->write(twin.bytes) < 0 ? 0 : twin.payload().size())
+                                : m_socket->sendBinaryMessage(twin.payload().toByteArray());
+        }
     } else {
-        bytes = m_transport ? (m_transport->write(frame.wire.bytes()) < 0 ? 0 : frame.wire.payload().size())
-                            : m_socket->sendTextMessage(QString::fromUtf8(frame.wire.payload()));
+        if (m_batch.isDirect()) {
+            writeBytes(frame.wire.bytes());
+            bytes = frame.wire.payload().size();
+        } else {
+            bytes = m_transport ? (m_transport->write(frame.wire.bytes()) < 0 ? 0 : frame.wire.payload().size())
+                                : m_socket->sendTextMessage(QString::fromUtf8(frame.wire.payload()));
+        }
     }
     const qint64 now = m_limits.clock->nowMs();
     if (frame.firstSeq >= 0) {
@@ -220,6 +274,44 @@ void Session::write(const OutboundFrame &frame)
     } else {
         m_metrics->controlFrameSent(bytes);
     }
+}
+
+void Session::writeBytes(const QByteArray &bytes)
+{
+    if (m_closeFrameSent)
+        return;
+    m_batch.append(bytes);
+    scheduleFlush();
+}
+
+void Session::scheduleFlush()
+{
+    if (!m_flushScheduled) {
+        m_flushScheduled = true;
+        SessionFlusher::forCurrentThread()->schedule(this);
+    }
+}
+
+void Session::flushBatch()
+{
+    m_flushScheduled = false;
+    m_batch.flush();
+    // Held frames left mean Qt's buffer holds bytes: its bytesWritten comes
+    // back here. Otherwise the room the kernel made is room for what waits
+    // in the queue (Qt's bytesWritten only tells of bytes it wrote itself).
+    if (m_batch.isEmpty() && !m_closing && (!m_queue.empty() || !m_droppedRanges.isEmpty()))
+        drain();
+}
+
+void Session::onSocketWritten()
+{
+    // Frames held behind Qt's buffer go once it is empty, at the turn's end.
+    if (!m_batch.isEmpty()) {
+        if (m_socket->bytesToWrite() == 0)
+            scheduleFlush();
+        return;
+    }
+    drain();
 }
 
 const QByteArray &Session::wireBytes(const OutboundFrame &frame) const
@@ -252,7 +344,7 @@ void Session::overflow(const OutboundFrame &frame)
     if (frame.slowPolicy == SlowConsumerPolicy::Close || frame.firstSeq < 0) {
         qCWarning(lcConnection).noquote() << "session" << m_id << remoteAddress()
                                           << "closed as a slow consumer:" << m_queue.size() << "frames queued,"
-                                          << m_socket->bytesToWrite() << "bytes buffered";
+                                          << bufferedBytes() << "bytes buffered";
         m_metrics->slowConsumerClosed();
         m_queue.clear();
         close(CloseCode::SlowConsumer, u"slow consumer"_s);

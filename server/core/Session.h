@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Delivery.h"
+#include "FrameBatch.h"
 #include "SessionBudget.h"
 #include "TokenBucket.h"
 #include "auth/Identity.h"
@@ -104,11 +105,18 @@ public:
     void markActivity(qint64 nowMs) { m_lastActivityMs = nowMs; }
 
     int queuedFrames() const { return int(m_queue.size()); }
+    // Everything held for the peer: this turn's batch and the socket's buffer.
     qint64 bufferedBytes() const;
     bool isDrained() const;
     quint64 messagesIn() const { return m_messagesIn; }
     quint64 messagesOut() const { return m_messagesOut; }
     void countInbound(qint64 bytes);
+    // True when frames go straight to a plain TCP socket's descriptor, once
+    // per loop turn (FrameBatch); false for TLS and unknown transports.
+    bool writesDirect() const { return m_batch.isDirect(); }
+    const FrameBatch &batch() const { return m_batch; }
+    // Writes this turn's batch (SessionFlusher calls it at the turn's end).
+    void flushBatch();
 
 Q_SIGNALS:
     void textReceived(QuantPush::SessionId session, const QString &text);
@@ -117,6 +125,10 @@ Q_SIGNALS:
 
 private:
     void write(const OutboundFrame &frame);
+    // Bytes for the peer, in order behind everything handed over before.
+    void writeBytes(const QByteArray &bytes);
+    void scheduleFlush();
+    void onSocketWritten();
     void enqueue(const OutboundFrame &frame);
     void overflow(const OutboundFrame &frame);
     void drain();
@@ -154,6 +166,10 @@ private:
     bool m_closing = false;
     qint64 m_closeStartedMs = -1;
     SessionBudget m_budget;
+    // Frames handed over this turn, written at its end (plain TCP only).
+    FrameBatch m_batch;
+    bool m_flushScheduled = false;
+    bool m_closeFrameSent = false;
 
     std::deque<OutboundFrame> m_queue;
     QMap<SubscriptionType, GapRange> m_droppedRanges;

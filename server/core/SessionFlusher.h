@@ -1,0 +1,40 @@
+#pragma once
+
+#include <QtCore/QObject>
+
+#include <vector>
+
+namespace QuantPush {
+
+class Session;
+
+// Once per event-loop turn, flushes every session of its thread that was
+// handed frames during the turn (Session::flushBatch), so that a session
+// writes everything a turn produced for it with one syscall. One posted
+// call per turn for the whole thread, not a timer per session.
+class SessionFlusher : public QObject
+{
+    Q_OBJECT
+public:
+    // The flusher of the calling thread, created on first use and deleted
+    // when the thread ends (for the main thread, with the application).
+    static SessionFlusher *forCurrentThread();
+
+    // `session` has frames to write: flushed at the end of this turn.
+    void schedule(Session *session);
+    // `session` is going away before its flush.
+    void cancel(Session *session);
+    // Flushes now (also what the posted call runs).
+    void flushAll();
+
+    int scheduledSessions() const { return int(m_dirty.size()); }
+
+private:
+    SessionFlusher() = default;
+
+    std::vector<Session *> m_dirty;
+    std::vector<Session *> m_flushing;
+    bool m_posted = false;
+};
+
+} // namespace QuantPush

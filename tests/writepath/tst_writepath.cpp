@@ -1,0 +1,381 @@
+// The session write path (server/core/FrameBatch, SessionFlusher): frames a
+// session is handed during one loop turn are written at the turn's end with
+// one sendmsg straight to the descriptor while the socket's own buffer is
+// empty; what the kernel does not take goes to Qt's buffer. These tests
+// check what must survive that: replies and pushes in the order they were
+// handed over, every seq exactly once after the kernel's buffer filled up
+// and drained, the byte budget counting what the batch holds, a peer that
+// resets mid-write (no SIGPIPE, no crash, closed), and a bystander on the
+// same server that sees every seq throughout.
+
+#include "DeliveryKit.h"
+
+#include "Metrics.h"
+#include "Session.h"
+#include "SessionFlusher.h"
+#include "protocol/Message.h"
+
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QPointer>
+#include <QtCore/QThread>
+#include <QtNetwork/QTcpServer>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+#include <QtWebSockets/QWebSocket>
+#include <QtWebSockets/QWebSocketServer>
+
+#include <sys/socket.h>
+
+using namespace QuantPush;
+using namespace DeliveryKit;
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+constexpr auto Channel = SubscriptionType::StrategyStatus;
+
+OutboundFrame pushFrame(qint64 seq, int padding = 0)
+{
+    QJsonObject data {{u"n"_s, seq}};
+    if (padding > 0)
+        data.insert(u"pad"_s, QString(padding, u'x'));
+    OutboundFrame frame;
+    frame.wire = TextFrame::fromUtf8(Message::push(Channel, seq, nowMicroseconds(), data).serialize());
+    frame.channel = Channel;
+    frame.firstSeq = frame.lastSeq = seq;
+    frame.publishedAtUs = nowMicroseconds();
+    frame.slowPolicy = SlowConsumerPolicy::Gap;
+    return frame;
+}
+
+Message pongReply(int id)
+{
+    return Message::reply(MessageType::Pong, QJsonValue(id));
+}
+
+// What a client read, one token per frame: "p<seq>" for a push, "r<id>"
+// for a reply, "e<id>" for an error, "g<from>-<to>" for a gap notice.
+QStringList tokens(const QList<QJsonObject> &messages)
+{
+    QStringList list;
+    for (const QJsonObject &message : messages) {
+        const QString type = message.value(u"type"_s).toString();
+        if (type == u"pong"_s)
+            list.append(u"r%1"_s.arg(message.value(u"id"_s).toInt()));
+        else if (type == u"error"_s)
+            list.append(u"e%1"_s.arg(message.value(u"id"_s).toInt()));
+        else if (type == u"gap"_s)
+            list.append(u"g%1-%2"_s.arg(message.value(u"data"_s).toObject().value(u"from"_s).toInteger())
+                            .arg(message.value(u"data"_s).toObject().value(u"to"_s).toInteger()));
+        else
+            list.append(u"p%1"_s.arg(message.value(u"seq"_s).toInteger()));
+    }
+    return list;
+}
+
+// A QWebSocketServer that turns each connection into a Session of the
+// server core (as ConnectionManager does), so that a test can hand it
+// frames and replies directly and look at its batch.
+class SessionRig : public QObject
+{
+public:
+    explicit SessionRig(const SessionLimits &limits) : m_ws(u"writepath"_s, QWebSocketServer::NonSecureMode), m_limits(limits)
+    {
+        connect(&m_tcp, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *socket = m_tcp.nextPendingConnection()) {
+                m_transport = socket;
+                m_ws.handleConnection(socket);
+            }
+        });
+        connect(&m_ws, &QWebSocketServer::newConnection, this, [this] {
+            while (QWebSocket *socket = m_ws.nextPendingConnection()) {
+                auto *session = new Session(SessionId(sessions.size() + 1), socket, m_transport, m_limits, &metrics, this);
+                Identity identity;
+                identity.user = u"tester"_s;
+                identity.role = u"trader"_s;
+                session->setIdentity(identity);
+                sessions.append(session);
+            }
+        });
+        m_tcp.listen(QHostAddress::LocalHost, 0);
+    }
+
+    quint16 port() const { return m_tcp.serverPort(); }
+
+    Metrics metrics;
+    QList<QPointer<Session>> sessions;
+
+private:
+    QTcpServer m_tcp;
+    QWebSocketServer m_ws;
+    QPointer<QTcpSocket> m_transport;
+    SessionLimits m_limits;
+};
+
+SessionLimits roomyLimits()
+{
+    SessionLimits limits;
+    limits.queueSize = 100000;
+    limits.maxPendingBytes = 64 << 20;
+    return limits;
+}
+
+// Opens a client on the rig and waits for its session.
+bool openClient(SessionRig &rig, RawWebSocket &client, int receiveBufferBytes = 0)
+{
+    const int before = int(rig.sessions.size());
+    client.open(rig.port(), receiveBufferBytes);
+    return QTest::qWaitFor([&] { return client.isUpgraded() || rig.sessions.size() > before; }, 10000)
+        && QTest::qWaitFor([&] { return rig.sessions.size() > before; }, 10000);
+}
+
+// The kernel gets a reset instead of a FIN: linger on, zero seconds.
+void resetOnClose(QTcpSocket *socket)
+{
+    linger option {1, 0};
+    ::setsockopt(int(socket->socketDescriptor()), SOL_SOCKET, SO_LINGER, &option, sizeof option);
+}
+
+} // namespace
+
+class TestWritePath : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void repliesStayInOrderWithPushes();
+    void kernelFullThenResumed();
+    void budgetCountsTheBatch();
+    void peerResetMidWrite();
+    void serverSlowReaderAndResetPeerBesideBystander();
+};
+
+void TestWritePath::repliesStayInOrderWithPushes()
+{
+    SessionRig rig(roomyLimits());
+    RawWebSocket client;
+    QVERIFY(openClient(rig, client));
+    Session *session = rig.sessions.first();
+    QVERIFY(session->writesDirect());
+
+    QStringList expected;
+    for (int seq = 1; seq <= 300; ++seq) {
+        session->sendFrame(pushFrame(seq));
+        expected.append(u"p%1"_s.arg(seq));
+        if (seq % 7 == 0) {
+            session->sendMessage(pongReply(seq));
+            expected.append(u"r%1"_s.arg(seq));
+        }
+        if (seq % 41 == 0) {
+            session->sendError(ErrorCode::BadRequest, u"bad"_s, QJsonValue(seq));
+            expected.append(u"e%1"_s.arg(seq));
+        }
+        if (seq == 10) {
+            // Still the same turn: the batch holds them, and counts them.
+            QVERIFY(session->batch().frames() > 1);
+            QCOMPARE(session->bufferedBytes(), session->batch().bytes() + session->socket()->bytesToWrite());
+            QVERIFY(!session->isDrained());
+        }
+        if (seq % 50 == 0)
+            QCoreApplication::processEvents(); // a turn ends: the batch goes out
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(client.messages().size(), expected.size(), 20000);
+    QCOMPARE(tokens(client.messages()), expected);
+    QVERIFY(session->batch().bytesWrittenDirect() > 0);
+    QTRY_VERIFY_WITH_TIMEOUT(session->isDrained(), 10000);
+    QCOMPARE(session->messagesOut(), quint64(300));
+}
+
+void TestWritePath::kernelFullThenResumed()
+{
+    SessionRig rig(roomyLimits());
+    RawWebSocket client;
+    QVERIFY(openClient(rig, client));
+    client.pauseReading(4096);
+    Session *session = rig.sessions.first();
+
+    // Bursts of big frames, a turn each, until the kernel stops taking them
+    // and Qt's buffer is in use (at most 80 MB: the budget is 64 MiB).
+    QStringList expected;
+    qint64 seq = 0;
+    int replies = 0;
+    const auto burst = [&](int frames) {
+        for (int i = 0; i < frames; ++i) {
+            session->sendFrame(pushFrame(++seq, 2000));
+            expected.append(u"p%1"_s.arg(seq));
+        }
+        session->sendMessage(pongReply(++replies));
+        expected.append(u"r%1"_s.arg(replies));
+        QCoreApplication::processEvents();
+    };
+    while (session->batch().bytesHandedToSocket() == 0 && seq < 40000)
+        burst(50);
+    QVERIFY2(session->batch().bytesHandedToSocket() > 0, "the kernel never refused a write");
+    QVERIFY(session->socket()->bytesToWrite() > 0);
+    const qint64 directBefore = session->batch().bytesWrittenDirect();
+    // More while Qt's buffer holds bytes: they wait behind them, never go
+    // around them, and stay shared frames in the batch rather than copies in
+    // Qt's buffer (which holds at most the frame the kernel stopped in).
+    const qint64 frameBytes = pushFrame(1, 2000).wire.bytes().size();
+    for (int i = 0; i < 10; ++i)
+        burst(20);
+    QVERIFY(session->batch().frames() >= 200);
+    QVERIFY2(session->socket()->bytesToWrite() <= 2 * frameBytes,
+             qPrintable(QString::number(session->socket()->bytesToWrite())));
+    QCOMPARE(session->queuedFrames(), 0);
+
+    client.resumeReading();
+    QTRY_COMPARE_WITH_TIMEOUT(client.messages().size(), expected.size(), 60000);
+    QCOMPARE(tokens(client.messages()), expected);
+    QTRY_VERIFY_WITH_TIMEOUT(session->isDrained(), 10000);
+
+    // Qt's buffer is empty again: the next frames go straight to the kernel.
+    burst(5);
+    QTRY_COMPARE_WITH_TIMEOUT(client.messages().size(), expected.size(), 20000);
+    QCOMPARE(tokens(client.messages()), expected);
+    QVERIFY(session->batch().bytesWrittenDirect() > directBefore);
+}
+
+void TestWritePath::budgetCountsTheBatch()
+{
+    SessionLimits limits;
+    limits.queueSize = 8;
+    limits.maxPendingBytes = 16 * 1024;
+    SessionRig rig(limits);
+    RawWebSocket client;
+    QVERIFY(openClient(rig, client));
+    Session *session = rig.sessions.first();
+
+    // One turn, nothing written yet: the batch alone reaches the budget,
+    // then the queue fills, then the rest is dropped and owed as a gap.
+    const int frameBytes = int(pushFrame(1, 1000).wire.bytes().size());
+    for (int seq = 1; seq <= 100; ++seq)
+        session->sendFrame(pushFrame(seq, 1000));
+    QCOMPARE(session->socket()->bytesToWrite(), 0);
+    QVERIFY2(session->bufferedBytes() <= limits.maxPendingBytes + frameBytes,
+             qPrintable(QString::number(session->bufferedBytes())));
+    QVERIFY(session->bufferedBytes() >= limits.maxPendingBytes);
+    QCOMPARE(session->queuedFrames(), limits.queueSize);
+
+    // What arrives: the held and queued pushes in order, then a gap notice
+    // for the rest.
+    QTRY_VERIFY_WITH_TIMEOUT(!client.messagesOfType(u"gap"_s).isEmpty(), 20000);
+    const QStringList got = tokens(client.messages());
+    const qint64 delivered = got.size() - 1;
+    QStringList expected;
+    for (qint64 seq = 1; seq <= delivered; ++seq)
+        expected.append(u"p%1"_s.arg(seq));
+    expected.append(u"g%1-100"_s.arg(delivered + 1));
+    QCOMPARE(got, expected);
+    QVERIFY(delivered < 100);
+}
+
+void TestWritePath::peerResetMidWrite()
+{
+    SessionRig rig(roomyLimits());
+    RawWebSocket victim;
+    QVERIFY(openClient(rig, victim));
+    RawWebSocket bystander;
+    QVERIFY(openClient(rig, bystander));
+    QPointer<Session> victimSession = rig.sessions.at(0);
+    Session *bystanderSession = rig.sessions.at(1);
+    QSignalSpy closed(victimSession.data(), &Session::closed);
+
+    QStringList expected;
+    qint64 seq = 0;
+    const auto pushToBoth = [&] {
+        ++seq;
+        victimSession->sendFrame(pushFrame(seq, 500));
+        bystanderSession->sendFrame(pushFrame(seq, 500));
+        expected.append(u"p%1"_s.arg(seq));
+    };
+    for (int i = 0; i < 20; ++i)
+        pushToBoth();
+    QCoreApplication::processEvents();
+
+    // The peer resets. Without going round the loop (Qt has not read the
+    // reset yet), the next flushes write into it: the kernel answers
+    // ECONNRESET, then EPIPE, which must not raise SIGPIPE.
+    resetOnClose(victim.socket());
+    victim.socket()->abort();
+    QElapsedTimer waited;
+    waited.start();
+    while (victimSession->batch().writeErrors() == 0 && waited.elapsed() < 10000) {
+        pushToBoth();
+        SessionFlusher::forCurrentThread()->flushAll();
+        QThread::yieldCurrentThread();
+    }
+    QVERIFY2(victimSession->batch().writeErrors() > 0, "no direct write failed after the reset");
+    for (int i = 0; i < 5; ++i) {
+        pushToBoth();
+        SessionFlusher::forCurrentThread()->flushAll();
+    }
+
+    // Qt notices and closes; the bystander got everything, in order.
+    QTRY_COMPARE_WITH_TIMEOUT(closed.size(), 1, 20000);
+    for (int i = 0; i < 20; ++i)
+        bystanderSession->sendFrame(pushFrame(++seq, 500)), expected.append(u"p%1"_s.arg(seq));
+    QTRY_COMPARE_WITH_TIMEOUT(bystander.messages().size(), expected.size(), 20000);
+    QCOMPARE(tokens(bystander.messages()), expected);
+}
+
+void TestWritePath::serverSlowReaderAndResetPeerBesideBystander()
+{
+    ServerConfig config = testConfig();
+    config.websocket.messageQueueSize = 100000;
+    config.limits.maxPendingBytes = 64 << 20;
+    QString error;
+    const auto server = startServer(config, &error);
+    QVERIFY2(server, qPrintable(error));
+
+    PushClient bystander;
+    bystander.setUrl(wsUrl(server->port()));
+    ClientRecorder record(&bystander);
+    bystander.subscribe(wireName(Channel));
+    bystander.open();
+    QTRY_COMPARE_WITH_TIMEOUT(record.subscribed.size(), 1, 10000);
+
+    const auto subscribe = [&](RawWebSocket &client, int receiveBufferBytes) {
+        client.open(server->port(), receiveBufferBytes);
+        if (!QTest::qWaitFor([&] { return client.messagesOfType(u"welcome"_s).size() == 1; }, 10000))
+            return false;
+        client.sendJson(QJsonObject {{u"type"_s, u"subscribe"_s}, {u"data"_s, QJsonObject {{u"type"_s, wireName(Channel)}}}});
+        return QTest::qWaitFor([&] { return client.messagesOfType(u"subscribed"_s).size() == 1; }, 10000);
+    };
+    RawWebSocket slow;
+    QVERIFY(subscribe(slow, 0));
+    slow.pauseReading();
+    RawWebSocket resetter;
+    QVERIFY(subscribe(resetter, 0));
+    resetter.pauseReading();
+
+    // ~8 MB of pushes, 50 per tick: more than the kernel holds for a client
+    // that does not read, so Qt's buffer takes over for both readers.
+    Publisher publisher(server.get(), {Channel}, 1, 50, 2000);
+    publisher.start();
+    QTRY_VERIFY_WITH_TIMEOUT(publisher.count() >= 2000, 60000);
+    // The resetter goes away mid-stream with bytes unread: a reset.
+    resetOnClose(resetter.socket());
+    resetter.socket()->abort();
+    QTRY_VERIFY_WITH_TIMEOUT(publisher.count() >= 4000, 60000);
+    publisher.stop();
+    const qint64 last = publisher.last(Channel);
+    QTRY_COMPARE_WITH_TIMEOUT(server->connectionsJson().size(), 2, 20000);
+
+    // The bystander saw everything; the slow reader, once it reads, too:
+    // every seq exactly once, in order, no gap notice.
+    QTRY_COMPARE_WITH_TIMEOUT(bystander.lastSeq(wireName(Channel)), last, 30000);
+    QCOMPARE(record.seqs.value(wireName(Channel)), range(1, last));
+    QCOMPARE(record.gapsReported, QStringList());
+    slow.resumeReading();
+    QTRY_COMPARE_WITH_TIMEOUT(slow.messagesOfType(wireName(Channel)).size(), last, 60000);
+    QList<qint64> seqs;
+    for (const QJsonObject &message : slow.messagesOfType(wireName(Channel)))
+        seqs.append(message.value(u"seq"_s).toInteger());
+    QCOMPARE(seqs, range(1, last));
+    QVERIFY(slow.messagesOfType(u"gap"_s).isEmpty());
+    QVERIFY(!slow.isDisconnected());
+}
+
+QTEST_GUILESS_MAIN(TestWritePath)
+#include "tst_writepath.moc"
