@@ -16,6 +16,8 @@
 #     (default "200 1000") msgs/s.
 #   BENCH_ROWS="connect rate50 rate1000 window idle batched"   rows to run
 #   BENCH_SERVERS="qp-epoll qp-poll node-ws"                   servers to compare
+#   BENCH_BASELINE=/path/to/quantpush-server  adds server "qp-base": that binary
+#     (e.g. a build of main before a change) on epoll, for before/after in one run
 #   BENCH_REPEAT=1                                             runs per row and server
 #   BENCH_CLIENTS=1000 BENCH_CONNECT_CLIENTS=10000 BENCH_IDLE=10000 BENCH_DURATION=8
 # Prints one line per run. Needs `ulimit -n` of at least 2 x (clients + idle) + 100
@@ -54,6 +56,9 @@ start_server() { # name -> sets PID and PORT
   case $1 in
     qp-epoll) PORT=18800; "$SERVER" --config "$CONFIG" --event-loop epoll > /dev/null 2>&1 & PID=$! ;;
     qp-poll) PORT=18800; "$SERVER" --config "$CONFIG" --event-loop poll > /dev/null 2>&1 & PID=$! ;;
+    qp-base)
+      [ -x "${BENCH_BASELINE:-}" ] || { echo "qp-base needs BENCH_BASELINE=<quantpush-server binary>" >&2; exit 2; }
+      PORT=18800; "$BENCH_BASELINE" --config "$CONFIG" --event-loop epoll > /dev/null 2>&1 & PID=$! ;;
     node-ws) PORT=18900; node bench/peers/node-ws/server.js 18900 bench-admin-key > /dev/null & PID=$! ;;
   esac
   wait_port "$PORT"
