@@ -1,5 +1,6 @@
 #include "client/PushClient.h"
 
+#include "client/CloseReason.h"
 #include "client/FrameInflater.h"
 #include "client/ReconnectScheduler.h"
 #include "client/WireNames.h"
@@ -243,8 +244,9 @@ void PushClient::onConnectionLost(QWebSocket *socket)
     if (socket != m_socket)
         return;
     const bool wasOpen = m_socketConnected;
-    const int closeCode = socket->closeCode();
-    const QString reason = wasOpen ? socket->closeReason() : socket->errorString();
+    const CloseReason closed = CloseReason::fromQt(socket->closeCode(), socket->closeReason(), m_welcomed);
+    const int closeCode = closed.code;
+    const QString reason = wasOpen ? closed.text : socket->errorString();
     releaseSocket(socket);
     socket->deleteLater();
     qCInfo(lcClient) << "connection lost:" << closeCode << reason;

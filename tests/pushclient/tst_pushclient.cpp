@@ -81,6 +81,7 @@ public:
     // Script
     QString validToken = u"good"_s;
     bool sendWelcome = true;
+    int refuseWith = 0; // close code for every new connection instead of welcome (the real server's admission)
     bool answerPings = true;
     bool recovered = true;
     QHash<QString, qint64> channelSeq; // "seq" reported in subscribed
@@ -175,7 +176,9 @@ private:
                 ++closedByPeer;
                 client->deleteLater();
             });
-            if (sendWelcome)
+            if (refuseWith != 0)
+                client->close(static_cast<QWebSocketProtocol::CloseCode>(refuseWith), u"server full"_s);
+            else if (sendWelcome)
                 reply(client, {{u"type"_s, u"welcome"_s},
                                {u"data"_s, QJsonObject{{u"session_id"_s, u"sess-%1"_s.arg(index)},
                                                        {u"server"_s, u"fake"_s},
@@ -288,6 +291,7 @@ private slots:
     void pongTimeoutReconnects();
     void handshakeTimeoutReconnects();
     void closeStopsReconnecting();
+    void serverFullIsReportedAs1013AndRetried();
 
 private:
     // Opens the client against the server and waits until every channel is subscribed.
@@ -806,6 +810,30 @@ void tst_PushClient::closeCodes()
         QCOMPARE(errors.first().at(1).toString(), u"unauthorized"_s);
         QVERIFY(!errors.first().at(0).toString().isEmpty()); // the auth request's id
     }
+}
+
+// Qt 6.4 reports a 1013 close as 1002 ("Invalid close code"); the client
+// must still tell its user "server full" and keep retrying, not show a
+// protocol error.
+void tst_PushClient::serverFullIsReportedAs1013AndRetried()
+{
+    FakeServer server;
+    server.refuseWith = 1013;
+    QVERIFY(server.listen());
+    PushClient client;
+    client.setUrl(server.url());
+    client.setReconnectPolicy(fastPolicy());
+    QSignalSpy disconnected(&client, &PushClient::disconnected);
+    client.open();
+    QTRY_VERIFY(disconnected.count() >= 1);
+    QCOMPARE(disconnected.first().at(0).toInt(), 1013);
+    QVERIFY(disconnected.first().at(1).toString().contains(u"server full"_s));
+    QVERIFY(client.state() != PushClient::State::Failed);
+
+    // Room again: the retry that follows gets in.
+    server.refuseWith = 0;
+    QTRY_COMPARE(client.state(), PushClient::State::Connected);
+    QVERIFY(server.connections >= 2);
 }
 
 void tst_PushClient::recoveryIncomplete()
