@@ -1,7 +1,5 @@
 #include "client/CloseReason.h"
 
-
-
 namespace QuantPush {
 
 CloseReason CloseReason::fromQt(int qtCode, const QString &qtReason, bool welcomed)
