@@ -138,6 +138,7 @@ private Q_SLOTS:
 
 private:
     bool startCluster(const QString &node3Extra = {});
+    bool startNodeOnFreePort(int index, const QString &redisUrl, const QString &nodeId, const QString &extraYaml);
     bool restartNode(int index);
     int restPublish(int nodeIndex, const QJsonObject &payload, QByteArray *body = nullptr);
     QJsonObject fetch(int nodeIndex, const QByteArray &path, int *status = nullptr);
@@ -169,10 +170,7 @@ void tst_Cluster::cleanup()
 bool tst_Cluster::startCluster(const QString &node3Extra)
 {
     for (int i = 0; i < 3; ++i) {
-        m_ports[i] = freePort();
-        m_nodes[i] = std::make_unique<Node>();
-        if (!m_nodes[i]->start(QStringLiteral(QUANTPUSH_SERVER_BINARY), m_ports[i], m_redis->url(),
-                               u"node%1"_s.arg(i + 1), i == 2 ? node3Extra : QString())) {
+        if (!startNodeOnFreePort(i, m_redis->url(), u"node%1"_s.arg(i + 1), i == 2 ? node3Extra : QString())) {
             qWarning().noquote() << m_nodes[i]->output();
             return false;
         }
@@ -188,6 +186,23 @@ bool tst_Cluster::startCluster(const QString &node3Extra)
         return false;
     }
     return true;
+}
+
+// A port found free can be taken by another test before the node binds it
+// (the suite runs in parallel): try another one then, rather than fail.
+bool tst_Cluster::startNodeOnFreePort(int index, const QString &redisUrl, const QString &nodeId,
+                                      const QString &extraYaml)
+{
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        m_ports[index] = freePort();
+        m_nodes[index] = std::make_unique<Node>();
+        if (m_nodes[index]->start(QStringLiteral(QUANTPUSH_SERVER_BINARY), m_ports[index], redisUrl, nodeId,
+                                  extraYaml))
+            return true;
+        if (!m_nodes[index]->output().contains("already in use"))
+            return false;
+    }
+    return false;
 }
 
 bool tst_Cluster::restartNode(int index)
@@ -422,10 +437,8 @@ void tst_Cluster::redisUnreachableAtStart()
     const QByteArray log = refused.output();
     QVERIFY2(log.contains("broker.url: Redis at redis://127.0.0.1:") && log.contains("unreachable"), log.constData());
 
-    m_ports[0] = freePort();
-    m_nodes[0] = std::make_unique<Node>();
-    QVERIFY(m_nodes[0]->start(QStringLiteral(QUANTPUSH_SERVER_BINARY), m_ports[0],
-                              u"redis://127.0.0.1:%1/0"_s.arg(port), u"alone"_s, u"  start_without_redis: true\n"_s));
+    QVERIFY(startNodeOnFreePort(0, u"redis://127.0.0.1:%1/0"_s.arg(port), u"alone"_s,
+                                u"  start_without_redis: true\n"_s));
     QVERIFY2(m_nodes[0]->output().contains("SINGLE NODE"), m_nodes[0]->output().constData());
     const QJsonObject health = fetch(0, "/healthz");
     QCOMPARE(health.value(u"status"_s).toString(), u"degraded"_s);
