@@ -56,7 +56,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-constexpr int StallLimitMs = 250;
 
 QString signToken(const QByteArray &secret, const QString &user, const QString &role)
 {
@@ -452,6 +451,11 @@ void TestConsole::staysResponsiveUnderLoad()
 
     const StatsTimeline *timeline = m_controller->timeline();
     const qsizetype pointsBefore = timeline->points().size();
+    // What keeps the console responsive is that the view is updated per
+    // flush tick, not per message; that is what is asserted. How long the
+    // loop stalled depends on the machine and is only reported.
+    QSignalSpy rowsInserted(inspector->model(), &QAbstractItemModel::rowsInserted);
+    QSignalSpy modelResets(inspector->model(), &QAbstractItemModel::modelReset);
     QElapsedTimer clock;
     clock.start();
     qint64 published = 0;
@@ -473,8 +477,12 @@ void TestConsole::staysResponsiveUnderLoad()
         }
     });
     qInfo("published %lld market_data messages; longest event-loop stall %d ms", published, stall);
-    QVERIFY2(stall < StallLimitMs, qPrintable(u"the event loop stalled for %1 ms"_s.arg(stall)));
     QVERIFY(published >= 5000);
+    const qsizetype viewUpdates = rowsInserted.count() + modelResets.count();
+    // A coarse timer may fire up to 5 % early: 10 % slack and two ticks more.
+    const qsizetype flushTicks = clock.elapsed() * 11 / (10 * InspectorPage::FlushIntervalMs) + 2;
+    QVERIFY2(viewUpdates <= flushTicks,
+             qPrintable(u"%1 view updates for %2 messages in %3 flush ticks"_s.arg(viewUpdates).arg(published).arg(flushTicks)));
 
     // The inspector shows the stream, capped.
     QTRY_VERIFY_WITH_TIMEOUT(inspector->receivedTotal() >= published / 2, 5000);
