@@ -20,6 +20,7 @@
 #     (e.g. a build of main before a change) on epoll, for before/after in one run
 #   BENCH_REPEAT=1                                             runs per row and server
 #   BENCH_CLIENTS=1000 BENCH_CONNECT_CLIENTS=10000 BENCH_IDLE=10000 BENCH_DURATION=8
+#   BENCH_PORT=18800 BENCH_NODE_PORT=18900   listening ports (two runs at once need their own)
 # Prints one line per run. Needs `ulimit -n` of at least 2 x (clients + idle) + 100
 # in total for the generator and server; it raises the soft limit to the hard one.
 set -euo pipefail
@@ -47,19 +48,28 @@ CONFIG=$(mktemp --suffix=.yaml)
 PID=""
 cleanup() { rm -f "$CONFIG"; [ -n "$PID" ] && kill "$PID" 2> /dev/null || true; }
 trap cleanup EXIT
-bench_config "$CONFIG" 18800
+QP_PORT=${BENCH_PORT:-18800}
+NODE_PORT=${BENCH_NODE_PORT:-18900}
+bench_config "$CONFIG" "$QP_PORT"
 
 have_node() { command -v node > /dev/null && [ -d bench/peers/node-ws/node_modules/ws ]; }
 
 
 start_server() { # name -> sets PID and PORT
+  local port=$QP_PORT
+  [ "$1" = node-ws ] && port=$NODE_PORT
+  # Something else on the port (another run) would be measured instead.
+  if (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null; then
+    echo "port $port is already in use: set BENCH_PORT / BENCH_NODE_PORT" >&2
+    exit 1
+  fi
   case $1 in
-    qp-epoll) PORT=18800; "$SERVER" --config "$CONFIG" --event-loop epoll > /dev/null 2>&1 & PID=$! ;;
-    qp-poll) PORT=18800; "$SERVER" --config "$CONFIG" --event-loop poll > /dev/null 2>&1 & PID=$! ;;
+    qp-epoll) PORT=$QP_PORT; "$SERVER" --config "$CONFIG" --event-loop epoll > /dev/null 2>&1 & PID=$! ;;
+    qp-poll) PORT=$QP_PORT; "$SERVER" --config "$CONFIG" --event-loop poll > /dev/null 2>&1 & PID=$! ;;
     qp-base)
       [ -x "${BENCH_BASELINE:-}" ] || { echo "qp-base needs BENCH_BASELINE=<quantpush-server binary>" >&2; exit 2; }
-      PORT=18800; "$BENCH_BASELINE" --config "$CONFIG" --event-loop epoll > /dev/null 2>&1 & PID=$! ;;
-    node-ws) PORT=18900; node bench/peers/node-ws/server.js 18900 bench-admin-key > /dev/null & PID=$! ;;
+      PORT=$QP_PORT; "$BENCH_BASELINE" --config "$CONFIG" --event-loop epoll > /dev/null 2>&1 & PID=$! ;;
+    node-ws) PORT=$NODE_PORT; node bench/peers/node-ws/server.js "$NODE_PORT" bench-admin-key > /dev/null & PID=$! ;;
   esac
   wait_port "$PORT"
 }
