@@ -6,6 +6,8 @@
 #include <QtCore/QFile>
 #include <QtCore/QTimer>
 #include <QtNetwork/QTcpSocket>
+
+#include <algorithm>
 #if QT_CONFIG(ssl)
 #include <QtNetwork/QSslCertificate>
 #include <QtNetwork/QSslKey>
@@ -17,8 +19,13 @@ using namespace Qt::Literals::StringLiterals;
 namespace QuantPush {
 
 FrontDoor::FrontDoor(const Limits &limits, QObject *parent)
-    : QTcpServer(parent), m_limits(limits)
+    : QTcpServer(parent), m_limits(limits), m_headSweep(new QTimer(this))
 {
+    m_clock.start();
+    // A connection is dropped between its deadline and a quarter of the
+    // timeout (at most 250 ms) later.
+    m_headSweep->setInterval(std::clamp(m_limits.handshakeTimeoutMs / 4, 10, 250));
+    connect(m_headSweep, &QTimer::timeout, this, &FrontDoor::sweepHeads);
 }
 
 namespace {
@@ -138,16 +145,10 @@ void FrontDoor::incomingConnection(qintptr descriptor)
     // frame back until the previous one is acknowledged (tens of ms).
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     // One deadline for the TLS handshake (if any) and the request head.
-    auto *timeout = new QTimer(socket);
-    timeout->setSingleShot(true);
-    connect(timeout, &QTimer::timeout, socket, [this, socket] {
-        Q_EMIT rejected(u"handshake_timeout"_s);
-        qCInfo(lcConnection).noquote() << socket->peerAddress().toString() << "sent no complete request in time";
-        socket->abort();
-        socket->deleteLater();
-    });
-    timeout->start(m_limits.handshakeTimeoutMs);
-    socket->setProperty("quantpush.handshakeTimer", QVariant::fromValue(static_cast<QObject *>(timeout)));
+    m_headDeadlines.insert(socket, m_clock.elapsed() + m_limits.handshakeTimeoutMs);
+    if (!m_headSweep->isActive())
+        m_headSweep->start();
+    connect(socket, &QObject::destroyed, this, [this, socket] { m_headDeadlines.remove(socket); });
     connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
 #if QT_CONFIG(ssl)
     if (auto *ssl = qobject_cast<QSslSocket *>(socket)) {
@@ -184,6 +185,33 @@ void FrontDoor::refuse(QTcpSocket *socket, QByteArrayView status, const QString 
     socket->disconnectFromHost();
 }
 
+void FrontDoor::forgetHead(QTcpSocket *socket)
+{
+    m_headDeadlines.remove(socket);
+    if (m_headDeadlines.isEmpty())
+        m_headSweep->stop();
+}
+
+void FrontDoor::sweepHeads()
+{
+    const qint64 now = m_clock.elapsed();
+    QList<QTcpSocket *> overdue;
+    for (auto it = m_headDeadlines.cbegin(); it != m_headDeadlines.cend(); ++it) {
+        if (it.value() <= now)
+            overdue.append(it.key());
+    }
+    for (QTcpSocket *socket : std::as_const(overdue)) {
+        disconnect(socket, nullptr, this, nullptr);
+        forgetHead(socket);
+        Q_EMIT rejected(u"handshake_timeout"_s);
+        qCInfo(lcConnection).noquote() << socket->peerAddress().toString() << "sent no complete request in time";
+        socket->abort();
+        socket->deleteLater();
+    }
+    if (m_headDeadlines.isEmpty())
+        m_headSweep->stop();
+}
+
 void FrontDoor::inspect(QTcpSocket *socket)
 {
     const QByteArray peeked = socket->peek(m_limits.maxHeaderBytes + 4);
@@ -198,7 +226,7 @@ void FrontDoor::inspect(QTcpSocket *socket)
     // The head is complete: stop watching it here, the next owner reads it.
     disconnect(socket, nullptr, this, nullptr);
     disconnect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-    delete socket->property("quantpush.handshakeTimer").value<QObject *>();
+    forgetHead(socket);
 
     const std::optional<RequestHead> head = parseHead(peeked.left(end));
     if (!head) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QtCore/QByteArray>
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QHash>
 #include <QtNetwork/QTcpServer>
 #if QT_CONFIG(ssl)
@@ -8,6 +9,7 @@
 #endif
 
 class QTcpSocket;
+class QTimer;
 
 namespace QuantPush {
 
@@ -60,8 +62,17 @@ private:
     void watchHead(QTcpSocket *socket);
     void inspect(QTcpSocket *socket);
     void refuse(QTcpSocket *socket, QByteArrayView status, const QString &reason);
+    void forgetHead(QTcpSocket *socket);
+    void sweepHeads();
 
     Limits m_limits;
+    // Sockets whose head is not complete yet, with their deadline (ms on
+    // m_clock). One sweep timer for all of them instead of a QTimer per
+    // connection: at thousands of connects a second the timer objects and
+    // their registrations cost more than the handshake they guard.
+    QHash<QTcpSocket *, qint64> m_headDeadlines;
+    QTimer *m_headSweep;
+    QElapsedTimer m_clock;
     bool m_tlsEnabled = false;
 #if QT_CONFIG(ssl)
     QSslConfiguration m_tls;

@@ -8,12 +8,11 @@
 #include "protocol/Message.h"
 
 #include <QtCore/QDateTime>
+#include <QtCore/QList>
 #include <QtCore/QMap>
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
 #include <QtNetwork/QHostAddress>
-
-#include <deque>
 
 class QTcpSocket;
 class QWebSocket;
@@ -171,7 +170,10 @@ private:
     bool m_flushScheduled = false;
     bool m_closeFrameSent = false;
 
-    std::deque<OutboundFrame> m_queue;
+    // A QList, not a std::deque: an empty deque still allocates its map and
+    // a first 512-byte block, for every idle connection. QList allocates
+    // nothing until a client falls behind, and pops from the front in O(1).
+    QList<OutboundFrame> m_queue;
     QMap<SubscriptionType, GapRange> m_droppedRanges;
     // (channel, seq) → message awaiting its ack, ordered for in-order retries.
     QMap<std::pair<int, qint64>, PendingAck> m_pendingAcks;

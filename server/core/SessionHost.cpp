@@ -245,6 +245,10 @@ void SessionHost::onNewWebSocket()
 Session *SessionHost::createSession(QWebSocket *socket)
 {
     QTcpSocket *transport = m_upgrading.take({socket->peerAddress().toString(), socket->peerPort()});
+    // The socket now lives as long as the session: drop the connection that
+    // only guarded the upgrade (it would be kept per connection otherwise).
+    if (transport)
+        disconnect(transport, &QObject::destroyed, this, nullptr);
     auto *session = new Session(m_nextId++, socket, transport, m_sessionLimits, m_metrics, this);
     m_sessions.insert(session->id(), session);
     m_metrics->connectionOpened(networkOf(session->peerAddress()));

@@ -1,9 +1,9 @@
 #include "demo/ProcessSampler.h"
 
-#include <QDir>
 #include <QFile>
 #include <QList>
 
+#include <dirent.h>
 #include <unistd.h>
 
 using namespace Qt::Literals::StringLiterals;
@@ -94,12 +94,20 @@ qint64 ProcessSampler::readRssBytes()
 
 int ProcessSampler::countOpenFds()
 {
-    const QDir fdDir(u"/proc/self/fd"_s);
-    if (!fdDir.exists())
+    // Counted with readdir rather than a QDir listing: with 20,000
+    // connections a listing built 20,000 strings every sample (each second),
+    // megabytes of short-lived heap at the server's largest.
+    DIR *fdDir = ::opendir("/proc/self/fd");
+    if (!fdDir)
         return -1;
-    const qsizetype entries = fdDir.entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot).size();
+    int entries = 0;
+    while (const dirent *entry = ::readdir(fdDir)) {
+        if (entry->d_name[0] != '.')
+            ++entries;
+    }
+    ::closedir(fdDir);
     // Listing the directory opens one descriptor of its own, which is counted.
-    return int(qMax<qsizetype>(0, entries - 1));
+    return qMax(0, entries - 1);
 }
 
 std::array<double, 3> ProcessSampler::readLoadAverage()
