@@ -247,8 +247,15 @@ Session *SessionHost::createSession(QWebSocket *socket)
     QTcpSocket *transport = m_upgrading.take({socket->peerAddress().toString(), socket->peerPort()});
     // The socket now lives as long as the session: drop the connection that
     // only guarded the upgrade (it would be kept per connection otherwise).
-    if (transport)
+    // QWebSocketServer, too, stays connected to every socket it upgraded
+    // (`disconnected`, to delete it), and each handshake it completes asks
+    // QObject::sender(), which walks all of those connections: O(connections)
+    // per connect. The QWebSocket owns the socket now and the session
+    // deletes both, so both connections go.
+    if (transport) {
         disconnect(transport, &QObject::destroyed, this, nullptr);
+        disconnect(transport, &QTcpSocket::disconnected, m_webSocketServer, nullptr);
+    }
     auto *session = new Session(m_nextId++, socket, transport, m_sessionLimits, m_metrics, this);
     m_sessions.insert(session->id(), session);
     m_metrics->connectionOpened(networkOf(session->peerAddress()));
