@@ -351,17 +351,28 @@ void SessionHost::heartbeat()
 void SessionHost::sweepAcks()
 {
     const qint64 now = m_clock->nowMs();
-    for (Session *session : std::as_const(m_sessions)) {
-        if (session->hasPendingAcks())
-            session->redeliverDue(now);
+    for (auto it = m_ackSessions.begin(); it != m_ackSessions.end();) {
+        Session *session = m_sessions.value(*it);
+        // A frame still queued has not been tracked yet (acks are tracked
+        // when written): such a session stays until its queue is empty too.
+        if (!session || (!session->hasPendingAcks() && session->queuedFrames() == 0)) {
+            it = m_ackSessions.erase(it);
+            continue;
+        }
+        session->redeliverDue(now);
+        ++it;
     }
 }
 
 void SessionHost::deliver(const QList<SessionId> &sessions, const OutboundFrame &frame)
 {
+    const bool needsAck = !frame.needsAck.isEmpty();
     for (SessionId id : sessions) {
-        if (Session *session = m_sessions.value(id))
+        if (Session *session = m_sessions.value(id)) {
             session->sendFrame(frame);
+            if (needsAck)
+                m_ackSessions.insert(id);
+        }
     }
 }
 

@@ -9,6 +9,7 @@
 
 #include <QtCore/QHash>
 #include <QtCore/QObject>
+#include <QtCore/QSet>
 
 #include <optional>
 
@@ -116,6 +117,9 @@ private:
     SessionLimits m_sessionLimits;
     FrameDeflater m_deflater; // shared by every compressed session
     QHash<SessionId, Session *> m_sessions;
+    // Sessions sent a frame that needs an ack and not yet known to be done
+    // with it: the ack sweep (every 50 ms) visits these, not every session.
+    QSet<SessionId> m_ackSessions;
     // Sockets handed to the WebSocket server, by peer, until their session exists.
     QHash<std::pair<QString, quint16>, QTcpSocket *> m_upgrading;
     SessionId m_nextId = 1;

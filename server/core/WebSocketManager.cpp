@@ -184,6 +184,11 @@ int WebSocketManager::countRecipients(const PublishRequest &request) const
     return m_broadcaster->countRecipients(request);
 }
 
+int WebSocketManager::subscriptionCount(SubscriptionType channel) const
+{
+    return m_subscriptions->count(channel);
+}
+
 void WebSocketManager::submit(const PublishRequest &request)
 {
     m_broadcaster->publish(request, MessageBroadcaster::RecipientCount::Skip);

@@ -50,6 +50,8 @@ public:
     void publish(const PublishRequest &request, MessageBroadcaster::PublishDone done);
     // A dry run: the recipients `request` would reach now; nothing is published.
     int countRecipients(const PublishRequest &request) const;
+    // Subscriptions on `channel` now (cheap: no pass over the sessions).
+    int subscriptionCount(SubscriptionType channel) const;
     // For producers that do not need the recipient count (the demo feed, the
     // broker): saves a routing pass per message held by a strategy.
     void submit(const PublishRequest &request);

@@ -42,12 +42,11 @@ Filter AdminStatsStream::adminsOnly(const ServerConfig &config)
 
 void AdminStatsStream::publishStats()
 {
-    const QJsonObject stats = m_manager->statsJson();
-    const QJsonObject channel
-        = stats.value(StatsKey::Channels).toObject().value(wireName(SubscriptionType::SystemMonitor)).toObject();
-    // Nobody listening: spare the channel's seq and history a message a second.
-    if (channel.value(StatsKey::Subscriptions).toInt() == 0)
+    // Nobody listening: spare the channel's seq and history a message a
+    // second, and the server a pass over every session to build it.
+    if (m_manager->subscriptionCount(SubscriptionType::SystemMonitor) == 0)
         return;
+    const QJsonObject stats = m_manager->statsJson();
     PublishRequest request;
     request.channel = SubscriptionType::SystemMonitor;
     request.payload = QJsonObject {
