@@ -21,6 +21,7 @@
 #   BENCH_REPEAT=1                                             runs per row and server
 #   BENCH_CLIENTS=1000 BENCH_CONNECT_CLIENTS=10000 BENCH_IDLE=10000 BENCH_DURATION=8
 #   BENCH_PORT=18800 BENCH_NODE_PORT=18900   listening ports (two runs at once need their own)
+#   BENCH_ACCESS_LOG=1                                         QuantPush with its access log on (info level)
 # Prints one line per run. Needs `ulimit -n` of at least 2 x (clients + idle) + 100
 # in total for the generator and server; it raises the soft limit to the hard one.
 set -euo pipefail
@@ -46,11 +47,18 @@ ulimit -n "$(ulimit -Hn)"
 
 CONFIG=$(mktemp --suffix=.yaml)
 PID=""
-cleanup() { rm -f "$CONFIG"; [ -n "$PID" ] && kill "$PID" 2> /dev/null || true; }
+cleanup() { rm -f "$CONFIG" ${ACCESS_LOG:+"$ACCESS_LOG"}; [ -n "$PID" ] && kill "$PID" 2> /dev/null || true; }
 trap cleanup EXIT
 QP_PORT=${BENCH_PORT:-18800}
 NODE_PORT=${BENCH_NODE_PORT:-18900}
 bench_config "$CONFIG" "$QP_PORT"
+# BENCH_ACCESS_LOG=1: QuantPush writes its access log (info level, so one
+# `connect` line per connection) to a temporary file, as a real deployment would.
+ACCESS_LOG=""
+if [ -n "${BENCH_ACCESS_LOG:-}" ]; then
+  ACCESS_LOG=$(mktemp --suffix=.access.log)
+  sed -i "s|^logging: .*|logging: {level: info, access_log_file: $ACCESS_LOG}|" "$CONFIG"
+fi
 
 have_node() { command -v node > /dev/null && [ -d bench/peers/node-ws/node_modules/ws ]; }
 
