@@ -53,6 +53,8 @@ Session::Session(SessionId id, QWebSocket *socket, QTcpSocket *transport, const 
     if (!m_limits.clock)
         m_limits.clock = Clock::system();
     m_lastActivityMs = m_limits.clock->nowMs();
+    if (m_batch.isDirect())
+        m_flusher = SessionFlusher::forCurrentThread();
     socket->setParent(this);
     qCDebug(lcConnection) << "session" << id
                           << (m_batch.isDirect() ? "writes frames to its descriptor once per turn"
@@ -134,9 +136,20 @@ qint64 Session::bufferedBytes() const
     return m_socket->bytesToWrite() + m_batch.bytes();
 }
 
+qint64 Session::heldBytes() const
+{
+    if (!m_flusher)
+        return bufferedBytes();
+    if (m_socketHeldTurn != m_flusher->turn()) {
+        m_socketHeld = m_socket->bytesToWrite();
+        m_socketHeldTurn = m_flusher->turn();
+    }
+    return m_socketHeld + m_batch.bytes();
+}
+
 bool Session::socketIsFull() const
 {
-    return !m_budget.pushFits(bufferedBytes());
+    return !m_budget.pushFits(heldBytes());
 }
 
 bool Session::isDrained() const
@@ -157,7 +170,7 @@ void Session::sendMessage(const Message &message)
     const QByteArray utf8 = message.serialize();
     // Replies count against the same budget as pushes: a client that keeps
     // asking and never reads the answers is a slow consumer too.
-    if (!m_budget.fits(bufferedBytes(), utf8.size())) {
+    if (!m_budget.fits(heldBytes(), utf8.size())) {
         closeOverBudget(utf8.size());
         return;
     }
@@ -197,6 +210,7 @@ void Session::close(int code, const QString &reason)
     // What was handed over before the close goes before the close frame.
     m_batch.flush();
     m_batch.handAllToSocket();
+    m_socketHeldTurn = ~quint64(0);
     m_socket->close(QWebSocketProtocol::CloseCode(code), reason);
     // Whatever the state, the socket and what it buffers are gone after the
     // grace: the close frame may sit behind megabytes a peer never reads.
@@ -288,7 +302,7 @@ void Session::scheduleFlush()
 {
     if (!m_flushScheduled) {
         m_flushScheduled = true;
-        SessionFlusher::forCurrentThread()->schedule(this);
+        m_flusher->schedule(this);
     }
 }
 
@@ -296,6 +310,7 @@ void Session::flushBatch()
 {
     m_flushScheduled = false;
     m_batch.flush();
+    m_socketHeldTurn = ~quint64(0); // the flush may have handed Qt a frame
     // Held frames left mean Qt's buffer holds bytes: its bytesWritten comes
     // back here. Otherwise the room the kernel made is room for what waits
     // in the queue (Qt's bytesWritten only tells of bytes it wrote itself).
@@ -305,6 +320,7 @@ void Session::flushBatch()
 
 void Session::onSocketWritten()
 {
+    m_socketHeldTurn = ~quint64(0);
     // Frames held behind Qt's buffer go once it is empty, at the turn's end.
     if (!m_batch.isEmpty()) {
         if (m_socket->bytesToWrite() == 0)

@@ -22,6 +22,7 @@ namespace QuantPush {
 class Clock;
 class FrameDeflater;
 class Metrics;
+class SessionFlusher;
 
 struct SessionLimits
 {
@@ -134,6 +135,11 @@ private:
     void flushGapNotices();
     void trackAcks(const OutboundFrame &frame, qint64 nowMs);
     bool socketIsFull() const;
+    // bufferedBytes() for the budget checks of every push: the socket's
+    // part read once per loop turn (perf: reading it per frame and
+    // subscriber was a quarter of the server's CPU at the window). It can
+    // miss a control frame Qt wrote this turn (a pong: bytes, not frames).
+    qint64 heldBytes() const;
     void closeOverBudget(qint64 bytes);
 
     struct PendingAck
@@ -168,6 +174,10 @@ private:
     // Frames handed over this turn, written at its end (plain TCP only).
     FrameBatch m_batch;
     bool m_flushScheduled = false;
+    // This thread's flusher (a session never changes threads); null on TLS.
+    SessionFlusher *m_flusher = nullptr;
+    mutable qint64 m_socketHeld = 0;
+    mutable quint64 m_socketHeldTurn = ~quint64(0);
     bool m_closeFrameSent = false;
 
     // A QList, not a std::deque: an empty deque still allocates its map and

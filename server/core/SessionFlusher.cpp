@@ -38,6 +38,7 @@ void SessionFlusher::cancel(Session *session)
 void SessionFlusher::flushAll()
 {
     m_posted = false;
+    ++m_turn;
     // Flushing a session may refill it from its queue: those frames are
     // the next turn's, scheduled into a fresh list.
     m_flushing.swap(m_dirty);

@@ -28,6 +28,9 @@ public:
     void flushAll();
 
     int scheduledSessions() const { return int(m_dirty.size()); }
+    // Counts flushes: a value a session may cache per turn under (Qt's
+    // buffer only grows by what a flush hands it, or by a control frame).
+    quint64 turn() const { return m_turn; }
 
 private:
     SessionFlusher() = default;
@@ -35,6 +38,7 @@ private:
     std::vector<Session *> m_dirty;
     std::vector<Session *> m_flushing;
     bool m_posted = false;
+    quint64 m_turn = 0;
 };
 
 } // namespace QuantPush
