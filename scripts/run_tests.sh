@@ -18,4 +18,8 @@ BUILD_DIR=${BUILD_DIR:-build-ci}
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQUANTPUSH_WERROR=ON
 cmake --build "$BUILD_DIR" -j"$JOBS"
 cd "$BUILD_DIR"
+# The servers the tests start run their sessions on 4 worker threads
+# (websocket.worker_threads, tests/testsupport), then on the main thread as
+# before threads: the suite must pass both ways.
+QUANTPUSH_TEST_WORKER_THREADS=4 ctest --output-on-failure -j2 --timeout 300
 ctest --output-on-failure -j2 --timeout 300

@@ -42,6 +42,7 @@ void readWebSocket(YamlSection section, WebSocketConfig &config)
     section.read("compression_min_bytes", config.compressionMinBytes, 0, 1 << 30);
     section.read("message_queue_size", config.messageQueueSize, 1, 10000000);
     section.read("max_message_size", config.maxMessageSize, 64, qint64(1) << 30);
+    section.read("worker_threads", config.workerThreads, 1, WebSocketConfig::MaxWorkerThreads);
     readReconnection(section.section("reconnection"), config.reconnection);
     section.rejectUnknownKeys();
 }

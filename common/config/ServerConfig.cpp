@@ -1,6 +1,15 @@
 #include "ServerConfig.h"
 
+#include <QtCore/QThread>
+
+#include <algorithm>
+
 namespace QuantPush {
+
+int WebSocketConfig::defaultWorkerThreads()
+{
+    return std::clamp(QThread::idealThreadCount(), 1, MaxWorkerThreads);
+}
 
 ServerConfig ServerConfig::defaults()
 {

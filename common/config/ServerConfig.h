@@ -38,7 +38,14 @@ struct WebSocketConfig
     int compressionMinBytes = 256;
     int messageQueueSize = 1000;     // per session: messages waiting while the socket is full
     qint64 maxMessageSize = 65536;   // bytes, inbound frame or message (close 1009 above)
+    // Threads that own the connections (sockets, sessions, heartbeats,
+    // inbound rate limits), each on its own event loop; 1 keeps them all on
+    // the main thread. Default: one per core.
+    int workerThreads = defaultWorkerThreads();
     ReconnectionConfig reconnection;
+
+    static constexpr int MaxWorkerThreads = 256;
+    static int defaultWorkerThreads();
 };
 
 struct ApiKeyConfig

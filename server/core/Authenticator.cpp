@@ -45,12 +45,14 @@ void Authenticator::addJwtKey(const QString &kid, const QByteArray &secret)
 
 void Authenticator::setJwtSecret(const QByteArray &secret)
 {
+    const QWriteLocker lock(&m_lock);
     m_jwt.clear();
     addJwtKey({}, secret);
 }
 
 void Authenticator::setKeys(const AuthConfig &config)
 {
+    const QWriteLocker lock(&m_lock);
     m_jwt.clear();
     addJwtKey({}, config.jwtSecretFile.isEmpty() ? config.jwtSecret.toUtf8() : config.jwtSecretLoaded);
     for (const JwtKeyConfig &key : config.jwtKeys)
@@ -88,6 +90,7 @@ Authenticator::Outcome Authenticator::verifyToken(const QByteArray &token) const
 
 Authenticator::Outcome Authenticator::authenticate(const Credentials &credentials) const
 {
+    const QReadLocker lock(&m_lock);
     if (!credentials.token.isEmpty())
         return verifyToken(credentials.token.toUtf8());
     if (!credentials.apiKey.isEmpty()) {
@@ -101,6 +104,7 @@ Authenticator::Outcome Authenticator::authenticate(const Credentials &credential
 
 Authenticator::Outcome Authenticator::recheck(const Identity &identity) const
 {
+    const QReadLocker lock(&m_lock);
     switch (identity.method) {
     case Identity::Method::Anonymous:
         return {identity, {}};

@@ -5,6 +5,7 @@
 #include "auth/JwtVerifier.h"
 #include "config/ServerConfig.h"
 
+#include <QtCore/QReadWriteLock>
 #include <QtCore/QString>
 
 #include <memory>
@@ -17,7 +18,8 @@ namespace QuantPush {
 // access log; never echoing the credential). Holds several JWT secrets at
 // once for key rotation: a token whose header names a known `kid` is
 // checked with that secret only; any other token is tried against each
-// secret in order (the main one first).
+// secret in order (the main one first). Thread-safe: sessions on every
+// worker thread authenticate while a reload (SIGHUP) replaces the keys.
 class Authenticator
 {
 public:
@@ -56,6 +58,8 @@ private:
     Outcome verifyToken(const QByteArray &token) const;
     void addJwtKey(const QString &kid, const QByteArray &secret);
 
+    // Readers (authenticate, recheck) share it; a key reload takes it alone.
+    mutable QReadWriteLock m_lock;
     std::vector<Key> m_jwt;
     ApiKeyStore m_apiKeys;
     QString m_anonymousRole;

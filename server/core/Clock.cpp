@@ -1,6 +1,7 @@
 #include "Clock.h"
 
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QThread>
 #include <QtCore/QTimer>
 
 #include <limits>
@@ -70,9 +71,10 @@ public:
     bool isActive() const override { return m_active; }
 
     FakeClock *m_clock;
-    qint64 m_deadline = 0;
-    int m_periodMs = 0;
-    bool m_active = false;
+    // Atomic: a worker thread starts its timers while advance() reads them.
+    std::atomic<qint64> m_deadline = 0;
+    std::atomic<int> m_periodMs = 0;
+    std::atomic<bool> m_active = false;
 };
 
 ClockTimer *FakeClock::createTimer(QObject *parent)
@@ -90,17 +92,20 @@ void FakeClock::advance(qint64 ms)
         Timer *next = nullptr;
         for (const QPointer<Timer> &timer : std::as_const(m_timers)) {
             if (timer && timer->m_active && timer->m_deadline <= target
-                && (!next || timer->m_deadline < next->m_deadline))
+                && (!next || timer->m_deadline.load() < next->m_deadline.load()))
                 next = timer;
         }
         if (!next)
             break;
-        m_nowMs = std::max(m_nowMs, next->m_deadline);
+        m_nowMs = std::max(m_nowMs.load(), next->m_deadline.load());
         if (next->isSingleShot())
             next->m_active = false;
         else
-            next->m_deadline = m_nowMs + std::max(1, next->m_periodMs); // a 0 ms repeat would never let time pass
-        Q_EMIT next->timeout();
+            next->m_deadline = m_nowMs + std::max(1, next->m_periodMs.load()); // a 0 ms repeat would never let time pass
+        if (next->thread() == QThread::currentThread())
+            Q_EMIT next->timeout();
+        else
+            QMetaObject::invokeMethod(next, [next] { Q_EMIT next->timeout(); }, Qt::BlockingQueuedConnection);
     }
     m_nowMs = target;
 }

@@ -4,6 +4,8 @@
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
 
+#include <atomic>
+
 namespace QuantPush {
 
 // A timer driven by a Clock: a QTimer on the system clock, or one that
@@ -58,13 +60,16 @@ public:
 };
 
 // Time stands still until advance() moves it; timers that fall due on the
-// way fire in deadline order, each with nowMs() at its deadline.
+// way fire in deadline order, each with nowMs() at its deadline. A timer
+// that lives on another thread (a worker's heartbeat) fires on its own
+// thread, and advance() waits for it: tests stay deterministic with
+// sessions on worker threads. Create timers and advance from one thread.
 class FakeClock final : public Clock
 {
 public:
     explicit FakeClock(qint64 startMs = 1'000'000) : m_nowMs(startMs) { }
 
-    qint64 nowMs() const override { return m_nowMs; }
+    qint64 nowMs() const override { return m_nowMs.load(std::memory_order_acquire); }
     ClockTimer *createTimer(QObject *parent) override;
 
     void advance(qint64 ms);
@@ -74,7 +79,7 @@ public:
 private:
     class Timer;
     QList<QPointer<Timer>> m_timers;
-    qint64 m_nowMs;
+    std::atomic<qint64> m_nowMs;
 };
 
 } // namespace QuantPush

@@ -3,10 +3,16 @@
 #include "protocol/JsonKeys.h"
 #include "protocol/Message.h"
 
+#include <QtCore/QMutex>
+
 namespace QuantPush {
 
 const TextFrame &PublishedMessage::redeliveredFrame() const
 {
+    // Sessions on different worker threads may retry the same message at
+    // once; retries are rare, so one lock for all messages is enough.
+    static QBasicMutex mutex;
+    const QMutexLocker lock(&mutex);
     if (m_redeliveredFrame.isEmpty())
         m_redeliveredFrame = encodePush(*this, true);
     return m_redeliveredFrame;

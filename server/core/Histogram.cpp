@@ -58,4 +58,20 @@ double Histogram::quantileOf(const QList<double> &upperBounds, const std::vector
     return max;
 }
 
+void Histogram::absorb(Histogram &other)
+{
+    if (other.m_count == 0 || other.m_counts.size() != m_counts.size())
+        return;
+    for (std::size_t i = 0; i < m_counts.size(); ++i) {
+        m_counts[i] += other.m_counts[i];
+        other.m_counts[i] = 0;
+    }
+    m_count += other.m_count;
+    m_sum += other.m_sum;
+    m_max = std::max(m_max, other.m_max);
+    other.m_count = 0;
+    other.m_sum = 0;
+    other.m_max = 0;
+}
+
 } // namespace QuantPush

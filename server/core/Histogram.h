@@ -19,6 +19,9 @@ public:
     static Histogram durationSeconds();
 
     void observe(double value);
+    // Adds `other`'s observations (same buckets) to this one and empties it:
+    // a worker thread's histogram summed into the server's.
+    void absorb(Histogram &other);
 
     quint64 count() const { return m_count; }
     double sum() const { return m_sum; }

@@ -21,6 +21,9 @@ public:
     LatencyWindows();
 
     void observe(double seconds) { m_histogram.observe(seconds); }
+    // A worker thread's observations since the last absorb (its windows are
+    // never sampled: only the server's are).
+    void absorb(LatencyWindows &other) { m_histogram.absorb(other.m_histogram); }
     // Once a second (the rate sampler).
     void sample();
 

@@ -4,7 +4,9 @@
 
 #include <QtCore/QJsonArray>
 
+#include <algorithm>
 #include <numeric>
+#include <utility>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -28,8 +30,12 @@ void Metrics::connectionClosed(const QString &remoteNetwork, double durationSec)
 {
     --m_openConnections;
     m_connectionDuration.observe(durationSec);
+    // On a worker's Metrics the open may have been summed away already: the
+    // entry then holds a net change (absorb()).
     auto it = m_connectionsByNetwork.find(remoteNetwork);
-    if (it != m_connectionsByNetwork.end() && --it.value() == 0)
+    if (it == m_connectionsByNetwork.end())
+        it = m_connectionsByNetwork.insert(remoteNetwork, 0);
+    if (--it.value() == 0)
         m_connectionsByNetwork.erase(it);
 }
 
@@ -355,6 +361,65 @@ QJsonObject Metrics::snapshot(const Gauges &gauges) const
         {StatsKey::Alerts, alertsObject},
         {StatsKey::Channels, channels},
     };
+}
+
+void Metrics::absorb(Metrics &worker)
+{
+    for (std::size_t i = 0; i < m_channels.size(); ++i) {
+        ChannelCounters &to = m_channels[i];
+        ChannelCounters &from = worker.m_channels[i];
+        to.published += from.published;
+        to.delivered += from.delivered;
+        to.frames += from.frames;
+        to.bytes += from.bytes;
+        to.coalesced += from.coalesced;
+        to.gaps += from.gaps;
+        to.gapMessages += from.gapMessages;
+        to.redelivered += from.redelivered;
+        to.ackExpired += from.ackExpired;
+        to.compressedFrames += from.compressedFrames;
+        to.bytesBeforeCompression += from.bytesBeforeCompression;
+        to.bytesAfterCompression += from.bytesAfterCompression;
+        from = ChannelCounters {};
+        m_channelLatency[i].absorb(worker.m_channelLatency[i]);
+    }
+    auto addAll = [](auto &to, auto &from) {
+        for (auto it = from.cbegin(); it != from.cend(); ++it)
+            to[it.key()] += it.value();
+        from.clear();
+    };
+    addAll(m_refused, worker.m_refused);
+    addAll(m_authFailures, worker.m_authFailures);
+    addAll(m_httpRequests, worker.m_httpRequests);
+    // Open connections by network: the worker's entries are net changes
+    // (opened minus closed, modulo 2^64), so an entry that reaches zero here goes.
+    for (auto it = worker.m_connectionsByNetwork.cbegin(); it != worker.m_connectionsByNetwork.cend(); ++it) {
+        quint64 &open = m_connectionsByNetwork[it.key()];
+        open += it.value();
+        if (open == 0)
+            m_connectionsByNetwork.remove(it.key());
+    }
+    worker.m_connectionsByNetwork.clear();
+    for (std::size_t i = 0; i < m_errors.size(); ++i) {
+        m_errors[i] += worker.m_errors[i];
+        worker.m_errors[i] = 0;
+    }
+    m_totalConnections += std::exchange(worker.m_totalConnections, 0);
+    m_openConnections += std::exchange(worker.m_openConnections, 0);
+    // Sampled when summed: a peak between two reads is seen only as far as
+    // the worker's own peak shows it.
+    m_peakConnections = std::max({m_peakConnections, m_openConnections, std::exchange(worker.m_peakConnections, 0)});
+    m_bytesIn += std::exchange(worker.m_bytesIn, 0);
+    m_bytesOut += std::exchange(worker.m_bytesOut, 0);
+    m_framesIn += std::exchange(worker.m_framesIn, 0);
+    m_slowConsumerCloses += std::exchange(worker.m_slowConsumerCloses, 0);
+    m_compressedConnections += std::exchange(worker.m_compressedConnections, 0);
+    m_compressions += std::exchange(worker.m_compressions, 0);
+    m_compressionInputBytes += std::exchange(worker.m_compressionInputBytes, 0);
+    m_compressionOutputBytes += std::exchange(worker.m_compressionOutputBytes, 0);
+    m_compressionCpuSeconds += std::exchange(worker.m_compressionCpuSeconds, 0.0);
+    m_latency.absorb(worker.m_latency);
+    m_connectionDuration.absorb(worker.m_connectionDuration);
 }
 
 } // namespace QuantPush

@@ -12,6 +12,7 @@
 #include <QtCore/QString>
 
 #include <array>
+#include <functional>
 #include <deque>
 #include <vector>
 
@@ -163,6 +164,21 @@ public:
 
     QJsonObject snapshot(const Gauges &gauges) const;
 
+    // Adds what a worker thread's Metrics counted since the last call and
+    // zeroes it there. Called on the worker's thread while the owner of
+    // this object waits (SessionWorkers::collectMetrics): counters are
+    // per thread and summed when read.
+    void absorb(Metrics &worker);
+    // Whoever reads these figures to decide something (alert rules, the
+    // stats, /metrics) calls refresh() first: it runs the collector the
+    // server installed (summing its worker threads' counters in here).
+    void setCollector(std::function<void()> collector) { m_collector = std::move(collector); }
+    void refresh()
+    {
+        if (m_collector)
+            m_collector();
+    }
+
 private:
     QJsonObject latencyObject() const;
     QJsonObject connectionsObject(const Gauges &gauges) const;
@@ -193,6 +209,7 @@ private:
     QElapsedTimer m_uptime;
     ProcessUsage m_process;
     QMap<QString, bool> m_alerts;
+    std::function<void()> m_collector;
 
     quint64 m_lastPublished = 0;
     quint64 m_lastDelivered = 0;

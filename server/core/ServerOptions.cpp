@@ -76,7 +76,10 @@ std::optional<ServerOptions> ServerOptions::parse(const QStringList &arguments, 
     const QCommandLineOption logOption(u"log-level"_s, u"debug, info, warning or critical."_s, u"level"_s);
     const QCommandLineOption eventLoopOption(u"event-loop"_s,
         u"Event dispatcher: epoll (default on Linux) or poll (Qt's own)."_s, u"kind"_s);
-    parser.addOptions({configOption, hostOption, portOption, demoOption, logOption, eventLoopOption});
+    const QCommandLineOption workersOption(u"worker-threads"_s,
+                                           u"Threads that own the connections (overrides websocket.worker_threads)."_s,
+                                           u"count"_s);
+    parser.addOptions({configOption, hostOption, portOption, demoOption, logOption, eventLoopOption, workersOption});
     parser.process(arguments);
 
     ServerOptions options;
@@ -99,6 +102,16 @@ std::optional<ServerOptions> ServerOptions::parse(const QStringList &arguments, 
             return std::nullopt;
         }
         options.config.websocket.port = int(port);
+    }
+    if (parser.isSet(workersOption)) {
+        bool ok = false;
+        const int workers = parser.value(workersOption).toInt(&ok);
+        if (!ok || workers < 1 || workers > WebSocketConfig::MaxWorkerThreads) {
+            *error = u"--worker-threads: '%1' is not a number between 1 and %2"_s.arg(parser.value(workersOption))
+                         .arg(WebSocketConfig::MaxWorkerThreads);
+            return std::nullopt;
+        }
+        options.config.websocket.workerThreads = workers;
     }
     if (parser.isSet(logOption)) {
         const QString level = parser.value(logOption);

@@ -41,7 +41,8 @@ QJsonObject reconnectionAdvice(const ReconnectionConfig &advice)
 } // namespace
 
 SessionHost::SessionHost(const ServerConfig &config, Admission *admission, const Authenticator *authenticator,
-                         const Permissions *permissions, Metrics *metrics, Clock *clock, QObject *parent)
+                         const Permissions *permissions, Metrics *metrics, Clock *clock, QObject *parent,
+                         SessionId firstId, SessionId idStride)
     : QObject(parent)
     , m_config(config)
     , m_admission(admission)
@@ -53,6 +54,8 @@ SessionHost::SessionHost(const ServerConfig &config, Admission *admission, const
     , m_heartbeat(m_clock->createTimer(this))
     , m_ackSweep(m_clock->createTimer(this))
     , m_deflater(config.websocket.compressionMinBytes, metrics)
+    , m_nextId(firstId)
+    , m_idStride(idStride)
 {
     m_sessionLimits.queueSize = config.websocket.messageQueueSize;
     m_sessionLimits.maxPendingBytes = config.limits.maxPendingBytes;
@@ -256,7 +259,9 @@ Session *SessionHost::createSession(QWebSocket *socket)
         disconnect(transport, &QObject::destroyed, this, nullptr);
         disconnect(transport, &QTcpSocket::disconnected, m_webSocketServer, nullptr);
     }
-    auto *session = new Session(m_nextId++, socket, transport, m_sessionLimits, m_metrics, this);
+    const SessionId id = m_nextId;
+    m_nextId += m_idStride;
+    auto *session = new Session(id, socket, transport, m_sessionLimits, m_metrics, this);
     m_sessions.insert(session->id(), session);
     m_metrics->connectionOpened(networkOf(session->peerAddress()));
     connect(session, &Session::textReceived, this, &SessionHost::onText);

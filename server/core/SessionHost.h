@@ -38,9 +38,11 @@ class SessionHost : public QObject
     Q_OBJECT
 public:
     // `admission` is shared (the server's limits); `clock`: heartbeats, ack
-    // deadlines and inbound rate limits.
+    // deadlines and inbound rate limits. Session ids are firstId,
+    // firstId + idStride, ...: hosts on several threads never share one.
     SessionHost(const ServerConfig &config, Admission *admission, const Authenticator *authenticator,
-                const Permissions *permissions, Metrics *metrics, Clock *clock, QObject *parent = nullptr);
+                const Permissions *permissions, Metrics *metrics, Clock *clock, QObject *parent = nullptr,
+                SessionId firstId = 1, SessionId idStride = 1);
     ~SessionHost() override;
 
     // Starts the heartbeat and ack sweep.
@@ -122,7 +124,8 @@ private:
     QSet<SessionId> m_ackSessions;
     // Sockets handed to the WebSocket server, by peer, until their session exists.
     QHash<std::pair<QString, quint16>, QTcpSocket *> m_upgrading;
-    SessionId m_nextId = 1;
+    SessionId m_nextId;
+    const SessionId m_idStride;
     qint64 m_lastPingMs = 0;
 };
 

@@ -8,7 +8,7 @@
 #include "Logging.h"
 #include "Metrics.h"
 #include "Permissions.h"
-#include "SessionHost.h"
+#include "SessionWorkers.h"
 #include "SubscriptionManager.h"
 #include "protocol/JsonKeys.h"
 #include "protocol/StatsKeys.h"
@@ -47,16 +47,24 @@ WebSocketManager::WebSocketManager(ServerConfig config, Clock *clock, QObject *p
     , m_frontDoor(new FrontDoor({m_config.http.maxHeaderBytes, m_config.limits.handshakeTimeoutMs,
                                  m_config.security.tls.certFile, m_config.security.tls.keyFile},
                                 this))
-    , m_sessions(new SessionHost(m_config, m_admission.get(), m_authenticator.get(), m_permissions.get(), m_metrics,
-                                 clock, this))
+    , m_sessions(new SessionWorkers(m_config, m_admission.get(), m_authenticator.get(), m_permissions.get(),
+                                    m_metrics, clock, this))
     , m_clock(clock)
     , m_rateSampler(clock->createTimer(this))
 {
     qRegisterMetaType<SessionId>("QuantPush::SessionId");
+    // Counters are per worker thread; whoever reads Metrics sums them first.
+    m_metrics->setCollector([this] { m_sessions->collectMetrics(); });
     wire();
 }
 
-WebSocketManager::~WebSocketManager() = default;
+WebSocketManager::~WebSocketManager()
+{
+    // The worker threads end first: their sessions use the configuration,
+    // Admission and Authenticator this object is about to release.
+    m_metrics->setCollector({});
+    m_sessions->shutdown();
+}
 
 void WebSocketManager::wire()
 {
@@ -64,14 +72,14 @@ void WebSocketManager::wire()
         [this](SubscriptionType channel, qint64 seq, const QJsonObject &data, const Filter &recipientFilter) {
             return m_subscriptions->match(channel, seq, data, recipientFilter);
         });
-    connect(m_broadcaster, &MessageBroadcaster::deliver, m_sessions, &SessionHost::deliver);
+    connect(m_broadcaster, &MessageBroadcaster::deliver, m_sessions, &SessionWorkers::deliver);
     connect(m_broadcaster, &MessageBroadcaster::published, m_metrics, &Metrics::messagePublished);
     connect(m_broadcaster, &MessageBroadcaster::coalesced, m_metrics, &Metrics::messageCoalesced);
 
-    connect(m_frontDoor, &FrontDoor::webSocketRequested, m_sessions, &SessionHost::upgrade);
+    connect(m_frontDoor, &FrontDoor::webSocketRequested, m_sessions, &SessionWorkers::upgrade);
     connect(m_frontDoor, &FrontDoor::httpRequested, this, &WebSocketManager::answerHttp);
     connect(m_frontDoor, &FrontDoor::rejected, m_metrics, &Metrics::connectionRefused);
-    connect(m_sessions, &SessionHost::sessionAuthenticated, this,
+    connect(m_sessions, &SessionWorkers::sessionAuthenticated, this,
             [this](SessionId id, const Identity &identity, const QJsonObject &attributes) {
         // Everything routing reads follows the identity now in force.
         m_subscriptions->setSessionAttributes(id, attributes);
@@ -81,14 +89,15 @@ void WebSocketManager::wire()
             return m_permissions->authorisationFilter(identity, channel);
         });
     });
-    connect(m_sessions, &SessionHost::sessionClosed, m_subscriptions, &SubscriptionManager::removeSession);
-    connect(m_sessions, &SessionHost::subscribeRequested, this, &WebSocketManager::onSubscribeRequested);
-    connect(m_sessions, &SessionHost::unsubscribeRequested, this, &WebSocketManager::onUnsubscribeRequested);
-    connect(m_sessions, &SessionHost::publishRequested, this, &WebSocketManager::onPublishRequested);
-    connect(m_sessions, &SessionHost::adminRequested, this, &WebSocketManager::onAdminRequested);
+    connect(m_sessions, &SessionWorkers::sessionClosed, m_subscriptions, &SubscriptionManager::removeSession);
+    connect(m_sessions, &SessionWorkers::subscribeRequested, this, &WebSocketManager::onSubscribeRequested);
+    connect(m_sessions, &SessionWorkers::unsubscribeRequested, this, &WebSocketManager::onUnsubscribeRequested);
+    connect(m_sessions, &SessionWorkers::publishRequested, this, &WebSocketManager::onPublishRequested);
+    connect(m_sessions, &SessionWorkers::adminRequested, this, &WebSocketManager::onAdminRequested);
 
     m_rateSampler->setInterval(1000);
     connect(m_rateSampler, &ClockTimer::timeout, this, [this] {
+        m_metrics->refresh();
         const qint64 queued = m_sessions->queuedFrames();
         qint64 pending = 0;
         for (SubscriptionType channel : allSubscriptionTypes())
@@ -428,6 +437,8 @@ Metrics::Gauges WebSocketManager::gauges() const
 {
     Metrics::Gauges gauges;
     const QDateTime now = QDateTime::currentDateTimeUtc();
+    // Counters first: the workers' are summed into m_metrics when read.
+    m_metrics->refresh();
     m_sessions->addGauges(gauges, now);
     gauges.subscriptions = m_subscriptions->count();
     for (SubscriptionType channel : allSubscriptionTypes()) {
@@ -516,7 +527,7 @@ void WebSocketManager::finishStop()
         Q_EMIT stopped();
         return;
     }
-    connect(m_sessions, &SessionHost::sessionClosed, this, [this] {
+    connect(m_sessions, &SessionWorkers::sessionClosed, this, [this] {
         if (m_sessions->count() == 0)
             Q_EMIT stopped();
     });

@@ -21,7 +21,7 @@ class Broker;
 class Clock;
 class ClockTimer;
 class Admission;
-class SessionHost;
+class SessionWorkers;
 class Permissions;
 class SubscriptionManager;
 
@@ -117,7 +117,7 @@ private:
     MessageBroadcaster *m_broadcaster;
     std::unique_ptr<Admission> m_admission;
     FrontDoor *m_frontDoor;
-    SessionHost *m_sessions;
+    SessionWorkers *m_sessions;
     Clock *m_clock;
     ClockTimer *m_rateSampler;
     bool m_stopping = false;

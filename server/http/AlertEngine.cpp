@@ -68,6 +68,7 @@ bool AlertEngine::isFiring(const QString &rule) const
 
 void AlertEngine::evaluate(qint64 nowMs)
 {
+    m_metrics->refresh(); // the worker threads' counters summed in first
     for (RuleState &state : m_rules) {
         // An unknown value changes nothing: no evidence either way.
         if (const std::optional<double> value = valueOf(state.rule.metric))

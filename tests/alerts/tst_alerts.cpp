@@ -309,6 +309,10 @@ void tst_Alerts::bandwidthAndQueueRules()
         rule(u"queued"_s, AlertMetric::QueuedFrames, AlertOp::Above, 5),
         rule(u"pending"_s, AlertMetric::PendingMessages, AlertOp::Above, 6),
     };
+    // "Sampled before the event loop drains anything": only the main
+    // thread's loop holds still while the test reads (a worker thread
+    // drains its sessions' queues meanwhile).
+    config.websocket.workerThreads = 1;
     FakeClock clock;
     std::unique_ptr<WebSocketManager> server = startServer(config, &clock);
     QVERIFY(server);

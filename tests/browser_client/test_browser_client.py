@@ -61,7 +61,8 @@ def start_server(binary, work):
         out.write(FAST_DEMO)
     log_path = os.path.join(work, "server.log")
     log = open(log_path, "w")
-    proc = subprocess.Popen([binary, "--demo", "--config", config, "--host", "127.0.0.1", "--port", "0"],
+    proc = subprocess.Popen([binary, "--demo", "--config", config, "--host", "127.0.0.1", "--port", "0",
+                             "--worker-threads", os.environ.get("QUANTPUSH_TEST_WORKER_THREADS", "1")],
                             stdout=log, stderr=subprocess.STDOUT)
 
     def port():

@@ -104,7 +104,11 @@ bool Node::start(const QString &binary, int port, const QString &redisUrl, const
     m_output.clear();
     m_process = std::make_unique<QProcess>();
     m_process->setProcessChannelMode(QProcess::MergedChannels);
-    m_process->start(binary, {u"--config"_s, configPath()});
+    // The worker count the rest of the suite runs with (tests/testsupport).
+    const QString workers = qEnvironmentVariableIsSet("QUANTPUSH_TEST_WORKER_THREADS")
+        ? qEnvironmentVariable("QUANTPUSH_TEST_WORKER_THREADS")
+        : u"1"_s;
+    m_process->start(binary, {u"--config"_s, configPath(), u"--worker-threads"_s, workers});
     if (!m_process->waitForStarted(5000))
         return false;
     return QTest::qWaitFor([this] { return output().contains("listening on") || !isRunning(); }, 20000)

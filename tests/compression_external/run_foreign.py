@@ -62,7 +62,8 @@ def start_server(binary, workdir):
     log_path = os.path.join(workdir, "server.log")
     log = open(log_path, "w")
     # The log goes to a file: a pipe nobody reads would block the server.
-    proc = subprocess.Popen([binary, "--config", config, "--host", "127.0.0.1", "--port", "0"],
+    proc = subprocess.Popen([binary, "--config", config, "--host", "127.0.0.1", "--port", "0",
+                             "--worker-threads", os.environ.get("QUANTPUSH_TEST_WORKER_THREADS", "1")],
                             stdout=log, stderr=subprocess.STDOUT)
     deadline = time.time() + 20
     while time.time() < deadline and proc.poll() is None:

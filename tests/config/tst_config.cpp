@@ -116,6 +116,9 @@ void tst_Config::errors_data()
     row("port out of range", "websocket: {port: 70000}", "websocket.port: must be between 0 and 65535");
     row("bool wrong", "websocket: {auth_required: maybe}", "websocket.auth_required: expected true or false");
     row("section not a map", "websocket: 5", "websocket: expected a mapping");
+    row("worker threads zero", "websocket: {worker_threads: 0}", "websocket.worker_threads: must be between 1 and 256");
+    row("worker threads too many", "websocket: {worker_threads: 100000}", "websocket.worker_threads: must be between 1 and 256");
+    row("worker threads not a number", "websocket: {worker_threads: many}", "websocket.worker_threads: expected an integer, got 'many'");
     row("compression not a bool", "websocket: {compression_enabled: sometimes}", "websocket.compression_enabled: expected true or false");
     row("compression threshold negative", "websocket: {compression_min_bytes: -1}", "websocket.compression_min_bytes: must be between");
     row("unknown channel", "channels: {gossip: {strategy: immediate}}", "channels.gossip: unknown channel");

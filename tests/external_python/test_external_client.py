@@ -31,7 +31,8 @@ auth:
 
 def start_server(binary, config_path, log):
     # The log goes to a file: a pipe nobody reads would block the server.
-    proc = subprocess.Popen([binary, "--demo", "--config", config_path, "--host", "127.0.0.1", "--port", "0"],
+    proc = subprocess.Popen([binary, "--demo", "--config", config_path, "--host", "127.0.0.1", "--port", "0",
+                             "--worker-threads", os.environ.get("QUANTPUSH_TEST_WORKER_THREADS", "1")],
                             stdout=log, stderr=subprocess.STDOUT, text=True)
     deadline = time.time() + 15
     while time.time() < deadline and proc.poll() is None:

@@ -30,7 +30,8 @@ CLIENTS = 20
 
 
 def start_server(binary, config_path):
-    process = subprocess.Popen([binary, "--config", config_path], stdout=subprocess.DEVNULL,
+    process = subprocess.Popen([binary, "--config", config_path,
+                             "--worker-threads", os.environ.get("QUANTPUSH_TEST_WORKER_THREADS", "1")], stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True)
     found = {}
 

@@ -63,7 +63,8 @@ def check(condition, message):
 
 class Server:
     def __init__(self, binary, config_path):
-        self.process = subprocess.Popen([binary, "--config", config_path], stdout=subprocess.DEVNULL,
+        self.process = subprocess.Popen([binary, "--config", config_path,
+                             "--worker-threads", os.environ.get("QUANTPUSH_TEST_WORKER_THREADS", "1")], stdout=subprocess.DEVNULL,
                                         stderr=subprocess.PIPE, text=True)
         self.log = []
         self.port = None

@@ -39,7 +39,8 @@ const config = path.join(work, "demo.yaml");
 // Anonymous clients (the snippet sends no credentials) and a quick tick.
 fs.writeFileSync(config, "websocket:\n  auth_required: false\nauth:\n  anonymous_role: trader\ndemo:\n  tick_interval_ms: 20\n");
 const log = fs.openSync(logPath, "w");
-const server = spawn(serverBinary, ["--demo", "--config", config, "--host", "127.0.0.1", "--port", "0"],
+const server = spawn(serverBinary, ["--demo", "--config", config, "--host", "127.0.0.1", "--port", "0",
+                                     "--worker-threads", process.env.QUANTPUSH_TEST_WORKER_THREADS || "1"],
                      { stdio: ["ignore", log, log] });
 let serverExited = false;
 server.on("exit", () => { serverExited = true; });

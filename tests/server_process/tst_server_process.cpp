@@ -6,9 +6,13 @@
 
 #include <QtCore/QFile>
 #include <QtCore/QProcess>
+#include <QtCore/QSet>
 #include <QtCore/QTemporaryDir>
 #include <QtCore/QTemporaryFile>
 #include <QtTest/QTest>
+
+#include <memory>
+#include <vector>
 
 using namespace QuantPush;
 using namespace QuantPush::Testing;
@@ -36,6 +40,10 @@ private Q_SLOTS:
     void eventLoopChoice_data();
     void eventLoopChoice();
     void unknownEventLoopIsRejected();
+    void badWorkerThreadsAreRejected_data();
+    void badWorkerThreadsAreRejected();
+    void workerThreadsServeEveryClient_data();
+    void workerThreadsServeEveryClient();
 };
 
 void tst_ServerProcess::sigtermClosesClientsWith1001AndExitsZero()
@@ -114,7 +122,7 @@ void tst_ServerProcess::versionAndHelp()
     server.start(QStringLiteral(QUANTPUSH_SERVER_BINARY), {u"--help"_s});
     QVERIFY(server.waitForFinished(10000));
     const QByteArray help = server.readAllStandardOutput();
-    for (const char *option : {"--config", "--host", "--port", "--demo", "--log-level", "--event-loop"})
+    for (const char *option : {"--config", "--host", "--port", "--demo", "--log-level", "--event-loop", "--worker-threads"})
         QVERIFY2(help.contains(option), option);
 }
 
@@ -157,6 +165,88 @@ void tst_ServerProcess::unknownEventLoopIsRejected()
     QCOMPARE(server.exitCode(), 2);
     const QByteArray output = server.readAll();
     QVERIFY2(output.contains("--event-loop: 'select' is not one of epoll, poll"), output.constData());
+}
+
+void tst_ServerProcess::badWorkerThreadsAreRejected_data()
+{
+    QTest::addColumn<QByteArray>("yaml");
+    QTest::addColumn<QStringList>("flags");
+    QTest::addColumn<QByteArray>("error");
+    QTest::newRow("zero in the config") << QByteArray("websocket:\n  worker_threads: 0\n") << QStringList()
+                                        << QByteArray("websocket.worker_threads: must be between 1 and 256");
+    QTest::newRow("words in the config") << QByteArray("websocket:\n  worker_threads: all\n") << QStringList()
+                                         << QByteArray("websocket.worker_threads: expected an integer, got 'all'");
+    QTest::newRow("flag not a number") << QByteArray() << QStringList {u"--worker-threads"_s, u"lots"_s}
+                                       << QByteArray("--worker-threads: 'lots' is not a number between 1 and 256");
+    QTest::newRow("flag too large") << QByteArray() << QStringList {u"--worker-threads=999"_s}
+                                    << QByteArray("--worker-threads: '999' is not a number between 1 and 256");
+}
+
+// A bad worker count stops start-up and names the key (or the flag).
+void tst_ServerProcess::badWorkerThreadsAreRejected()
+{
+    QFETCH(QByteArray, yaml);
+    QFETCH(QStringList, flags);
+    QFETCH(QByteArray, error);
+    QTemporaryFile config;
+    QVERIFY(config.open());
+    config.write(yaml.isEmpty() ? QByteArray("websocket:\n  port: 0\n") : yaml);
+    config.close();
+    QProcess server;
+    server.setProcessChannelMode(QProcess::MergedChannels);
+    server.start(QStringLiteral(QUANTPUSH_SERVER_BINARY), QStringList {u"--config"_s, config.fileName()} + flags);
+    QVERIFY(server.waitForFinished(10000));
+    QCOMPARE(server.exitCode(), 2);
+    const QByteArray output = server.readAll();
+    QVERIFY2(output.contains(error), output.constData());
+}
+
+void tst_ServerProcess::workerThreadsServeEveryClient_data()
+{
+    QTest::addColumn<QString>("eventLoop");
+    QTest::newRow("epoll") << u"epoll"_s;
+    QTest::newRow("poll") << u"poll"_s;
+}
+
+// Three worker threads: clients are spread over them (round robin), each
+// worker runs the dispatcher --event-loop names, and every client gets the
+// demo feed in seq order.
+void tst_ServerProcess::workerThreadsServeEveryClient()
+{
+    QFETCH(QString, eventLoop);
+    QProcess server;
+    QByteArray log;
+    const int port = startServer(server, {u"--demo"_s, u"--host"_s, u"127.0.0.1"_s, u"--port"_s, u"0"_s, u"--log-level"_s,
+                                          u"info"_s, u"--event-loop"_s, eventLoop, u"--worker-threads"_s, u"3"_s},
+                                 &log);
+    QVERIFY(port > 0);
+    QVERIFY2(log.contains(QByteArray("3 worker threads own the connections (" + eventLoop.toUtf8() + ')')),
+             log.constData());
+    std::vector<std::unique_ptr<WsTestClient>> clients;
+    QSet<QString> sessionIds;
+    for (int i = 0; i < 4; ++i) {
+        clients.push_back(std::make_unique<WsTestClient>());
+        QVERIFY(clients.back()->open(QUrl(u"ws://127.0.0.1:%1/ws"_s.arg(port))));
+        QVERIFY(clients.back()->subscribe({{u"type"_s, u"market_data"_s}}));
+        const QList<QJsonObject> welcome = clients.back()->framesOfType(u"welcome"_s);
+        QVERIFY(!welcome.isEmpty());
+        sessionIds.insert(welcome.first().value(u"data"_s).toObject().value(u"session_id"_s).toString());
+    }
+    QCOMPARE(sessionIds.size(), 4);
+    for (const auto &client : clients) {
+        QTRY_VERIFY_WITH_TIMEOUT(client->pushesOn(u"market_data"_s).size() >= 3, 15000);
+        qint64 last = 0;
+        for (const QJsonObject &push : client->pushesOn(u"market_data"_s)) {
+            const qint64 seq = push.value(u"seq"_s).toInteger();
+            QVERIFY2(seq > last, qPrintable(u"seq %1 after %2"_s.arg(seq).arg(last)));
+            last = seq;
+        }
+    }
+    server.terminate();
+    for (const auto &client : clients)
+        QVERIFY(client->waitForClose(10000));
+    QTRY_COMPARE_WITH_TIMEOUT(server.state(), QProcess::NotRunning, 10000);
+    QCOMPARE(server.exitCode(), 0);
 }
 
 QTEST_GUILESS_MAIN(tst_ServerProcess)

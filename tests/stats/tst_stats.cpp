@@ -181,6 +181,10 @@ void tst_Stats::queuesAndPending()
     config.channel(SubscriptionType::MarketData).batchIntervalMs = 60000;
     config.channel(SubscriptionType::MarketData).batchMaxMessages = 1000;
     config.limits.maxPendingBytes = 1; // any unflushed byte queues the next frame
+    // The queue is made by writing five pushes in one turn of the session's
+    // loop: only the main thread's loop holds still for that while the test
+    // reads the stats (with worker threads the worker drains it meanwhile).
+    config.websocket.workerThreads = 1;
     FakeClock clock;
     auto server = startServer(config, &clock);
     WsTestClient client;

@@ -1,5 +1,7 @@
 #include "ServerProcess.h"
 
+#include "TestServer.h"
+
 #include <QtCore/QRegularExpression>
 #include <QtTest/QTest>
 
@@ -11,7 +13,10 @@ int startServerProcess(QProcess &process, const QString &binary, const QStringLi
                        QByteArray *output)
 {
     process.setProcessChannelMode(QProcess::MergedChannels);
-    process.start(binary, arguments);
+    QStringList withWorkers = arguments;
+    if (!arguments.contains(u"--worker-threads"_s))
+        withWorkers << u"--worker-threads"_s << QString::number(testWorkerThreads());
+    process.start(binary, withWorkers);
     if (!process.waitForStarted(timeoutMs))
         return -1;
     static const QRegularExpression listening(u"listening on ws://127\\.0\\.0\\.1:(\\d+)/ws"_s);

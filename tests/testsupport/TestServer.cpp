@@ -8,6 +8,13 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace QuantPush::Testing {
 
+int testWorkerThreads()
+{
+    bool ok = false;
+    const int workers = qEnvironmentVariableIntValue("QUANTPUSH_TEST_WORKER_THREADS", &ok);
+    return ok && workers > 0 ? workers : 1;
+}
+
 ServerConfig testConfig()
 {
     ServerConfig config = ServerConfig::defaults();
@@ -19,6 +26,9 @@ ServerConfig testConfig()
     // anonymous traders; the account scoping tests (hostile, security) turn
     // the fail-closed default back on.
     config.roles[u"trader"_s].requireAccounts = false;
+    // The suite runs once as today (sessions on the main thread) and once
+    // with QUANTPUSH_TEST_WORKER_THREADS=4 (ctest -L workers4 / scripts).
+    config.websocket.workerThreads = testWorkerThreads();
     return config;
 }
 

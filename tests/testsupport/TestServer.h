@@ -9,7 +9,11 @@
 
 namespace QuantPush::Testing {
 
-// Defaults for tests: loopback, an ephemeral port, no auth.
+// websocket.worker_threads for the servers tests start:
+// QUANTPUSH_TEST_WORKER_THREADS, else 1 (every session on the main thread).
+int testWorkerThreads();
+
+// Defaults for tests: loopback, an ephemeral port, no auth, testWorkerThreads().
 ServerConfig testConfig();
 
 // Starts a server on 127.0.0.1:0; fails the calling test when it cannot.
