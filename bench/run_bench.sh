@@ -28,6 +28,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/bench_lib.sh
 # Two nodes on Redis against one node: bench/cluster_bench.sh says what it runs.
+# The fixed-rate and window rows with quantpush-loadgen, worker_threads 1 and 2, then --cluster's rate row: bench/quiet_rows.sh.
+if [ "${1:-}" = --loadgen-rows ]; then shift; exec bench/quiet_rows.sh "$@"; fi
 if [ "${1:-}" = --cluster ]; then shift; exec bench/cluster_bench.sh "$@"; fi
 # Maximum deliveries/s of batched market_data, text against compressed: bench/compression_max.sh.
 if [ "${1:-}" = --compression-max ]; then shift; exec bench/compression_max.sh "$@"; fi
