@@ -9,8 +9,7 @@
 
 #include <QtCore/QTimer>
 #include <QtCore/QUrlQuery>
-#include <QtNetwork/QNetworkRequest>
-#include <QtWebSockets/QWebSocket>
+#include "ws/WsConnection.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -39,10 +38,10 @@ void AuthFlow::start(Session &session)
 
 void AuthFlow::authenticateFromHandshake(Session &session)
 {
-    const QNetworkRequest request = session.socket()->request();
+    const WsConnection &request = *session.socket();
     Authenticator::Credentials credentials;
-    const QByteArray authorization = request.rawHeader("Authorization");
-    credentials.apiKey = QString::fromLatin1(request.rawHeader("X-API-Key"));
+    const QByteArray authorization = request.requestHeader("authorization");
+    credentials.apiKey = QString::fromLatin1(request.requestHeader("x-api-key"));
     if (authorization.left(7).compare("bearer ", Qt::CaseInsensitive) == 0) {
         // A JWT has dots; anything else after Bearer is taken as an API key,
         // as on the HTTP API (tools that can only set Authorization).

@@ -228,7 +228,9 @@ void FrontDoor::inspect(QTcpSocket *socket)
     disconnect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
     forgetHead(socket);
 
-    const std::optional<RequestHead> head = parseHead(peeked.left(end));
+    std::optional<RequestHead> head = parseHead(peeked.left(end));
+    if (head)
+        head->size = end + 4;
     if (!head) {
         refuse(socket, "400 Bad Request", u"bad_request_head"_s);
         connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);

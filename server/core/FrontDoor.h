@@ -46,6 +46,8 @@ public:
         QByteArray method;
         QByteArray target;
         QHash<QByteArray, QByteArray> headers;
+        // Bytes of the head and its blank line, still in the socket's buffer.
+        qsizetype size = 0;
         bool isWebSocketUpgrade() const;
     };
     static std::optional<RequestHead> parseHead(const QByteArray &head);

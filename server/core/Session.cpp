@@ -12,7 +12,7 @@
 #if QT_CONFIG(ssl)
 #include <QtNetwork/QSslSocket>
 #endif
-#include <QtWebSockets/QWebSocket>
+#include "ws/WsConnection.h"
 
 #include <algorithm>
 
@@ -34,19 +34,19 @@ QTcpSocket *plainTransport(QTcpSocket *transport)
 }
 } // namespace
 
-Session::Session(SessionId id, QWebSocket *socket, QTcpSocket *transport, const SessionLimits &limits,
-                 Metrics *metrics, QObject *parent)
+Session::Session(SessionId id, WsConnection *socket, const SessionLimits &limits, Metrics *metrics,
+                 QObject *parent)
     : QObject(parent)
     , m_id(id)
     , m_socket(socket)
-    , m_transport(transport)
+    , m_transport(socket->transport())
     , m_limits(limits)
     , m_metrics(metrics)
     , m_peerAddress(socket->peerAddress())
     , m_peerPort(socket->peerPort())
     , m_connectedAt(QDateTime::currentDateTimeUtc())
     , m_budget(limits.preAuthPendingBytes, limits.maxPendingBytes)
-    , m_batch(plainTransport(transport))
+    , m_batch(plainTransport(socket->transport()))
     , m_inbound(limits.inboundPerSec, limits.inboundBurst)
     , m_lastActivityMs(0)
 {
@@ -58,37 +58,33 @@ Session::Session(SessionId id, QWebSocket *socket, QTcpSocket *transport, const 
     socket->setParent(this);
     qCDebug(lcConnection) << "session" << id
                           << (m_batch.isDirect() ? "writes frames to its descriptor once per turn"
-                                                 : m_transport ? "writes frames to its socket" : "sends through QWebSocket");
-    connect(socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
+                                                 : "writes frames to its socket");
+    connect(socket, &WsConnection::textMessageReceived, this, [this](const QString &text) {
         Q_EMIT textReceived(m_id, text);
     });
-    connect(socket, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &data) {
+    connect(socket, &WsConnection::binaryMessageReceived, this, [this](const QByteArray &data) {
         Q_EMIT binaryReceived(m_id, data.size());
     });
-    connect(socket, &QWebSocket::pong, this, [this](quint64, const QByteArray &) { markActivity(m_limits.clock->nowMs()); });
-    // Direct writes: the transport's own signal, which tells of every byte
-    // Qt writes for it (QWebSocket's does not of bytes written around it).
-    if (QTcpSocket *plain = plainTransport(transport))
-        connect(plain, &QTcpSocket::bytesWritten, this, &Session::onSocketWritten);
-    else
-        connect(socket, &QWebSocket::bytesWritten, this, &Session::onSocketWritten);
+    connect(socket, &WsConnection::pong, this, [this](const QByteArray &) { markActivity(m_limits.clock->nowMs()); });
+    // The transport's own signal tells of every byte Qt writes for it (for
+    // TLS, of the plain bytes).
+    connect(socket->transport(), &QTcpSocket::bytesWritten, this, &Session::onSocketWritten);
     // Until authenticated, a stranger's frames are small (see SessionLimits).
     const quint64 preAuthBytes = quint64(std::min(m_limits.maxMessageSize, SessionLimits::PreAuthMessageBytes));
-    socket->setMaxAllowedIncomingFrameSize(preAuthBytes);
     socket->setMaxAllowedIncomingMessageSize(preAuthBytes);
-    // Closes Qt starts by itself (1009, protocol errors) are cut off after
-    // the grace like ours.
-    connect(socket, &QWebSocket::aboutToClose, this, [this] {
-        // Qt wrote a close frame: nothing may follow it on the wire. (Our
+    // Closes the connection starts by itself (1009, protocol errors, the
+    // echo of the peer's close) are cut off after the grace like ours.
+    connect(socket, &WsConnection::aboutToClose, this, [this] {
+        // A close frame went out: nothing may follow it on the wire. (Our
         // own close() flushed the batch before.)
         m_batch.clear();
         m_closeFrameSent = true;
         if (!m_closing && m_closeStartedMs < 0) {
             m_closeStartedMs = m_limits.clock->nowMs();
-            QTimer::singleShot(m_limits.closeGraceMs, m_socket, &QWebSocket::abort);
+            QTimer::singleShot(m_limits.closeGraceMs, m_socket, &WsConnection::abort);
         }
     });
-    connect(socket, &QWebSocket::disconnected, this, [this] {
+    connect(socket, &WsConnection::disconnected, this, [this] {
         m_closing = true;
         Q_EMIT closed(m_id, m_socket->closeCode(), m_socket->closeReason());
     });
@@ -117,7 +113,6 @@ void Session::setIdentity(const Identity &identity)
     m_identity = identity;
     m_authenticated = true;
     m_budget.setAuthenticated(true);
-    m_socket->setMaxAllowedIncomingFrameSize(quint64(m_limits.maxMessageSize));
     m_socket->setMaxAllowedIncomingMessageSize(quint64(m_limits.maxMessageSize));
 }
 
@@ -211,10 +206,10 @@ void Session::close(int code, const QString &reason)
     m_batch.flush();
     m_batch.handAllToSocket();
     m_socketHeldTurn = ~quint64(0);
-    m_socket->close(QWebSocketProtocol::CloseCode(code), reason);
+    m_socket->close(code, reason);
     // Whatever the state, the socket and what it buffers are gone after the
     // grace: the close frame may sit behind megabytes a peer never reads.
-    QTimer::singleShot(m_limits.closeGraceMs, m_socket, &QWebSocket::abort);
+    QTimer::singleShot(m_limits.closeGraceMs, m_socket, &WsConnection::abort);
 }
 
 void Session::abortIfCloseOverdue(qint64 nowMs)

@@ -15,12 +15,12 @@
 #include <QtNetwork/QHostAddress>
 
 class QTcpSocket;
-class QWebSocket;
 
 namespace QuantPush {
 
 class Clock;
 class FrameDeflater;
+class WsConnection;
 class Metrics;
 class SessionFlusher;
 
@@ -49,14 +49,14 @@ class Session : public QObject
 {
     Q_OBJECT
 public:
-    // `transport`: the TCP or TLS socket `socket` was upgraded from, if known.
-    Session(SessionId id, QWebSocket *socket, QTcpSocket *transport, const SessionLimits &limits, Metrics *metrics,
-            QObject *parent);
+    // `socket`: the upgraded connection (the session takes it); its
+    // transport is the TCP or TLS socket frames are written to.
+    Session(SessionId id, WsConnection *socket, const SessionLimits &limits, Metrics *metrics, QObject *parent);
     ~Session() override;
 
     SessionId id() const { return m_id; }
     QString wireId() const { return QString::number(m_id); }
-    QWebSocket *socket() const { return m_socket; }
+    WsConnection *socket() const { return m_socket; }
     QHostAddress peerAddress() const { return m_peerAddress; }
     QString remoteAddress() const;
     QDateTime connectedAt() const { return m_connectedAt; }
@@ -155,10 +155,9 @@ private:
     };
 
     SessionId m_id;
-    QWebSocket *m_socket;
+    WsConnection *m_socket;
     // The TCP or TLS socket under m_socket (owned by it), for writing shared
-    // frames as they are; null when unknown (frames then go through
-    // sendTextMessage).
+    // frames as they are.
     QPointer<QTcpSocket> m_transport;
     SessionLimits m_limits;
     Metrics *m_metrics;

@@ -9,8 +9,7 @@
 
 #include <QtCore/QTimer>
 #include <QtNetwork/QTcpSocket>
-#include <QtWebSockets/QWebSocket>
-#include <QtWebSockets/QWebSocketServer>
+#include "ws/WsConnection.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -48,7 +47,6 @@ SessionHost::SessionHost(const ServerConfig &config, Admission *admission, const
     , m_admission(admission)
     , m_metrics(metrics)
     , m_clock(clock ? clock : Clock::system())
-    , m_webSocketServer(new QWebSocketServer(serverName(), QWebSocketServer::NonSecureMode, this))
     , m_authFlow(new AuthFlow(config, authenticator, permissions, metrics, this))
     , m_router(new RequestRouter(config, permissions, m_authFlow, m_clock, this))
     , m_heartbeat(m_clock->createTimer(this))
@@ -68,8 +66,6 @@ SessionHost::SessionHost(const ServerConfig &config, Admission *admission, const
     m_sessionLimits.channels = &config.channels;
     m_sessionLimits.clock = m_clock;
 
-    m_webSocketServer->setHandshakeTimeout(config.limits.handshakeTimeoutMs);
-    connect(m_webSocketServer, &QWebSocketServer::newConnection, this, &SessionHost::onNewWebSocket);
     connect(m_authFlow, &AuthFlow::authenticated, this, &SessionHost::onAuthenticated);
     connect(m_router, &RequestRouter::subscribeRequested, this, &SessionHost::subscribeRequested);
     connect(m_router, &RequestRouter::unsubscribeRequested, this, &SessionHost::unsubscribeRequested);
@@ -202,66 +198,62 @@ void SessionHost::upgrade(QTcpSocket *socket, const FrontDoor::RequestHead &head
     // unbounded, and a flood from many sockets would otherwise sit here.
     // Room for the largest allowed frame and its header.
     socket->setReadBufferSize(m_config.websocket.maxMessageSize + 16 * 1024);
-    // The WebSocket server completes the upgrade on this (already buffered)
-    // head; the session will write shared frames straight to this socket.
-    const std::pair key {socket->peerAddress().toString(), socket->peerPort()};
-    m_upgrading.insert(key, socket);
-    connect(socket, &QObject::destroyed, this, [this, key, socket] {
-        if (m_upgrading.value(key) == socket) // compared, never dereferenced
-            m_upgrading.remove(key);
-    });
-    m_webSocketServer->handleConnection(socket);
+    // The handshake is answered from the head the front door parsed; the
+    // session will write shared frames straight to this socket.
+    auto *connection = new WsConnection(socket, head.target, head.headers, head.size, this);
+    QByteArray error;
+    if (!connection->accept(head.method, serverName().toUtf8(), &error)) {
+        m_metrics->connectionRefused(u"bad_handshake"_s);
+        qCInfo(lcAccess).noquote() << "refused" << socket->peerAddress().toString() << "bad handshake:"
+                                   << QString::fromUtf8(error);
+        if (connection->state() == QAbstractSocket::UnconnectedState)
+            connection->deleteLater();
+        else
+            connect(connection, &WsConnection::disconnected, connection, &QObject::deleteLater);
+        return;
+    }
+    onUpgraded(connection);
 }
 
-void SessionHost::refuse(QWebSocket *socket, int code, const QString &reason)
+void SessionHost::refuse(WsConnection *socket, int code, const QString &reason)
 {
     qCInfo(lcAccess).noquote() << "refused" << socket->peerAddress().toString() << "close" << code << reason;
     m_metrics->connectionRefused(reason);
-    connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
-    socket->close(QWebSocketProtocol::CloseCode(code), reason);
-    QTimer::singleShot(m_config.limits.closeGraceMs, socket, &QWebSocket::abort);
+    connect(socket, &WsConnection::disconnected, socket, &QObject::deleteLater);
+    socket->forgetRequest();
+    socket->start(); // to read the peer's answer to the close
+    socket->close(code, reason);
+    QTimer::singleShot(m_config.limits.closeGraceMs, socket, &WsConnection::abort);
 }
 
-void SessionHost::onNewWebSocket()
+void SessionHost::onUpgraded(WsConnection *socket)
 {
-    while (QWebSocket *socket = m_webSocketServer->nextPendingConnection()) {
-        socket->setMaxAllowedIncomingMessageSize(quint64(m_config.websocket.maxMessageSize));
-        socket->setMaxAllowedIncomingFrameSize(quint64(m_config.websocket.maxMessageSize));
-        if (const auto refusal = m_admission->admit(socket->origin(), socket->peerAddress())) {
-            refuse(socket, refusal->code, refusal->reason);
-            continue;
-        }
-        Session *session = createSession(socket);
-        // ?compression=deflate, unless the operator turned it off (welcome then says "none").
-        const auto compression = FrameDeflater::negotiate(socket->requestUrl(), m_config.websocket.compressionEnabled);
-        if (compression.deflate) {
-            session->setDeflater(&m_deflater);
-            m_metrics->compressedConnectionOpened();
-        }
-        sendWelcome(*session);
-        if (!compression.refusal.isEmpty())
-            session->sendError(ErrorCode::BadRequest, compression.refusal);
-        m_authFlow->start(*session);
+    socket->setMaxAllowedIncomingMessageSize(quint64(m_config.websocket.maxMessageSize));
+    if (const auto refusal = m_admission->admit(socket->origin(), socket->peerAddress())) {
+        refuse(socket, refusal->code, refusal->reason);
+        return;
     }
+    Session *session = createSession(socket);
+    // ?compression=deflate, unless the operator turned it off (welcome then says "none").
+    const auto compression = FrameDeflater::negotiate(socket->requestUrl(), m_config.websocket.compressionEnabled);
+    if (compression.deflate) {
+        session->setDeflater(&m_deflater);
+        m_metrics->compressedConnectionOpened();
+    }
+    sendWelcome(*session);
+    if (!compression.refusal.isEmpty())
+        session->sendError(ErrorCode::BadRequest, compression.refusal);
+    m_authFlow->start(*session);
+    // The request was needed for the above only: not kept per connection.
+    socket->forgetRequest();
+    socket->start();
 }
 
-Session *SessionHost::createSession(QWebSocket *socket)
+Session *SessionHost::createSession(WsConnection *socket)
 {
-    QTcpSocket *transport = m_upgrading.take({socket->peerAddress().toString(), socket->peerPort()});
-    // The socket now lives as long as the session: drop the connection that
-    // only guarded the upgrade (it would be kept per connection otherwise).
-    // QWebSocketServer, too, stays connected to every socket it upgraded
-    // (`disconnected`, to delete it), and each handshake it completes asks
-    // QObject::sender(), which walks all of those connections: O(connections)
-    // per connect. The QWebSocket owns the socket now and the session
-    // deletes both, so both connections go.
-    if (transport) {
-        disconnect(transport, &QObject::destroyed, this, nullptr);
-        disconnect(transport, &QTcpSocket::disconnected, m_webSocketServer, nullptr);
-    }
     const SessionId id = m_nextId;
     m_nextId += m_idStride;
-    auto *session = new Session(id, socket, transport, m_sessionLimits, m_metrics, this);
+    auto *session = new Session(id, socket, m_sessionLimits, m_metrics, this);
     m_sessions.insert(session->id(), session);
     m_metrics->connectionOpened(networkOf(session->peerAddress()));
     connect(session, &Session::textReceived, this, &SessionHost::onText);

@@ -13,7 +13,6 @@
 
 #include <optional>
 
-class QWebSocketServer;
 
 namespace QuantPush {
 
@@ -24,10 +23,10 @@ class Clock;
 class ClockTimer;
 class Permissions;
 class RequestRouter;
+class WsConnection;
 
 // Owns the WebSocket sessions of one event loop: completes the upgrade of
-// the sockets the front door hands it (its own, non-listening
-// QWebSocketServer), asks Admission, creates each Session with its welcome,
+// the sockets the front door hands it (WsConnection), asks Admission, creates each Session with its welcome,
 // runs the heartbeat (pings, silence and token expiry) and the ack sweep,
 // and hands inbound frames to its RequestRouter. Sessions never leave it:
 // everything else names them by SessionId, and what the rest of the server
@@ -95,9 +94,9 @@ Q_SIGNALS:
                         const QJsonValue &data);
 
 private:
-    void onNewWebSocket();
-    void refuse(QWebSocket *socket, int code, const QString &reason);
-    Session *createSession(QWebSocket *socket);
+    void onUpgraded(WsConnection *socket);
+    void refuse(WsConnection *socket, int code, const QString &reason);
+    Session *createSession(WsConnection *socket);
     void sendWelcome(Session &session);
     void onAuthenticated(SessionId id);
     void onText(SessionId id, const QString &text);
@@ -111,7 +110,6 @@ private:
     Admission *m_admission;
     Metrics *m_metrics;
     Clock *m_clock;
-    QWebSocketServer *m_webSocketServer;
     AuthFlow *m_authFlow;
     RequestRouter *m_router;
     ClockTimer *m_heartbeat;
@@ -122,8 +120,6 @@ private:
     // Sessions sent a frame that needs an ack and not yet known to be done
     // with it: the ack sweep (every 50 ms) visits these, not every session.
     QSet<SessionId> m_ackSessions;
-    // Sockets handed to the WebSocket server, by peer, until their session exists.
-    QHash<std::pair<QString, quint16>, QTcpSocket *> m_upgrading;
     SessionId m_nextId;
     const SessionId m_idStride;
     qint64 m_lastPingMs = 0;

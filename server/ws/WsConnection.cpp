@@ -1,0 +1,317 @@
+#include "WsConnection.h"
+
+#include "WsHandshake.h"
+#include "core/Logging.h"
+
+#include <QtNetwork/QTcpSocket>
+#if QT_CONFIG(ssl)
+#include <QtNetwork/QSslSocket>
+#endif
+
+#include <sys/socket.h>
+
+#include <cerrno>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace QuantPush {
+
+namespace {
+
+// One unmasked server frame, FIN set.
+QByteArray serverFrame(quint8 opcode, QByteArrayView payload)
+{
+    QByteArray frame;
+    const quint64 length = quint64(payload.size());
+    frame.reserve(payload.size() + 10);
+    frame.append(char(0x80 | opcode));
+    if (length < 126) {
+        frame.append(char(length));
+    } else if (length <= 0xFFFF) {
+        frame.append(char(126));
+        frame.append(char(length >> 8));
+        frame.append(char(length & 0xFF));
+    } else {
+        frame.append(char(127));
+        for (int shift = 56; shift >= 0; shift -= 8)
+            frame.append(char((length >> shift) & 0xFF));
+    }
+    frame.append(payload.data(), payload.size());
+    return frame;
+}
+
+constexpr quint8 TextOpcode = 0x1;
+constexpr quint8 BinaryOpcode = 0x2;
+constexpr quint8 CloseOpcode = 0x8;
+constexpr quint8 PingOpcode = 0x9;
+constexpr quint8 PongOpcode = 0xA;
+
+// Reading in pieces of this size keeps the stack buffer small; the parser
+// takes any split.
+constexpr qint64 ReadChunk = 16 * 1024;
+
+} // namespace
+
+WsConnection::WsConnection(QTcpSocket *socket, const QByteArray &target, const QHash<QByteArray, QByteArray> &headers,
+                           qsizetype headBytes, QObject *parent)
+    : QObject(parent)
+    , m_socket(socket)
+    , m_request(std::make_unique<Request>(Request {target, headers}))
+    , m_headBytes(headBytes)
+{
+    socket->setParent(this);
+    m_plain = true;
+#if QT_CONFIG(ssl)
+    if (const auto *tls = qobject_cast<QSslSocket *>(socket); tls && tls->mode() != QSslSocket::UnencryptedMode)
+        m_plain = false;
+#endif
+    connect(socket, &QTcpSocket::disconnected, this, &WsConnection::onDisconnected);
+}
+
+WsConnection::~WsConnection() = default;
+
+bool WsConnection::accept(QByteArrayView method, QByteArrayView serverName, QByteArray *error)
+{
+    // The head stays in the socket until now (the front door only peeked).
+    m_socket->skip(m_headBytes);
+    const WsHandshake::Outcome outcome = WsHandshake::answer(method, m_request->headers, serverName);
+    writeRaw(outcome.response);
+    if (outcome.accepted)
+        return true;
+    if (error)
+        *error = outcome.error;
+    m_closeCode = 1002;
+    m_closeReason = QString::fromUtf8(outcome.error);
+    m_socket->disconnectFromHost();
+    return false;
+}
+
+void WsConnection::start()
+{
+    if (m_started)
+        return;
+    m_started = true;
+    connect(m_socket, &QTcpSocket::readyRead, this, &WsConnection::onReadyRead);
+    if (m_socket->bytesAvailable() > 0)
+        onReadyRead();
+}
+
+QHostAddress WsConnection::peerAddress() const
+{
+    return m_socket->peerAddress();
+}
+
+quint16 WsConnection::peerPort() const
+{
+    return m_socket->peerPort();
+}
+
+QString WsConnection::origin() const
+{
+    return m_request ? QString::fromUtf8(m_request->headers.value("origin")) : QString();
+}
+
+QUrl WsConnection::requestUrl() const
+{
+    return m_request ? QUrl(QString::fromUtf8(m_request->target)) : QUrl();
+}
+
+QByteArray WsConnection::requestHeader(const QByteArray &lowerCaseName) const
+{
+    return m_request ? m_request->headers.value(lowerCaseName) : QByteArray();
+}
+
+void WsConnection::forgetRequest()
+{
+    m_request.reset();
+}
+
+qint64 WsConnection::bytesToWrite() const
+{
+    return m_socket->bytesToWrite();
+}
+
+QAbstractSocket::SocketState WsConnection::state() const
+{
+    return m_socket->state();
+}
+
+void WsConnection::writeRaw(const QByteArray &bytes)
+{
+    if (bytes.isEmpty() || m_socket->state() != QAbstractSocket::ConnectedState)
+        return;
+    qsizetype done = 0;
+    if (m_plain && m_socket->bytesToWrite() == 0 && m_socket->socketDescriptor() >= 0) {
+        const int fd = int(m_socket->socketDescriptor());
+        for (;;) {
+            // MSG_NOSIGNAL: a reset peer must not raise SIGPIPE. Errors are
+            // left to Qt: it meets them writing the rest and closes the socket.
+            const ssize_t written = ::send(fd, bytes.constData(), std::size_t(bytes.size()), MSG_DONTWAIT | MSG_NOSIGNAL);
+            if (written < 0 && errno == EINTR)
+                continue;
+            if (written > 0)
+                done = qsizetype(written);
+            break;
+        }
+    }
+    if (done < bytes.size())
+        m_socket->write(bytes.constData() + done, bytes.size() - done);
+}
+
+qint64 WsConnection::sendTextMessage(const QString &text)
+{
+    if (m_closeSent)
+        return 0;
+    const QByteArray utf8 = text.toUtf8();
+    writeRaw(serverFrame(TextOpcode, utf8));
+    return utf8.size();
+}
+
+qint64 WsConnection::sendBinaryMessage(const QByteArray &data)
+{
+    if (m_closeSent)
+        return 0;
+    writeRaw(serverFrame(BinaryOpcode, data));
+    return data.size();
+}
+
+void WsConnection::ping(const QByteArray &payload)
+{
+    if (m_closeSent)
+        return;
+    writeRaw(serverFrame(PingOpcode, payload.left(125)));
+}
+
+void WsConnection::sendCloseFrame(int code, const QString &reason)
+{
+    m_closeSent = true;
+    Q_EMIT aboutToClose();
+    QByteArray body;
+    if (code != 1005) {
+        body.append(char((code >> 8) & 0xFF));
+        body.append(char(code & 0xFF));
+        QByteArray text = reason.toUtf8();
+        // 125 bytes in all; never cut a character in two.
+        if (text.size() > 123) {
+            qsizetype cut = 123;
+            while (cut > 0 && (quint8(text[cut]) & 0xC0) == 0x80)
+                --cut;
+            text.truncate(cut);
+        }
+        body.append(text);
+    }
+    writeRaw(serverFrame(CloseOpcode, body));
+}
+
+void WsConnection::close(int code, const QString &reason)
+{
+    if (m_closeSent)
+        return;
+    m_closeCode = code;
+    m_closeReason = reason;
+    sendCloseFrame(WsFrameParser::isValidCloseCode(code) ? code : 1000, reason);
+    if (m_closeReceived)
+        m_socket->disconnectFromHost();
+}
+
+void WsConnection::abort()
+{
+    m_socket->abort();
+}
+
+void WsConnection::failConnection(int code, const QString &reason)
+{
+    qCInfo(lcConnection).noquote() << m_socket->peerAddress().toString() << "WebSocket protocol error, closing with"
+                                   << code << reason;
+    if (!m_closeSent) {
+        m_closeCode = code;
+        m_closeReason = reason;
+        sendCloseFrame(code, reason);
+    }
+    shutdownWrite();
+}
+
+void WsConnection::shutdownWrite()
+{
+    if (!m_plain) {
+        m_socket->disconnectFromHost();
+        return;
+    }
+    if (m_socket->bytesToWrite() > 0) {
+        // After what Qt still holds: shut the write side once it is out.
+        if (!m_shutdownPending) {
+            m_shutdownPending = true;
+            connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
+                if (m_socket->bytesToWrite() == 0 && m_socket->socketDescriptor() >= 0)
+                    ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
+            });
+        }
+        return;
+    }
+    if (m_socket->socketDescriptor() >= 0)
+        ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
+}
+
+bool WsConnection::onEvent(WsFrameParser::Event &&event)
+{
+    using Kind = WsFrameParser::Event::Kind;
+    switch (event.kind) {
+    case Kind::Text:
+        if (!m_closeSent)
+            Q_EMIT textMessageReceived(event.text);
+        break;
+    case Kind::Binary:
+        if (!m_closeSent)
+            Q_EMIT binaryMessageReceived(event.payload);
+        break;
+    case Kind::Ping:
+        if (!m_closeSent)
+            writeRaw(serverFrame(PongOpcode, event.payload));
+        break;
+    case Kind::Pong:
+        Q_EMIT pong(event.payload);
+        break;
+    case Kind::Close:
+        m_closeReceived = true;
+        if (!m_closeSent) {
+            // The peer closed first: its code is the connection's, echoed.
+            m_closeCode = event.closeCode;
+            m_closeReason = event.reason;
+            sendCloseFrame(event.closeCode, QString());
+        }
+        // The server ends the TCP connection once both close frames passed.
+        m_socket->disconnectFromHost();
+        return false;
+    case Kind::Error:
+        failConnection(event.closeCode, event.reason);
+        return false;
+    }
+    return m_socket->state() == QAbstractSocket::ConnectedState;
+}
+
+void WsConnection::onReadyRead()
+{
+    char buffer[ReadChunk];
+    const auto sink = [this](WsFrameParser::Event &&event) { return onEvent(std::move(event)); };
+    for (;;) {
+        const qint64 got = m_socket->read(buffer, ReadChunk);
+        if (got <= 0)
+            return;
+        // After the close or an error, what still comes is read and dropped.
+        if (m_parser.isFinished())
+            continue;
+        if (!m_parser.feed(buffer, got, sink) && m_socket->state() != QAbstractSocket::ConnectedState)
+            return;
+    }
+}
+
+void WsConnection::onDisconnected()
+{
+    if (!m_closeSent && !m_closeReceived) {
+        m_closeCode = 1006;
+        m_closeReason.clear();
+    }
+    Q_EMIT disconnected();
+}
+
+} // namespace QuantPush

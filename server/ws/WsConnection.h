@@ -1,0 +1,130 @@
+#pragma once
+
+#include "WsFrameParser.h"
+
+#include <QtCore/QByteArray>
+#include <QtCore/QHash>
+#include <QtCore/QObject>
+#include <QtCore/QString>
+#include <QtCore/QUrl>
+#include <QtNetwork/QAbstractSocket>
+#include <QtNetwork/QHostAddress>
+
+#include <memory>
+
+class QTcpSocket;
+
+namespace QuantPush {
+
+// The server side of one WebSocket connection (RFC 6455) over the TCP or
+// TLS socket the front door accepted and read the request head of. It
+// answers the opening handshake, parses the client's frames (WsFrameParser),
+// answers pings, runs the close handshake, and writes the few frames it
+// makes itself (handshake answer, pong, ping, close) straight to the
+// descriptor when the socket's own buffer is empty, falling back to that
+// buffer on EAGAIN: QAbstractSocket reserves a 32 KiB chunk on its first
+// write and keeps it, per connection. No timers: the close grace is its
+// owner's (Session, SessionHost's heartbeat).
+//
+// Why not QWebSocket: per connection QWebSocketServer re-parses the
+// handshake and builds QWebSocketPrivate state (docs/benchmarks.md, "Own
+// WebSocket layer"); its floor alone was ~10.6 KiB and 3.2 k connects/s.
+//
+// Its interface is the part of QWebSocket's that Session used.
+class WsConnection : public QObject
+{
+    Q_OBJECT
+public:
+    // Takes `socket` (it becomes this object's child); `target` and
+    // `headers` (lower-case names) are the request's, kept until
+    // forgetRequest(). The head's `headBytes` are still in the socket's read
+    // buffer and are skipped.
+    WsConnection(QTcpSocket *socket, const QByteArray &target, const QHash<QByteArray, QByteArray> &headers,
+                 qsizetype headBytes, QObject *parent = nullptr);
+    ~WsConnection() override;
+
+    // Writes the answer to the request (`method` as sent): true after a 101;
+    // false after a 400 or 426 (then the socket is closed once written),
+    // with the reason in `error`.
+    bool accept(QByteArrayView method, QByteArrayView serverName, QByteArray *error);
+    // Starts reading frames (the owner has connected to the signals), with
+    // whatever arrived behind the request head already.
+    void start();
+
+    QTcpSocket *transport() const { return m_socket; }
+    // Plain TCP: frames may be written to the descriptor directly.
+    bool isPlain() const { return m_plain; }
+    QHostAddress peerAddress() const;
+    quint16 peerPort() const;
+
+    // The request: valid until forgetRequest() (the session needs it only
+    // while it is set up: auth from the handshake, ?compression).
+    QString origin() const;
+    QUrl requestUrl() const;
+    QByteArray requestHeader(const QByteArray &lowerCaseName) const;
+    void forgetRequest();
+
+    void setMaxAllowedIncomingMessageSize(quint64 bytes) { m_parser.setMaxMessageSize(bytes); }
+    quint64 maxAllowedIncomingMessageSize() const { return m_parser.maxMessageSize(); }
+
+    qint64 bytesToWrite() const;
+    QAbstractSocket::SocketState state() const;
+    // The close code and reason: ours if we closed first, the peer's if it
+    // did, 1006 if the connection went without a close frame.
+    int closeCode() const { return m_closeCode; }
+    QString closeReason() const { return m_closeReason; }
+
+    qint64 sendTextMessage(const QString &text);
+    qint64 sendBinaryMessage(const QByteArray &data);
+    void ping(const QByteArray &payload = {});
+    // Sends a close frame; the TCP connection ends when the peer answers
+    // (or when the owner aborts it after its grace).
+    void close(int code, const QString &reason = {});
+    void abort();
+
+    // Writes `bytes` (whole frames or the handshake answer) in order behind
+    // everything the socket holds: straight to the kernel when the socket's
+    // buffer is empty, the rest to the socket's buffer.
+    void writeRaw(const QByteArray &bytes);
+
+Q_SIGNALS:
+    void textMessageReceived(const QString &text);
+    void binaryMessageReceived(const QByteArray &data);
+    void pong(const QByteArray &payload);
+    // A close frame is on its way to the peer (ours, or the echo of its
+    // own): nothing may be written after it.
+    void aboutToClose();
+    void disconnected();
+
+private:
+    struct Request
+    {
+        QByteArray target;
+        QHash<QByteArray, QByteArray> headers;
+    };
+
+    void onReadyRead();
+    bool onEvent(WsFrameParser::Event &&event);
+    void sendCloseFrame(int code, const QString &reason);
+    // After a protocol error: close frame out, our side shut, the rest of
+    // what the peer sends read and dropped until it closes (closing at once
+    // with unread bytes would make the kernel send RST, and the peer could
+    // lose the close frame).
+    void failConnection(int code, const QString &reason);
+    void shutdownWrite();
+    void onDisconnected();
+
+    QTcpSocket *m_socket;
+    std::unique_ptr<Request> m_request;
+    WsFrameParser m_parser;
+    QString m_closeReason;
+    qsizetype m_headBytes;
+    int m_closeCode = 1006;
+    bool m_plain = false;
+    bool m_started = false;
+    bool m_closeSent = false;
+    bool m_closeReceived = false;
+    bool m_shutdownPending = false;
+};
+
+} // namespace QuantPush
