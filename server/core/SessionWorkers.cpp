@@ -222,8 +222,8 @@ void SessionWorkers::upgrade(QTcpSocket *socket, const FrontDoor::RequestHead &h
 void SessionWorkers::handOver(QTcpSocket *socket, const FrontDoor::RequestHead &head)
 {
     // Before the upgrade: the socket (with the head it has buffered, and for
-    // wss its TLS state) moves to a worker, whose own QWebSocketServer then
-    // upgrades it there (a QWebSocket cannot change threads afterwards).
+    // wss its TLS state) moves to a worker, whose SessionHost then answers
+    // the handshake there (the connection and its session stay on it).
     const Worker &worker = m_workers[m_nextWorker++ % m_workers.size()];
     socket->setParent(nullptr);
     socket->moveToThread(worker.thread);

@@ -46,10 +46,6 @@ constexpr quint8 CloseOpcode = 0x8;
 constexpr quint8 PingOpcode = 0x9;
 constexpr quint8 PongOpcode = 0xA;
 
-// Reading in pieces of this size keeps the stack buffer small; the parser
-// takes any split.
-constexpr qint64 ReadChunk = 16 * 1024;
-
 } // namespace
 
 WsConnection::WsConnection(QTcpSocket *socket, const QByteArray &target, const QHash<QByteArray, QByteArray> &headers,
@@ -291,16 +287,19 @@ bool WsConnection::onEvent(WsFrameParser::Event &&event)
 
 void WsConnection::onReadyRead()
 {
-    char buffer[ReadChunk];
     const auto sink = [this](WsFrameParser::Event &&event) { return onEvent(std::move(event)); };
-    for (;;) {
-        const qint64 got = m_socket->read(buffer, ReadChunk);
-        if (got <= 0)
+    // readAll() hands over the socket's read-buffer chunk itself (Qt moves
+    // it out of its ring buffer when it is read whole) rather than copying
+    // out of it: the socket then keeps no 16 KiB chunk between reads, a page
+    // or more of RSS per idle connection otherwise.
+    while (m_socket->bytesAvailable() > 0) {
+        const QByteArray bytes = m_socket->readAll();
+        if (bytes.isEmpty())
             return;
         // After the close or an error, what still comes is read and dropped.
         if (m_parser.isFinished())
             continue;
-        if (!m_parser.feed(buffer, got, sink) && m_socket->state() != QAbstractSocket::ConnectedState)
+        if (!m_parser.feed(bytes.constData(), bytes.size(), sink) && m_socket->state() != QAbstractSocket::ConnectedState)
             return;
     }
 }

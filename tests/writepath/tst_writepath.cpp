@@ -12,8 +12,10 @@
 
 #include "Metrics.h"
 #include "Session.h"
+#include "FrontDoor.h"
 #include "SessionFlusher.h"
 #include "protocol/Message.h"
+#include "ws/WsConnection.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QPointer>
@@ -21,8 +23,6 @@
 #include <QtNetwork/QTcpServer>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
-#include <QtWebSockets/QWebSocket>
-#include <QtWebSockets/QWebSocketServer>
 
 #include <sys/socket.h>
 
@@ -73,29 +73,17 @@ QStringList tokens(const QList<QJsonObject> &messages)
     return list;
 }
 
-// A QWebSocketServer that turns each connection into a Session of the
-// server core (as ConnectionManager does), so that a test can hand it
-// frames and replies directly and look at its batch.
+// A TCP server that upgrades each connection (WsConnection, as SessionHost
+// does) and turns it into a Session of the server core, so that a test can
+// hand it frames and replies directly and look at its batch.
 class SessionRig : public QObject
 {
 public:
-    explicit SessionRig(const SessionLimits &limits) : m_ws(u"writepath"_s, QWebSocketServer::NonSecureMode), m_limits(limits)
+    explicit SessionRig(const SessionLimits &limits) : m_limits(limits)
     {
         connect(&m_tcp, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket *socket = m_tcp.nextPendingConnection()) {
-                m_transport = socket;
-                m_ws.handleConnection(socket);
-            }
-        });
-        connect(&m_ws, &QWebSocketServer::newConnection, this, [this] {
-            while (QWebSocket *socket = m_ws.nextPendingConnection()) {
-                auto *session = new Session(SessionId(sessions.size() + 1), socket, m_transport, m_limits, &metrics, this);
-                Identity identity;
-                identity.user = u"tester"_s;
-                identity.role = u"trader"_s;
-                session->setIdentity(identity);
-                sessions.append(session);
-            }
+            while (QTcpSocket *socket = m_tcp.nextPendingConnection())
+                connect(socket, &QTcpSocket::readyRead, this, [this, socket] { upgrade(socket); });
         });
         m_tcp.listen(QHostAddress::LocalHost, 0);
     }
@@ -106,9 +94,28 @@ public:
     QList<QPointer<Session>> sessions;
 
 private:
+    void upgrade(QTcpSocket *socket)
+    {
+        const QByteArray peeked = socket->peek(16 * 1024);
+        const qsizetype end = peeked.indexOf("\r\n\r\n");
+        if (end < 0)
+            return;
+        disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
+        const auto head = FrontDoor::parseHead(peeked.left(end));
+        QVERIFY(head);
+        auto *connection = new WsConnection(socket, head->target, head->headers, end + 4, this);
+        QVERIFY(connection->accept(head->method, "writepath", nullptr));
+        auto *session = new Session(SessionId(sessions.size() + 1), connection, m_limits, &metrics, this);
+        Identity identity;
+        identity.user = u"tester"_s;
+        identity.role = u"trader"_s;
+        session->setIdentity(identity);
+        connection->forgetRequest();
+        connection->start();
+        sessions.append(session);
+    }
+
     QTcpServer m_tcp;
-    QWebSocketServer m_ws;
-    QPointer<QTcpSocket> m_transport;
     SessionLimits m_limits;
 };
 

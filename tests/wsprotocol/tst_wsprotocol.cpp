@@ -10,6 +10,7 @@
 #include "ws/WsHandshake.h"
 
 #include <QtCore/QJsonObject>
+#include <QtCore/QRandomGenerator>
 #include <QtCore/QTimer>
 #include <QtNetwork/QHostAddress>
 #include <QtNetwork/QTcpSocket>
@@ -130,6 +131,7 @@ private Q_SLOTS:
     void closeFrames();
     void nothingAfterTheEnd();
     void sizeIsCheckedBeforeBuffering();
+    void randomBytesStayBounded();
     void handshake_data();
     void handshake();
     void connectionTokenList();
@@ -286,6 +288,44 @@ void tst_WsProtocol::sizeIsCheckedBeforeBuffering()
     const QByteArray part = frame(0x1, QByteArray(4000, 'x')).left(1000);
     QVERIFY(slow.feed(part.constData(), part.size(), collected.sink()));
     QVERIFY(slow.bufferedBytes() <= 1000);
+}
+
+void tst_WsProtocol::randomBytesStayBounded()
+{
+    // Garbage and mutated valid frames in random pieces: the parser never
+    // holds more than a message, a control frame and a header, and once it
+    // reported an error or a close it reports nothing more.
+    QRandomGenerator random(12);
+    const QByteArray valid = frame(0x1, "abc", false) + frame(0x9, "p") + frame(0x0, QByteArray(300, 'z'))
+        + frame(0x2, QByteArray(70, 'b')) + frame(0x8, closeBody(1000));
+    constexpr quint64 Max = 256;
+    for (int round = 0; round < 3000; ++round) {
+        QByteArray bytes = valid;
+        if (round % 3 == 0) {
+            bytes = QByteArray(int(random.bounded(400)), Qt::Uninitialized);
+            for (char &c : bytes)
+                c = char(random.bounded(256));
+        } else {
+            for (int flips = int(random.bounded(1, 6)); flips > 0; --flips)
+                bytes[qsizetype(random.bounded(int(bytes.size())))] = char(random.bounded(256));
+        }
+        WsFrameParser parser(Max);
+        int afterEnd = 0;
+        bool ended = false;
+        const WsFrameParser::Sink sink = [&](Event &&event) {
+            if (ended)
+                ++afterEnd;
+            ended = ended || event.kind == Event::Kind::Error || event.kind == Event::Kind::Close;
+            return true;
+        };
+        for (qsizetype at = 0; at < bytes.size();) {
+            const qsizetype piece = std::min<qsizetype>(random.bounded(1, 40), bytes.size() - at);
+            parser.feed(bytes.constData() + at, piece, sink);
+            QVERIFY(quint64(parser.bufferedBytes()) <= Max + 125 + 14);
+            at += piece;
+        }
+        QCOMPARE(afterEnd, 0);
+    }
 }
 
 void tst_WsProtocol::handshake_data()
