@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <utility>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -69,7 +70,11 @@ WsConnection::~WsConnection() = default;
 bool WsConnection::accept(QByteArrayView method, QByteArrayView serverName, QByteArray *error)
 {
     // The head stays in the socket until now (the front door only peeked).
-    m_socket->skip(m_headBytes);
+    // Taken with its read chunk (takeBuffered); frames a client sent behind
+    // it without waiting for the answer wait for start().
+    const QByteArray buffered = takeBuffered();
+    if (buffered.size() > m_headBytes)
+        m_early = buffered.sliced(m_headBytes);
     const WsHandshake::Outcome outcome = WsHandshake::answer(method, m_request->headers, serverName);
     writeRaw(outcome.response);
     if (outcome.accepted)
@@ -88,6 +93,7 @@ void WsConnection::start()
         return;
     m_started = true;
     connect(m_socket, &QTcpSocket::readyRead, this, &WsConnection::onReadyRead);
+    feed(std::exchange(m_early, QByteArray()));
     if (m_socket->bytesAvailable() > 0)
         onReadyRead();
 }
@@ -285,21 +291,33 @@ bool WsConnection::onEvent(WsFrameParser::Event &&event)
     return m_socket->state() == QAbstractSocket::ConnectedState;
 }
 
+QByteArray WsConnection::takeBuffered()
+{
+    // read(n) with n the size of the buffer's one chunk hands over that
+    // chunk itself (QIODevice moves it out of its ring buffer rather than
+    // copying out of it): the socket then keeps no 16 KiB read chunk between
+    // reads, a page or more of RSS per idle connection otherwise. (readAll()
+    // copies and leaves the chunk in place.)
+    return m_socket->read(m_socket->bytesAvailable());
+}
+
+void WsConnection::feed(const QByteArray &bytes)
+{
+    // After the close or an error, what still comes is read and dropped.
+    if (bytes.isEmpty() || m_parser.isFinished())
+        return;
+    m_parser.feed(bytes.constData(), bytes.size(),
+                  [this](WsFrameParser::Event &&event) { return onEvent(std::move(event)); });
+}
+
 void WsConnection::onReadyRead()
 {
-    const auto sink = [this](WsFrameParser::Event &&event) { return onEvent(std::move(event)); };
-    // readAll() hands over the socket's read-buffer chunk itself (Qt moves
-    // it out of its ring buffer when it is read whole) rather than copying
-    // out of it: the socket then keeps no 16 KiB chunk between reads, a page
-    // or more of RSS per idle connection otherwise.
     while (m_socket->bytesAvailable() > 0) {
-        const QByteArray bytes = m_socket->readAll();
+        const QByteArray bytes = takeBuffered();
         if (bytes.isEmpty())
             return;
-        // After the close or an error, what still comes is read and dropped.
-        if (m_parser.isFinished())
-            continue;
-        if (!m_parser.feed(bytes.constData(), bytes.size(), sink) && m_socket->state() != QAbstractSocket::ConnectedState)
+        feed(bytes);
+        if (m_socket->state() != QAbstractSocket::ConnectedState && !m_parser.isFinished())
             return;
     }
 }

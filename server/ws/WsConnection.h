@@ -104,6 +104,8 @@ private:
     };
 
     void onReadyRead();
+    QByteArray takeBuffered();
+    void feed(const QByteArray &bytes);
     bool onEvent(WsFrameParser::Event &&event);
     void sendCloseFrame(int code, const QString &reason);
     // After a protocol error: close frame out, our side shut, the rest of
@@ -116,6 +118,8 @@ private:
 
     QTcpSocket *m_socket;
     std::unique_ptr<Request> m_request;
+    // Frames that came with the request head, until start().
+    QByteArray m_early;
     WsFrameParser m_parser;
     QString m_closeReason;
     qsizetype m_headBytes;
