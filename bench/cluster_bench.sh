@@ -8,7 +8,8 @@
 #   rate    CLUSTER_RATE msgs/s (default 1000) for CLUSTER_DURATION s: loss, p50/p99/p99.9
 #   window  as fast as the publisher's window of 64 unanswered publishes allows: deliveries/s
 # CLUSTER_CLIENTS (default 1000), CLUSTER_ROUNDS (default 3), CLUSTER_ROWS ("rate window"),
-# CLUSTER_CHANNEL (default strategy_status, immediate).
+# CLUSTER_CHANNEL (default strategy_status, immediate), CLUSTER_WORKERS (each node's
+# --worker-threads; default: the server's own default, one per core).
 # Prints one line per run: row, setup, the load average, the generator's
 # report, and the CPU seconds the nodes and redis-server used during the run.
 set -euo pipefail
@@ -25,6 +26,8 @@ DURATION=${CLUSTER_DURATION:-8}
 ROUNDS=${CLUSTER_ROUNDS:-3}
 ROWS=${CLUSTER_ROWS:-rate window}
 CHANNEL=${CLUSTER_CHANNEL:-strategy_status}
+WORKER_FLAGS=()
+[ -n "${CLUSTER_WORKERS:-}" ] && WORKER_FLAGS=(--worker-threads "$CLUSTER_WORKERS")
 ulimit -n "$(ulimit -Hn)"
 
 WORK=$(mktemp -d)
@@ -70,7 +73,7 @@ start_setup() { # single|redis2 -> PIDS, URLS
     local broker=""
     [ "$1" = redis2 ] && broker="broker: {type: redis, url: \"redis://127.0.0.1:$REDIS_PORT/0\", node_id: node$i}"
     bench_config "$WORK/node$i.yaml" "$port" "$broker"
-    "$SERVER" --config "$WORK/node$i.yaml" > "$WORK/node$i.log" 2>&1 &
+    "$SERVER" --config "$WORK/node$i.yaml" "${WORKER_FLAGS[@]}" > "$WORK/node$i.log" 2>&1 &
     PIDS+=($!)
     ports+=("$port")
   done

@@ -324,7 +324,11 @@ void SessionHost::heartbeat()
     if (pingDue)
         m_lastPingMs = now;
     const QDateTime wallClock = QDateTime::currentDateTimeUtc();
-    for (Session *session : std::as_const(m_sessions)) {
+    // A copy: an abort or close below may end a session (and take it out of
+    // m_sessions) before the loop is over; the Session itself lives on until
+    // the event loop deletes it.
+    const QList<Session *> sessions = m_sessions.values();
+    for (Session *session : sessions) {
         if (session->isClosing()) {
             // Closing is not closed: a peer that never answers is cut off here
             // at the latest, so it cannot hold its buffers or a connection slot.
@@ -397,8 +401,11 @@ bool SessionHost::disconnectSession(SessionId id, int code, const QString &reaso
 
 void SessionHost::closeAll(int code, const QString &reason)
 {
-    for (Session *session : std::as_const(m_sessions))
-        disconnectSession(session->id(), code, reason);
+    // By id, from a copy: closing one session may end it at once (its peer
+    // already gone), which takes it out of m_sessions mid-loop.
+    const QList<SessionId> ids = m_sessions.keys();
+    for (SessionId id : ids)
+        disconnectSession(id, code, reason);
 }
 
 } // namespace QuantPush

@@ -9,6 +9,8 @@
 #include "Metrics.h"
 #include "Permissions.h"
 #include "SessionWorkers.h"
+#include "ShutdownSequence.h"
+#include "SubscriptionFlow.h"
 #include "SubscriptionManager.h"
 #include "protocol/JsonKeys.h"
 #include "protocol/StatsKeys.h"
@@ -17,18 +19,11 @@
 #include <QtCore/QJsonDocument>
 #include <QtCore/QMetaMethod>
 #include <QtCore/QPointer>
-#include <QtCore/QTimer>
 #include <QtNetwork/QTcpSocket>
 
 using namespace Qt::Literals::StringLiterals;
 
 namespace QuantPush {
-namespace {
-
-constexpr int DrainPollMs = 20;
-
-} // namespace
-
 WebSocketManager::WebSocketManager(ServerConfig config, QObject *parent)
     : WebSocketManager(std::move(config), Clock::system(), parent)
 {
@@ -49,6 +44,9 @@ WebSocketManager::WebSocketManager(ServerConfig config, Clock *clock, QObject *p
                                 this))
     , m_sessions(new SessionWorkers(m_config, m_admission.get(), m_authenticator.get(), m_permissions.get(),
                                     m_metrics, clock, this))
+    , m_subscriptionFlow(new SubscriptionFlow(m_config.limits, m_subscriptions, m_broadcaster, m_sessions, this))
+    , m_shutdown(new ShutdownSequence(m_admission.get(), m_frontDoor, m_broadcaster, m_sessions,
+                                      m_config.limits.shutdownDrainMs, this))
     , m_clock(clock)
     , m_rateSampler(clock->createTimer(this))
 {
@@ -90,8 +88,8 @@ void WebSocketManager::wire()
         });
     });
     connect(m_sessions, &SessionWorkers::sessionClosed, m_subscriptions, &SubscriptionManager::removeSession);
-    connect(m_sessions, &SessionWorkers::subscribeRequested, this, &WebSocketManager::onSubscribeRequested);
-    connect(m_sessions, &SessionWorkers::unsubscribeRequested, this, &WebSocketManager::onUnsubscribeRequested);
+    connect(m_sessions, &SessionWorkers::subscribeRequested, m_subscriptionFlow, &SubscriptionFlow::subscribe);
+    connect(m_sessions, &SessionWorkers::unsubscribeRequested, m_subscriptionFlow, &SubscriptionFlow::unsubscribe);
     connect(m_sessions, &SessionWorkers::publishRequested, this, &WebSocketManager::onPublishRequested);
     connect(m_sessions, &SessionWorkers::adminRequested, this, &WebSocketManager::onAdminRequested);
 
@@ -104,6 +102,7 @@ void WebSocketManager::wire()
             pending += m_broadcaster->pending(channel);
         m_metrics->sampleRates(m_clock->nowMs(), queued, pending);
     });
+    connect(m_shutdown, &ShutdownSequence::finished, this, &WebSocketManager::stopped);
     wireBroker();
 }
 
@@ -256,109 +255,6 @@ WebSocketManager::PublishResult WebSocketManager::broadcastPerformanceMetrics(co
     return publish(requestFor(SubscriptionType::PerformanceMetrics, metrics));
 }
 
-void WebSocketManager::onSubscribeRequested(SessionId session, const QJsonValue &requestId,
-                                            const SubscribeRequest &request, const Filter &authorisationFilter)
-{
-    if (!request.since) {
-        subscribeAfter(session, requestId, request, authorisationFilter, m_broadcaster->lastSeq(request.channel),
-                       nullptr);
-        return;
-    }
-    // Replay applies the same rules as live routing: who the message was
-    // addressed to (a publisher's recipient filter), then the filters.
-    const QJsonObject attributes = m_sessions->attributes(session).value_or(QJsonObject());
-    auto accept = [attributes, authorisationFilter, filter = request.filter](const PublishedMessage &message) {
-        return message.recipientFilter.matches(attributes) && authorisationFilter.matches(message.data)
-            && filter.matches(message.data);
-    };
-    // With a remote broker the history may come later: the subscription is
-    // made when it is here, so nothing arrives live before the replay.
-    m_broadcaster->replay(request.channel, *request.since, accept,
-                          [this, guard = QPointer<WebSocketManager>(this), session, requestId, request,
-                           authorisationFilter](qint64 lastSeq, const ChannelHistory::Replay &history) {
-                              if (!guard || !m_sessions->contains(session))
-                                  return;
-                              subscribeAfter(session, requestId, request, authorisationFilter, lastSeq, &history);
-                          });
-}
-
-void WebSocketManager::subscribeAfter(SessionId session, const QJsonValue &requestId, const SubscribeRequest &request,
-                                      const Filter &authorisationFilter, qint64 lastSeq,
-                                      const ChannelHistory::Replay *history)
-{
-    // Without `since` the subscription starts after what is published now;
-    // with it, after `since`: older retained messages are replayed below and
-    // the ones still queued by the strategy arrive live, each exactly once.
-    const qint64 afterSeq = request.since ? std::min(*request.since, lastSeq) : lastSeq;
-    // What a connection's filters may cost in memory and in matching work
-    // for every publish: capped per subscription and in total.
-    const int weight = request.filter.weight();
-    int held = 0;
-    for (const SubscriptionManager::Subscription &existing : m_subscriptions->subscriptionsOf(session))
-        held += existing.clientFilter.weight();
-    if (weight > m_config.limits.maxFilterValues || held + weight > m_config.limits.maxFilterValuesPerConnection) {
-        const bool perSubscription = weight > m_config.limits.maxFilterValues;
-        m_sessions->sendError(
-            session, ErrorCode::LimitExceeded,
-            perSubscription ? u"filters of %1 conditions and values, over limits.max_filter_values (%2)"_s.arg(weight).arg(
-                                  m_config.limits.maxFilterValues)
-                            : u"this connection's filters would total %1 conditions and values, over "
-                              "limits.max_filter_values_per_connection (%2)"_s.arg(held + weight).arg(
-                                  m_config.limits.maxFilterValuesPerConnection),
-            requestId);
-        return;
-    }
-    const auto subscription =
-        m_subscriptions->subscribe(session, request.channel, request.filter, authorisationFilter, afterSeq);
-    if (!subscription) {
-        m_sessions->sendError(session, ErrorCode::LimitExceeded,
-                                 u"at most %1 subscriptions per connection"_s.arg(m_config.limits.maxSubscriptions),
-                                 requestId);
-        return;
-    }
-    QJsonObject reply {
-        {Key::SubscriptionId, subscription->id},
-        {Key::Type, wireName(request.channel)},
-        {Key::Seq, lastSeq},
-    };
-    if (!history) {
-        m_sessions->sendMessage(session, Message::reply(MessageType::Subscribed, requestId, reply));
-        return;
-    }
-    reply.insert(Key::Recovered, history->recovered);
-    m_sessions->sendMessage(session, Message::reply(MessageType::Subscribed, requestId, reply));
-    replay(session, request, authorisationFilter, *history);
-}
-
-void WebSocketManager::replay(SessionId session, const SubscribeRequest &request, const Filter &,
-                              const ChannelHistory::Replay &history)
-{
-    qCDebug(lcSubscription) << "session" << session << "resumes" << wireName(request.channel) << "after"
-                            << *request.since << ":" << history.messages.size() << "messages, recovered"
-                            << history.recovered;
-    for (const PublishedMessagePtr &message : history.messages)
-        m_sessions->deliver({session}, m_broadcaster->frameFor(message));
-}
-
-void WebSocketManager::onUnsubscribeRequested(SessionId session, const QJsonValue &requestId,
-                                              const UnsubscribeRequest &request)
-{
-    const QStringList removed = request.channel ? m_subscriptions->unsubscribeChannel(session, *request.channel)
-                                                : m_subscriptions->unsubscribe(session, request.subscriptionId);
-    if (removed.isEmpty()) {
-        m_sessions->sendError(session, ErrorCode::NotFound, u"no such subscription"_s, requestId);
-        return;
-    }
-    // One reply per request: by type it may end several subscriptions, all
-    // listed in subscription_ids (subscription_id is the first of them).
-    QJsonObject reply {{Key::SubscriptionId, removed.first()}};
-    if (request.channel) {
-        reply.insert(Key::Type, wireName(*request.channel));
-        reply.insert(u"subscription_ids"_s, QJsonArray::fromStringList(removed));
-    }
-    m_sessions->sendMessage(session, Message::reply(MessageType::Unsubscribed, requestId, reply));
-}
-
 void WebSocketManager::onPublishRequested(SessionId session, const QJsonValue &requestId, const PublishRequest &request)
 {
     if (request.dryRun) {
@@ -497,40 +393,7 @@ void WebSocketManager::answerHttp(QTcpSocket *socket, const FrontDoor::RequestHe
 
 void WebSocketManager::stop()
 {
-    if (m_stopping)
-        return;
-    m_stopping = true;
-    qCInfo(lcServer) << "stopping: no new connections, flushing queues";
-    m_admission->stopAccepting();
-    m_frontDoor->close();
-    m_broadcaster->flushAll();
-
-    auto *deadline = new QTimer(this);
-    deadline->setSingleShot(true);
-    deadline->start(m_config.limits.shutdownDrainMs);
-    auto *poll = new QTimer(this);
-    poll->start(DrainPollMs);
-    connect(poll, &QTimer::timeout, this, [this, poll, deadline] {
-        if (!m_sessions->allDrained() && deadline->isActive())
-            return;
-        poll->deleteLater();
-        deadline->deleteLater();
-        finishStop();
-    });
-}
-
-void WebSocketManager::finishStop()
-{
-    qCInfo(lcServer) << "closing" << m_sessions->count() << "connections with 1001";
-    m_sessions->closeAll(CloseCode::GoingAway, u"server shutting down"_s);
-    if (m_sessions->count() == 0) {
-        Q_EMIT stopped();
-        return;
-    }
-    connect(m_sessions, &SessionWorkers::sessionClosed, this, [this] {
-        if (m_sessions->count() == 0)
-            Q_EMIT stopped();
-    });
+    m_shutdown->start();
 }
 
 int WebSocketManager::reloadCredentials(const AuthConfig &auth)

@@ -22,6 +22,8 @@ class Clock;
 class ClockTimer;
 class Admission;
 class SessionWorkers;
+class ShutdownSequence;
+class SubscriptionFlow;
 class Permissions;
 class SubscriptionManager;
 
@@ -94,18 +96,10 @@ Q_SIGNALS:
 
 private:
     void wire();
-    void onSubscribeRequested(SessionId session, const QJsonValue &requestId, const SubscribeRequest &request,
-                              const Filter &authorisationFilter);
-    void onUnsubscribeRequested(SessionId session, const QJsonValue &requestId, const UnsubscribeRequest &request);
     void onPublishRequested(SessionId session, const QJsonValue &requestId, const PublishRequest &request);
     void onAdminRequested(SessionId session, const QJsonValue &requestId, MessageType type, const QJsonValue &data);
-    void replay(SessionId session, const SubscribeRequest &request, const Filter &authorisationFilter,
-                const ChannelHistory::Replay &history);
-    void subscribeAfter(SessionId session, const QJsonValue &requestId, const SubscribeRequest &request,
-                        const Filter &authorisationFilter, qint64 lastSeq, const ChannelHistory::Replay *history);
     void onBrokerGap(SubscriptionType channel, qint64 from, qint64 to);
     void wireBroker();
-    void finishStop();
     void answerHttp(QTcpSocket *socket, const FrontDoor::RequestHead &head);
 
     ServerConfig m_config;
@@ -118,9 +112,10 @@ private:
     std::unique_ptr<Admission> m_admission;
     FrontDoor *m_frontDoor;
     SessionWorkers *m_sessions;
+    SubscriptionFlow *m_subscriptionFlow;
+    ShutdownSequence *m_shutdown;
     Clock *m_clock;
     ClockTimer *m_rateSampler;
-    bool m_stopping = false;
 };
 
 } // namespace QuantPush

@@ -22,6 +22,7 @@ class TestShutdown : public QObject
 private Q_SLOTS:
     void pendingBatchArrivesBeforeGoingAway();
     void nonReaderDoesNotHoldShutdownPastDeadline();
+    void everyClientIsClosedWith1001();
 };
 
 void TestShutdown::pendingBatchArrivesBeforeGoingAway()
@@ -140,6 +141,43 @@ void TestShutdown::nonReaderDoesNotHoldShutdownPastDeadline()
     // Deadline, then at most the close grace for a peer that never answers.
     QVERIFY(clock.elapsed() >= config.limits.shutdownDrainMs);
     QCOMPARE(server->connectionsJson().size(), 0);
+}
+
+// Many sessions on each worker: a close that ends its session at once (the
+// close frame written, the socket closed in the same call) must not make the
+// close-everyone pass skip the session stored next to it. It once did, one
+// run in about seventy, and that client was never closed.
+void TestShutdown::everyClientIsClosedWith1001()
+{
+    ServerConfig config = testConfig();
+    config.limits.shutdownDrainMs = 0;
+    QString error;
+    const auto server = startServer(config, &error);
+    QVERIFY2(server, qPrintable(error));
+    QSignalSpy stopped(server.get(), &WebSocketManager::stopped);
+
+    constexpr int Clients = 40;
+    std::vector<std::unique_ptr<PushClient>> clients;
+    std::vector<std::unique_ptr<ClientRecorder>> records;
+    PushClient::ReconnectPolicy noReconnect;
+    noReconnect.enabled = false;
+    for (int i = 0; i < Clients; ++i) {
+        clients.push_back(std::make_unique<PushClient>());
+        clients.back()->setReconnectPolicy(noReconnect);
+        clients.back()->setUrl(wsUrl(server->port()));
+        records.push_back(std::make_unique<ClientRecorder>(clients.back().get()));
+        clients.back()->subscribe(u"order_updates"_s);
+        clients.back()->open();
+    }
+    for (const auto &record : records)
+        QTRY_COMPARE_WITH_TIMEOUT(record->subscribed.size(), 1, 10000);
+
+    server->stop();
+    QTRY_COMPARE_WITH_TIMEOUT(stopped.size(), 1, 15000);
+    for (int i = 0; i < Clients; ++i) {
+        QTRY_COMPARE_WITH_TIMEOUT(records[i]->closeCodes.size(), 1, 10000);
+        QCOMPARE(records[i]->closeCodes.first(), 1001);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestShutdown)
