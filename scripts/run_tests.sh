@@ -10,7 +10,7 @@ JOBS=$(nproc)
 FUZZ_DIR=${FUZZ_DIR:-build-fuzz}
 CC=clang-14 CXX=clang++-14 cmake -S . -B "$FUZZ_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DQUANTPUSH_FUZZ=ON -DQUANTPUSH_BUILD_CONSOLE=OFF
-cmake --build "$FUZZ_DIR" -j"$JOBS" --target fuzz_protocol fuzz_auth fuzz_http
+cmake --build "$FUZZ_DIR" -j"$JOBS" --target fuzz_protocol fuzz_auth fuzz_http fuzz_wsframe
 ctest --test-dir "$FUZZ_DIR" -L fuzz --output-on-failure
 
 # 2. Everything else with g++, warnings as errors; its ctest summary ends the output.
