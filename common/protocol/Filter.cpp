@@ -1,6 +1,7 @@
 #include "Filter.h"
 
 #include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
 
 #include <array>
 #include <utility>
@@ -194,6 +195,18 @@ std::optional<Filter> Filter::parse(const QJsonValue &filters, QString *error,
         }
     }
     return filter;
+}
+
+QByteArray Filter::fingerprint() const
+{
+    QByteArray bytes;
+    for (const Condition &condition : m_conditions) {
+        bytes += condition.path.join(QChar(0x1f)).toUtf8();
+        bytes += '\x1e' + QByteArray::number(int(condition.op)) + '\x1e';
+        bytes += QJsonDocument(QJsonArray {condition.operand}).toJson(QJsonDocument::Compact);
+        bytes += '\x1d';
+    }
+    return bytes;
 }
 
 int Filter::weight() const

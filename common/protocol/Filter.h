@@ -46,6 +46,9 @@ public:
     // one per value of an in / nin list (limits.max_filter_values).
     int weight() const;
     const QList<Condition> &conditions() const { return m_conditions; }
+    // The conditions as bytes: equal for filters that match alike (routing
+    // shares one copy of equal filters and evaluates it once per message).
+    QByteArray fingerprint() const;
     QJsonObject source() const { return m_source; }
 
 

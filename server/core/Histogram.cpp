@@ -20,12 +20,12 @@ Histogram Histogram::durationSeconds()
     return Histogram({1, 5, 15, 60, 300, 900, 3600, 4 * 3600, 12 * 3600, 24 * 3600});
 }
 
-void Histogram::observe(double value)
+void Histogram::observe(double value, quint64 times)
 {
     const auto it = std::lower_bound(m_bounds.cbegin(), m_bounds.cend(), value);
-    ++m_counts[std::size_t(it - m_bounds.cbegin())];
-    ++m_count;
-    m_sum += value;
+    m_counts[std::size_t(it - m_bounds.cbegin())] += times;
+    m_count += times;
+    m_sum += value * double(times);
     m_max = std::max(m_max, value);
 }
 

@@ -18,7 +18,8 @@ public:
     // Connection durations from 1 s to 1 day, in seconds.
     static Histogram durationSeconds();
 
-    void observe(double value);
+    // `times` equal observations at once (one fan-out's recipients).
+    void observe(double value, quint64 times = 1);
     // Adds `other`'s observations (same buckets) to this one and empties it:
     // a worker thread's histogram summed into the server's.
     void absorb(Histogram &other);

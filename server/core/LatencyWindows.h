@@ -20,7 +20,7 @@ public:
 
     LatencyWindows();
 
-    void observe(double seconds) { m_histogram.observe(seconds); }
+    void observe(double seconds, quint64 times = 1) { m_histogram.observe(seconds, times); }
     // A worker thread's observations since the last absorb (its windows are
     // never sampled: only the server's are).
     void absorb(LatencyWindows &other) { m_histogram.absorb(other.m_histogram); }

@@ -82,10 +82,10 @@ void Metrics::frameReceived(qint64 bytes)
 
 void Metrics::controlFrameSent(qint64 bytes) { m_bytesOut += quint64(bytes); }
 void Metrics::errorSent(ErrorCode code) { ++m_errors[std::size_t(code)]; }
-void Metrics::deliveryLatency(SubscriptionType channel, double seconds)
+void Metrics::deliveryLatency(SubscriptionType channel, double seconds, quint64 deliveries)
 {
-    m_latency.observe(seconds);
-    m_channelLatency[std::size_t(channel)].observe(seconds);
+    m_latency.observe(seconds, deliveries);
+    m_channelLatency[std::size_t(channel)].observe(seconds, deliveries);
 }
 
 void Metrics::gapReported(SubscriptionType channel, qint64 messages)

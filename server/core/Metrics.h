@@ -37,7 +37,7 @@ public:
     void frameReceived(qint64 bytes);
     void controlFrameSent(qint64 bytes);
     void errorSent(ErrorCode code);
-    void deliveryLatency(SubscriptionType channel, double seconds);
+    void deliveryLatency(SubscriptionType channel, double seconds, quint64 deliveries = 1);
     // Compression (docs/protocol.md, "Compression"): one frameCompressed per
     // compression (a frame is compressed once for all its recipients), one
     // compressedPushSent per compressed push or batch frame written.

@@ -229,7 +229,23 @@ bool Session::admitInbound(qint64 nowMs)
     return false;
 }
 
+Session::FanOut Session::startFanOut(Clock *clock)
+{
+    FanOut fanOut;
+    fanOut.nowMs = (clock ? clock : Clock::system())->nowMs();
+    fanOut.nowUs = nowMicroseconds();
+    return fanOut;
+}
+
 void Session::sendFrame(const OutboundFrame &frame)
+{
+    FanOut fanOut = startFanOut(m_limits.clock);
+    sendFrame(frame, fanOut);
+    if (fanOut.written > 0)
+        m_metrics->deliveryLatency(frame.channel, double(fanOut.nowUs - frame.publishedAtUs) / 1e6, fanOut.written);
+}
+
+void Session::sendFrame(const OutboundFrame &frame, FanOut &fanOut)
 {
     if (m_closing)
         return;
@@ -239,10 +255,10 @@ void Session::sendFrame(const OutboundFrame &frame)
     }
     if (m_droppedRanges.contains(frame.channel))
         flushGapNotices();
-    write(frame);
+    write(frame, &fanOut);
 }
 
-void Session::write(const OutboundFrame &frame)
+void Session::write(const OutboundFrame &frame, FanOut *fanOut)
 {
     // The frame is written as encoded once for all recipients, straight to
     // the TCP (or TLS) socket the WebSocket runs on; QWebSocket writes its
@@ -270,16 +286,20 @@ void Session::write(const OutboundFrame &frame)
                                 : m_socket->sendTextMessage(QString::fromUtf8(frame.wire.payload()));
         }
     }
-    const qint64 now = m_limits.clock->nowMs();
     if (frame.firstSeq >= 0) {
         if (deflated)
             m_metrics->compressedPushSent(frame.channel, frame.wire.payload().size(), bytes);
         const int messages = frame.needsAck.isEmpty() ? int(frame.lastSeq - frame.firstSeq + 1) : int(frame.needsAck.size());
         m_messagesOut += quint64(messages);
         m_metrics->framesDelivered(frame.channel, messages, bytes);
-        if (!frame.isRedelivery)
-            m_metrics->deliveryLatency(frame.channel, double(nowMicroseconds() - frame.publishedAtUs) / 1e6);
-        trackAcks(frame, now);
+        if (!frame.isRedelivery) {
+            if (fanOut)
+                ++fanOut->written;
+            else
+                m_metrics->deliveryLatency(frame.channel, double(nowMicroseconds() - frame.publishedAtUs) / 1e6);
+        }
+        if (!frame.needsAck.isEmpty())
+            trackAcks(frame, fanOut ? fanOut->nowMs : m_limits.clock->nowMs());
     } else {
         m_metrics->controlFrameSent(bytes);
     }

@@ -76,8 +76,23 @@ public:
     // counts against this connection's buffers.
     const QByteArray &wireBytes(const OutboundFrame &frame) const;
 
+    // One fan-out's clock readings and latency tally, shared by every
+    // recipient of a frame on one thread (perf: two clock reads and two
+    // histogram updates per delivery were 8 % of the server's CPU at the
+    // window row; a fan-out to 1,000 takes well under a millisecond).
+    struct FanOut
+    {
+        qint64 nowMs = 0;        // the session clock (ack deadlines)
+        qint64 nowUs = 0;        // wall clock, µs since the epoch (latency)
+        quint64 written = 0;     // recipients that wrote the frame at once
+    };
+    static FanOut startFanOut(Clock *clock);
     // Push traffic: queued behind earlier pushes when the client is slow.
     void sendFrame(const OutboundFrame &frame);
+    // The same, for one recipient of a fan-out: a frame written at once is
+    // counted in `fanOut.written` instead of timed here; the caller records
+    // that many latency samples (Metrics::deliveryLatency).
+    void sendFrame(const OutboundFrame &frame, FanOut &fanOut);
     // Replies and errors: written at once, never dropped.
     void sendMessage(const Message &message);
     void sendError(ErrorCode code, const QString &text, const QJsonValue &requestId = {});
@@ -124,7 +139,8 @@ Q_SIGNALS:
     void closed(QuantPush::SessionId session, int code, const QString &reason);
 
 private:
-    void write(const OutboundFrame &frame);
+    // `fanOut`: the fan-out this write belongs to (null: times itself).
+    void write(const OutboundFrame &frame, FanOut *fanOut = nullptr);
     // Bytes for the peer, in order behind everything handed over before.
     void writeBytes(const QByteArray &bytes);
     void scheduleFlush();

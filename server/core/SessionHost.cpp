@@ -368,13 +368,18 @@ void SessionHost::sweepAcks()
 void SessionHost::deliver(const QList<SessionId> &sessions, const OutboundFrame &frame)
 {
     const bool needsAck = !frame.needsAck.isEmpty();
+    // One clock reading and one latency sample (weighted) per frame and
+    // thread, not per recipient.
+    Session::FanOut fanOut = Session::startFanOut(m_clock);
     for (SessionId id : sessions) {
         if (Session *session = m_sessions.value(id)) {
-            session->sendFrame(frame);
+            session->sendFrame(frame, fanOut);
             if (needsAck)
                 m_ackSessions.insert(id);
         }
     }
+    if (fanOut.written > 0)
+        m_metrics->deliveryLatency(frame.channel, double(fanOut.nowUs - frame.publishedAtUs) / 1e6, fanOut.written);
 }
 
 void SessionHost::sendMessage(SessionId id, const Message &message)

@@ -8,6 +8,44 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace QuantPush {
 
+namespace {
+// Shared filters are swept after this many removals: often enough that the
+// table stays near the live filters, rarely enough to cost nothing per removal.
+constexpr int SweepEvery = 1024;
+} // namespace
+
+// One message's verdicts per distinct filter, keyed by the filter's shared
+// conditions (the same pointer means the same conditions during one match).
+// Bounded: with more distinct filters than slots the rest are evaluated
+// directly, as before.
+class SubscriptionManager::FilterMemo
+{
+public:
+    bool matches(const Filter &filter, const QJsonObject &data)
+    {
+        if (filter.isEmpty())
+            return true;
+        const void *key = filter.conditions().constData();
+        for (int i = 0; i < m_size; ++i) {
+            if (m_entries[std::size_t(i)].key == key)
+                return m_entries[std::size_t(i)].result;
+        }
+        const bool result = filter.matches(data);
+        if (m_size < int(m_entries.size()))
+            m_entries[std::size_t(m_size++)] = {key, result};
+        return result;
+    }
+
+private:
+    struct Entry
+    {
+        const void *key = nullptr;
+        bool result = false;
+    };
+    std::array<Entry, 16> m_entries {};
+    int m_size = 0;
+};
+
 SubscriptionManager::SubscriptionManager(int maxPerSession, QObject *parent)
     : QObject(parent), m_maxPerSession(maxPerSession)
 {
@@ -24,8 +62,8 @@ SubscriptionManager::subscribe(SessionId session, SubscriptionType channel, cons
 {
     if (countForSession(session) >= m_maxPerSession)
         return std::nullopt;
-    Subscription subscription {u"sub-%1"_s.arg(m_nextId++), session, channel, clientFilter, authorisationFilter,
-                               afterSeq};
+    Subscription subscription {u"sub-%1"_s.arg(m_nextId++), session, channel, intern(clientFilter),
+                               intern(authorisationFilter), afterSeq};
     m_byId.insert(subscription.id, subscription);
     m_byChannel[std::size_t(channel)][session].append(subscription);
     m_bySession[session].append(subscription.id);
@@ -55,6 +93,27 @@ void SubscriptionManager::remove(const QString &subscriptionId)
             m_bySession.erase(sessionIt);
     }
     Q_EMIT unsubscribed(subscriptionId, subscription.session, subscription.channel);
+    if (++m_removalsSinceSweep >= SweepEvery)
+        sweepInterned();
+}
+
+Filter SubscriptionManager::intern(const Filter &filter)
+{
+    if (filter.isEmpty())
+        return filter;
+    const QByteArray key = filter.fingerprint();
+    const auto it = m_interned.constFind(key);
+    if (it != m_interned.cend())
+        return *it;
+    m_interned.insert(key, filter);
+    return filter;
+}
+
+void SubscriptionManager::sweepInterned()
+{
+    m_removalsSinceSweep = 0;
+    // Only the table's own copy left: no subscription uses it.
+    m_interned.removeIf([](const QHash<QByteArray, Filter>::iterator &it) { return it->conditions().isDetached(); });
 }
 
 QStringList SubscriptionManager::unsubscribe(SessionId session, const QString &subscriptionId)
@@ -90,10 +149,11 @@ QStringList SubscriptionManager::reauthorise(SessionId session,
             ended.append(id);
             continue;
         }
-        it->authorisationFilter = *filter;
+        const Filter shared = intern(*filter);
+        it->authorisationFilter = shared;
         for (Subscription &indexed : m_byChannel[std::size_t(it->channel)][session]) {
             if (indexed.id == id)
-                indexed.authorisationFilter = *filter;
+                indexed.authorisationFilter = shared;
         }
     }
     for (const QString &id : std::as_const(ended))
@@ -115,17 +175,25 @@ bool SubscriptionManager::accepts(const Subscription &subscription, qint64 seq, 
         && subscription.clientFilter.matches(data);
 }
 
+bool SubscriptionManager::accepts(const Subscription &subscription, qint64 seq, const QJsonObject &data,
+                                  FilterMemo &memo)
+{
+    return seq > subscription.afterSeq && memo.matches(subscription.authorisationFilter, data)
+        && memo.matches(subscription.clientFilter, data);
+}
+
 QList<SessionId> SubscriptionManager::match(SubscriptionType channel, qint64 seq, const QJsonObject &data,
                                             const Filter &recipientFilter) const
 {
     QList<SessionId> sessions;
     const auto &index = m_byChannel[std::size_t(channel)];
     sessions.reserve(index.size());
+    FilterMemo memo;
     for (auto it = index.cbegin(); it != index.cend(); ++it) {
         if (!recipientFilter.isEmpty() && !recipientFilter.matches(m_sessionAttributes.value(it.key())))
             continue;
         for (const Subscription &subscription : it.value()) {
-            if (accepts(subscription, seq, data)) {
+            if (accepts(subscription, seq, data, memo)) {
                 sessions.append(it.key());
                 break;
             }
