@@ -11,6 +11,9 @@
 #include <QtNetwork/QTcpSocket>
 #include "ws/WsConnection.h"
 
+#include <algorithm>
+#include <vector>
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace QuantPush {
@@ -371,12 +374,31 @@ void SessionHost::deliver(const QList<SessionId> &sessions, const OutboundFrame 
     // One clock reading and one latency sample (weighted) per frame and
     // thread, not per recipient.
     Session::FanOut fanOut = Session::startFanOut(m_clock);
+    // Perf: at 1,000 recipients the fan-out's cost was mostly cache misses
+    // on each Session's first touch. The sessions are looked up first, and
+    // each is fetched a few recipients ahead of its turn. (A session that
+    // closes during the loop is deleted later, never inside it.)
+    std::vector<Session *> recipients; // one allocation per frame, not per recipient
+    recipients.reserve(std::size_t(sessions.size()));
     for (SessionId id : sessions) {
-        if (Session *session = m_sessions.value(id)) {
-            session->sendFrame(frame, fanOut);
-            if (needsAck)
-                m_ackSessions.insert(id);
-        }
+        if (Session *session = m_sessions.value(id))
+            recipients.push_back(session);
+    }
+    constexpr std::size_t Ahead = 6;
+    const auto prefetch = [](const Session *session) {
+        const char *bytes = reinterpret_cast<const char *>(session);
+        for (std::size_t offset = 0; offset < sizeof(Session); offset += 64)
+            __builtin_prefetch(bytes + offset);
+    };
+    for (std::size_t i = 0; i < std::min(Ahead, recipients.size()); ++i)
+        prefetch(recipients[i]);
+    for (std::size_t i = 0; i < recipients.size(); ++i) {
+        if (i + Ahead < recipients.size())
+            prefetch(recipients[i + Ahead]);
+        Session *session = recipients[i];
+        session->sendFrame(frame, fanOut);
+        if (needsAck)
+            m_ackSessions.insert(session->id());
     }
     if (fanOut.written > 0)
         m_metrics->deliveryLatency(frame.channel, double(fanOut.nowUs - frame.publishedAtUs) / 1e6, fanOut.written);

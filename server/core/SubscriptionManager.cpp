@@ -66,6 +66,7 @@ SubscriptionManager::subscribe(SessionId session, SubscriptionType channel, cons
                                intern(authorisationFilter), afterSeq};
     m_byId.insert(subscription.id, subscription);
     m_byChannel[std::size_t(channel)][session].append(subscription);
+    changed(channel);
     m_bySession[session].append(subscription.id);
     qCDebug(lcSubscription) << "session" << session << "subscribed" << wireName(channel) << subscription.id;
     Q_EMIT subscribed(subscription.id, session, channel);
@@ -80,6 +81,7 @@ void SubscriptionManager::remove(const QString &subscriptionId)
     const Subscription subscription = it.value();
     m_byId.erase(it);
     auto &channelIndex = m_byChannel[std::size_t(subscription.channel)];
+    changed(subscription.channel);
     auto channelIt = channelIndex.find(subscription.session);
     if (channelIt != channelIndex.end()) {
         channelIt->removeIf([&subscriptionId](const Subscription &s) { return s.id == subscriptionId; });
@@ -150,6 +152,7 @@ QStringList SubscriptionManager::reauthorise(SessionId session,
             continue;
         }
         const Filter shared = intern(*filter);
+        changed(it->channel);
         it->authorisationFilter = shared;
         for (Subscription &indexed : m_byChannel[std::size_t(it->channel)][session]) {
             if (indexed.id == id)
@@ -175,28 +178,48 @@ bool SubscriptionManager::accepts(const Subscription &subscription, qint64 seq, 
         && subscription.clientFilter.matches(data);
 }
 
-bool SubscriptionManager::accepts(const Subscription &subscription, qint64 seq, const QJsonObject &data,
-                                  FilterMemo &memo)
+const std::vector<SubscriptionManager::Route> &SubscriptionManager::routes(SubscriptionType channel) const
 {
-    return seq > subscription.afterSeq && memo.matches(subscription.authorisationFilter, data)
-        && memo.matches(subscription.clientFilter, data);
+    std::vector<Route> &routes = m_routes[std::size_t(channel)];
+    if (!m_routesStale[std::size_t(channel)])
+        return routes;
+    m_routesStale[std::size_t(channel)] = false;
+    routes.clear();
+    const auto &index = m_byChannel[std::size_t(channel)];
+    for (auto it = index.cbegin(); it != index.cend(); ++it) {
+        for (const Subscription &subscription : it.value())
+            routes.push_back({it.key(), subscription.afterSeq, subscription.authorisationFilter, subscription.clientFilter});
+    }
+    // A burst of unsubscribes should not keep a big array for a few routes.
+    if (routes.capacity() > 2 * routes.size() + 64)
+        routes.shrink_to_fit();
+    return routes;
 }
 
 QList<SessionId> SubscriptionManager::match(SubscriptionType channel, qint64 seq, const QJsonObject &data,
                                             const Filter &recipientFilter) const
 {
     QList<SessionId> sessions;
-    const auto &index = m_byChannel[std::size_t(channel)];
-    sessions.reserve(index.size());
+    const std::vector<Route> &all = routes(channel);
+    sessions.reserve(qsizetype(all.size()));
     FilterMemo memo;
-    for (auto it = index.cbegin(); it != index.cend(); ++it) {
-        if (!recipientFilter.isEmpty() && !recipientFilter.matches(m_sessionAttributes.value(it.key())))
+    // A session's routes are adjacent: once one matched (or the publisher's
+    // recipient filter ruled the session out), its others are skipped.
+    bool first = true;
+    bool decided = false;
+    SessionId current = 0;
+    for (const Route &route : all) {
+        if (first || route.session != current) {
+            first = false;
+            current = route.session;
+            decided = !recipientFilter.isEmpty() && !recipientFilter.matches(m_sessionAttributes.value(current));
+        }
+        if (decided)
             continue;
-        for (const Subscription &subscription : it.value()) {
-            if (accepts(subscription, seq, data, memo)) {
-                sessions.append(it.key());
-                break;
-            }
+        if (seq > route.afterSeq && memo.matches(route.authorisationFilter, data)
+            && memo.matches(route.clientFilter, data)) {
+            sessions.append(current);
+            decided = true;
         }
     }
     return sessions;

@@ -10,6 +10,7 @@
 #include <array>
 #include <functional>
 #include <optional>
+#include <vector>
 
 namespace QuantPush {
 
@@ -75,7 +76,6 @@ Q_SIGNALS:
 private:
     class FilterMemo;
     static bool accepts(const Subscription &subscription, qint64 seq, const QJsonObject &data);
-    static bool accepts(const Subscription &subscription, qint64 seq, const QJsonObject &data, FilterMemo &memo);
     void remove(const QString &subscriptionId);
     // The shared copy of a filter equal to `filter` (perf: 1,000 traders
     // each had their own copy of the same account filter, and routing
@@ -94,6 +94,21 @@ private:
     std::array<QHash<SessionId, QList<Subscription>>, SubscriptionTypeCount> m_byChannel;
     QHash<SessionId, QStringList> m_bySession;
     QHash<SessionId, QJsonObject> m_sessionAttributes;
+    // Per channel, what match() reads: one flat array, a session's
+    // subscriptions next to each other, rebuilt when the channel's
+    // subscriptions change (perf: walking the hash of lists missed the cache
+    // once per subscriber and message).
+    struct Route
+    {
+        SessionId session = 0;
+        qint64 afterSeq = 0;
+        Filter authorisationFilter;
+        Filter clientFilter;
+    };
+    const std::vector<Route> &routes(SubscriptionType channel) const;
+    void changed(SubscriptionType channel) { m_routesStale[std::size_t(channel)] = true; }
+    mutable std::array<std::vector<Route>, SubscriptionTypeCount> m_routes;
+    mutable std::array<bool, SubscriptionTypeCount> m_routesStale {};
     QHash<QByteArray, Filter> m_interned; // fingerprint → the shared copy
     int m_removalsSinceSweep = 0;
 };

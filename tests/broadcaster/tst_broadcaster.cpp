@@ -1,4 +1,5 @@
 #include "Clock.h"
+#include "Histogram.h"
 #include "MessageBroadcaster.h"
 #include "SubscriptionManager.h"
 #include "protocol/JsonKeys.h"
@@ -50,6 +51,8 @@ private Q_SLOTS:
     void priorityOrdersABurst();
     void rateLimitedWindowAndCoalescing();
     void subscriptionIndex();
+    void equalFiltersSharedDistinctFiltersApart();
+    void weightedLatencySamples();
     void afterSeqHidesOlderMessages();
     void gapNoticeOnlyForSubscriptionsWaitingForTheSeqs();
     void historyReplay();
@@ -228,6 +231,73 @@ void tst_Broadcaster::subscriptionIndex()
     QCOMPARE(index.unsubscribeChannel(1, SubscriptionType::MarketData), QStringList {b->id});
     index.removeSession(2);
     QCOMPARE(index.count(), 0);
+}
+
+void tst_Broadcaster::equalFiltersSharedDistinctFiltersApart()
+{
+    // Routing shares equal filters and evaluates each distinct one once per
+    // message: more distinct account filters than its per-message memo
+    // holds, each used by several sessions, must still route exactly.
+    SubscriptionManager index(4);
+    constexpr int Accounts = 40;
+    constexpr int PerAccount = 3;
+    SessionId next = 1;
+    QList<SubscriptionManager::Subscription> firstOfAccount;
+    for (int a = 0; a < Accounts; ++a) {
+        for (int k = 0; k < PerAccount; ++k) {
+            const auto sub = index.subscribe(next++, SubscriptionType::OrderUpdates,
+                                             k == 1 ? filter(R"({"side":"buy"})") : Filter {},
+                                             Filter::absentOrIn(u"account"_s, {u"A%1"_s.arg(a)}), 0);
+            QVERIFY(sub);
+            if (k == 0)
+                firstOfAccount.append(*sub);
+            else // the same account's filter: one shared copy
+                QVERIFY(sub->authorisationFilter.conditions().isSharedWith(firstOfAccount.last().authorisationFilter.conditions()));
+        }
+    }
+    QVERIFY(!firstOfAccount[0].authorisationFilter.conditions().isSharedWith(firstOfAccount[1].authorisationFilter.conditions()));
+    for (int a = 0; a < Accounts; ++a) {
+        const SessionId base = SessionId(a * PerAccount + 1);
+        QList<SessionId> sell = index.match(SubscriptionType::OrderUpdates, 1,
+                                            {{u"account"_s, u"A%1"_s.arg(a)}, {u"side"_s, u"sell"_s}}, {});
+        std::sort(sell.begin(), sell.end());
+        QCOMPARE(sell, (QList<SessionId> {base, base + 2}));
+        QList<SessionId> buy = index.match(SubscriptionType::OrderUpdates, 1,
+                                           {{u"account"_s, u"A%1"_s.arg(a)}, {u"side"_s, u"buy"_s}}, {});
+        std::sort(buy.begin(), buy.end());
+        QCOMPARE(buy, (QList<SessionId> {base, base + 1, base + 2}));
+    }
+    // No account: every session's authorisation lets it through.
+    QCOMPARE(index.match(SubscriptionType::OrderUpdates, 1, {{u"side"_s, u"sell"_s}}, {}).size(), Accounts * 2);
+    // Churn past the sweep of unused shared filters: routing stays exact.
+    for (int round = 0; round < 1100; ++round) {
+        const SessionId id = 100000 + SessionId(round);
+        QVERIFY(index.subscribe(id, SubscriptionType::OrderUpdates, {}, Filter::absentOrIn(u"account"_s, {u"B%1"_s.arg(round % 7)}), 0));
+        index.removeSession(id);
+    }
+    QVERIFY(index.subscribe(7, SubscriptionType::MarketData, {}, Filter::absentOrIn(u"account"_s, {u"B3"_s}), 0));
+    QCOMPARE(index.match(SubscriptionType::MarketData, 1, {{u"account"_s, u"B3"_s}}, {}), QList<SessionId> {7});
+    QVERIFY(index.match(SubscriptionType::MarketData, 1, {{u"account"_s, u"B4"_s}}, {}).isEmpty());
+    QCOMPARE(index.count(SubscriptionType::OrderUpdates), Accounts * PerAccount);
+}
+
+void tst_Broadcaster::weightedLatencySamples()
+{
+    // One fan-out's recipients are recorded as one weighted observation:
+    // the same as that many single ones.
+    Histogram weighted = Histogram::latencySeconds();
+    Histogram single = Histogram::latencySeconds();
+    weighted.observe(0.002, 1000);
+    weighted.observe(0.040, 10);
+    for (int i = 0; i < 1000; ++i)
+        single.observe(0.002);
+    for (int i = 0; i < 10; ++i)
+        single.observe(0.040);
+    QCOMPARE(weighted.count(), quint64(1010));
+    QCOMPARE(weighted.bucketCounts(), single.bucketCounts());
+    QCOMPARE(weighted.quantile(0.99), single.quantile(0.99));
+    QVERIFY(qAbs(weighted.sum() - single.sum()) < 1e-9);
+    QCOMPARE(weighted.max(), 0.040);
 }
 
 void tst_Broadcaster::afterSeqHidesOlderMessages()
