@@ -46,6 +46,9 @@ constexpr quint8 BinaryOpcode = 0x2;
 constexpr quint8 CloseOpcode = 0x8;
 constexpr quint8 PingOpcode = 0x9;
 constexpr quint8 PongOpcode = 0xA;
+// Output still waiting in the socket's buffer above which pings are left
+// unanswered.
+constexpr qint64 PongBacklogBytes = 64 * 1024;
 
 } // namespace
 
@@ -267,7 +270,11 @@ bool WsConnection::onEvent(WsFrameParser::Event &&event)
             Q_EMIT binaryMessageReceived(event.payload);
         break;
     case Kind::Ping:
-        if (!m_closeSent)
+        // A peer that pings and never reads would pile its pongs up in the
+        // socket's buffer without bound (pongs are outside the session's
+        // budget). While that much still waits, this ping goes unanswered:
+        // RFC 6455 5.5.3 lets an endpoint answer only the latest of several.
+        if (!m_closeSent && m_socket->bytesToWrite() < PongBacklogBytes)
             writeRaw(serverFrame(PongOpcode, event.payload));
         break;
     case Kind::Pong:

@@ -12,6 +12,8 @@ namespace QuantPush {
 
 namespace {
 
+constexpr quint64 MaxUpfrontReserve = 16 * 1024;
+
 bool isControl(WsFrameParser::Opcode opcode)
 {
     return (quint8(opcode) & 0x8) != 0;
@@ -120,8 +122,10 @@ bool WsFrameParser::startFrame(const Sink &sink)
         }
         // Reserve a single frame's declared size at once, not more: a peer
         // announcing a large message in many small frames grows it as sent.
+        // Capped: a declared length costs nothing to send, so a peer that
+        // announces megabytes and sends a trickle holds only what it sent.
         if (m_fin && m_message.isEmpty() && length > 0)
-            m_message.reserve(qsizetype(length));
+            m_message.reserve(qsizetype(std::min<quint64>(length, MaxUpfrontReserve)));
     }
     m_inPayload = true;
     return true;

@@ -143,6 +143,7 @@ private Q_SLOTS:
     void badHandshakeOverTheWire_data();
     void badHandshakeOverTheWire();
     void closeHandshakeEchoesTheCode();
+    void pingFloodWithoutReadingStaysBounded();
 };
 
 void tst_WsProtocol::fragmentsWithControlFramesBetween()
@@ -519,6 +520,38 @@ void tst_WsProtocol::closeHandshakeEchoesTheCode()
     QTRY_COMPARE(client.closeCode, 4321);
     // The server closes the TCP connection after the echo.
     QTRY_COMPARE_WITH_TIMEOUT(client.socket.state(), QAbstractSocket::UnconnectedState, 10000);
+    bystander.verifySawEverything();
+}
+
+// A client that sends pings as fast as it can and never reads its pongs:
+// what the server holds for it stays bounded (pings go unanswered while
+// 64 KiB of output waits), and the bystander loses nothing.
+void tst_WsProtocol::pingFloodWithoutReadingStaysBounded()
+{
+    auto server = startServer(testConfig());
+    Bystander bystander(server.get());
+    QVERIFY(bystander.isReady());
+    QTcpSocket flooder;
+    // A small receive window, and Qt reads no more than 1 KiB for us: the
+    // pongs back up into the server quickly.
+    flooder.setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 4096);
+    flooder.setReadBufferSize(1024);
+    flooder.connectToHost(QHostAddress::LocalHost, server->port());
+    QVERIFY(flooder.waitForConnected(5000));
+    flooder.write("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    constexpr int Pings = 100000; // 12.7 MB of pongs if every one were answered
+    const QByteArray ping = frame(0x9, QByteArray(125, 'p'));
+    QByteArray burst;
+    for (int i = 0; i < 1000; ++i)
+        burst += ping;
+    for (int i = 0; i < Pings / 1000; ++i)
+        flooder.write(burst);
+    QTRY_COMPARE_WITH_TIMEOUT(flooder.bytesToWrite(), 0, 60000);
+    // What the server still reads of them after that is parsed within this.
+    QTest::qWait(1000);
+    const qint64 buffered = server->statsJson().value(u"messages"_s).toObject().value(u"buffered_bytes"_s).toInteger();
+    QVERIFY2(buffered < 256 * 1024, qPrintable(u"the server holds %1 bytes for a non-reader"_s.arg(buffered)));
     bystander.verifySawEverything();
 }
 
