@@ -134,12 +134,11 @@ void TestShutdown::nonReaderDoesNotHoldShutdownPastDeadline()
     }
     QVERIFY2(windowClosed, "the non-reading client's TCP window never closed");
 
-    QElapsedTimer clock;
-    clock.start();
+    // Deadline, then at most the close grace for a peer that never answers.
+    // (No lower bound on the time: the released queues may put the
+    // non-reader over its budget, and its 4008 then ends the drain early.)
     server->stop();
     QTRY_COMPARE_WITH_TIMEOUT(stopped.size(), 1, 15000);
-    // Deadline, then at most the close grace for a peer that never answers.
-    QVERIFY(clock.elapsed() >= config.limits.shutdownDrainMs);
     QCOMPARE(server->connectionsJson().size(), 0);
 }
 
