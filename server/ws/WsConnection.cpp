@@ -1,5 +1,6 @@
 #include "WsConnection.h"
 
+#include "WsFrameHeader.h"
 #include "WsHandshake.h"
 #include "core/Logging.h"
 
@@ -22,30 +23,11 @@ namespace {
 // One unmasked server frame, FIN set.
 QByteArray serverFrame(quint8 opcode, QByteArrayView payload)
 {
-    QByteArray frame;
-    const quint64 length = quint64(payload.size());
-    frame.reserve(payload.size() + 10);
-    frame.append(char(0x80 | opcode));
-    if (length < 126) {
-        frame.append(char(length));
-    } else if (length <= 0xFFFF) {
-        frame.append(char(126));
-        frame.append(char(length >> 8));
-        frame.append(char(length & 0xFF));
-    } else {
-        frame.append(char(127));
-        for (int shift = 56; shift >= 0; shift -= 8)
-            frame.append(char((length >> shift) & 0xFF));
-    }
+    QByteArray frame = wsServerFrameHeader(opcode, quint64(payload.size()));
     frame.append(payload.data(), payload.size());
     return frame;
 }
 
-constexpr quint8 TextOpcode = 0x1;
-constexpr quint8 BinaryOpcode = 0x2;
-constexpr quint8 CloseOpcode = 0x8;
-constexpr quint8 PingOpcode = 0x9;
-constexpr quint8 PongOpcode = 0xA;
 // Output still waiting in the socket's buffer above which pings are left
 // unanswered.
 constexpr qint64 PongBacklogBytes = 64 * 1024;
@@ -168,7 +150,7 @@ qint64 WsConnection::sendTextMessage(const QString &text)
     if (m_closeSent)
         return 0;
     const QByteArray utf8 = text.toUtf8();
-    writeRaw(serverFrame(TextOpcode, utf8));
+    writeRaw(serverFrame(WsOpcode::Text, utf8));
     return utf8.size();
 }
 
@@ -176,7 +158,7 @@ qint64 WsConnection::sendBinaryMessage(const QByteArray &data)
 {
     if (m_closeSent)
         return 0;
-    writeRaw(serverFrame(BinaryOpcode, data));
+    writeRaw(serverFrame(WsOpcode::Binary, data));
     return data.size();
 }
 
@@ -184,7 +166,7 @@ void WsConnection::ping(const QByteArray &payload)
 {
     if (m_closeSent)
         return;
-    writeRaw(serverFrame(PingOpcode, payload.left(125)));
+    writeRaw(serverFrame(WsOpcode::Ping, payload.left(125)));
 }
 
 void WsConnection::sendCloseFrame(int code, const QString &reason)
@@ -205,7 +187,7 @@ void WsConnection::sendCloseFrame(int code, const QString &reason)
         }
         body.append(text);
     }
-    writeRaw(serverFrame(CloseOpcode, body));
+    writeRaw(serverFrame(WsOpcode::Close, body));
 }
 
 void WsConnection::close(int code, const QString &reason)
@@ -275,7 +257,7 @@ bool WsConnection::onEvent(WsFrameParser::Event &&event)
         // budget). While that much still waits, this ping goes unanswered:
         // RFC 6455 5.5.3 lets an endpoint answer only the latest of several.
         if (!m_closeSent && m_socket->bytesToWrite() < PongBacklogBytes)
-            writeRaw(serverFrame(PongOpcode, event.payload));
+            writeRaw(serverFrame(WsOpcode::Pong, event.payload));
         break;
     case Kind::Pong:
         Q_EMIT pong(event.payload);
