@@ -8,6 +8,7 @@
 #include "Logging.h"
 #include "Metrics.h"
 #include "Permissions.h"
+#include "SessionRequests.h"
 #include "SessionWorkers.h"
 #include "ShutdownSequence.h"
 #include "SubscriptionFlow.h"
@@ -18,7 +19,6 @@
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QMetaMethod>
-#include <QtCore/QPointer>
 #include <QtNetwork/QTcpSocket>
 
 using namespace Qt::Literals::StringLiterals;
@@ -90,8 +90,9 @@ void WebSocketManager::wire()
     connect(m_sessions, &SessionWorkers::sessionClosed, m_subscriptions, &SubscriptionManager::removeSession);
     connect(m_sessions, &SessionWorkers::subscribeRequested, m_subscriptionFlow, &SubscriptionFlow::subscribe);
     connect(m_sessions, &SessionWorkers::unsubscribeRequested, m_subscriptionFlow, &SubscriptionFlow::unsubscribe);
-    connect(m_sessions, &SessionWorkers::publishRequested, this, &WebSocketManager::onPublishRequested);
-    connect(m_sessions, &SessionWorkers::adminRequested, this, &WebSocketManager::onAdminRequested);
+    auto *requests = new SessionRequests(this, m_sessions);
+    connect(m_sessions, &SessionWorkers::publishRequested, requests, &SessionRequests::publish);
+    connect(m_sessions, &SessionWorkers::adminRequested, requests, &SessionRequests::admin);
 
     m_rateSampler->setInterval(1000);
     connect(m_rateSampler, &ClockTimer::timeout, this, [this] {
@@ -253,62 +254,6 @@ WebSocketManager::PublishResult WebSocketManager::broadcastRiskAlert(const QJson
 WebSocketManager::PublishResult WebSocketManager::broadcastPerformanceMetrics(const QJsonObject &metrics)
 {
     return publish(requestFor(SubscriptionType::PerformanceMetrics, metrics));
-}
-
-void WebSocketManager::onPublishRequested(SessionId session, const QJsonValue &requestId, const PublishRequest &request)
-{
-    if (request.dryRun) {
-        m_sessions->sendMessage(session, Message::reply(MessageType::Published, requestId, QJsonObject {
-            {Key::Recipients, countRecipients(request)},
-            {Key::DryRun, true},
-        }));
-        return;
-    }
-    publish(request, [this, guard = QPointer<WebSocketManager>(this), session, requestId](const PublishResult &result) {
-        if (!guard || !m_sessions->contains(session))
-            return;
-        if (result.error) {
-            m_sessions->sendError(session, *result.error, result.errorText, requestId);
-            return;
-        }
-        m_sessions->sendMessage(session, Message::reply(MessageType::Published, requestId, QJsonObject {
-            {Key::Seq, result.seq},
-            {Key::Recipients, result.recipients},
-        }));
-    });
-}
-
-void WebSocketManager::onAdminRequested(SessionId session, const QJsonValue &requestId, MessageType type,
-                                        const QJsonValue &data)
-{
-    switch (type) {
-    case MessageType::Stats:
-        m_sessions->sendMessage(session, Message::reply(MessageType::Stats, requestId, statsJson()));
-        return;
-    case MessageType::Connections:
-        m_sessions->sendMessage(session, Message::reply(MessageType::Connections, requestId, connectionsJson()));
-        return;
-    case MessageType::Disconnect: {
-        const Parsed<DisconnectRequest> request = parseDisconnectRequest(data);
-        if (const auto *error = std::get_if<ProtocolError>(&request)) {
-            m_sessions->sendError(session, error->code, error->message, requestId);
-            return;
-        }
-        const DisconnectRequest &disconnect = std::get<DisconnectRequest>(request);
-        if (!m_sessions->find(disconnect.connectionId)) {
-            m_sessions->sendError(session, ErrorCode::NotFound,
-                                     u"no connection \"%1\""_s.arg(disconnect.connectionId.left(64)), requestId);
-            return;
-        }
-        // Answered first: an admin may disconnect its own connection.
-        m_sessions->sendMessage(session, Message::reply(MessageType::Disconnected, requestId,
-                                                           QJsonObject {{Key::ConnectionId, disconnect.connectionId}}));
-        disconnectClient(disconnect.connectionId, disconnect.reason);
-        return;
-    }
-    default:
-        m_sessions->sendError(session, ErrorCode::Internal, u"unhandled admin request"_s, requestId);
-    }
 }
 
 bool WebSocketManager::disconnectClient(const QString &connectionId, const QString &reason)

@@ -96,8 +96,6 @@ Q_SIGNALS:
 
 private:
     void wire();
-    void onPublishRequested(SessionId session, const QJsonValue &requestId, const PublishRequest &request);
-    void onAdminRequested(SessionId session, const QJsonValue &requestId, MessageType type, const QJsonValue &data);
     void onBrokerGap(SubscriptionType channel, qint64 from, qint64 to);
     void wireBroker();
     void answerHttp(QTcpSocket *socket, const FrontDoor::RequestHead &head);
