@@ -6,6 +6,10 @@
 # Each row runs against every server in turn (interleaved, a fresh server
 # process per run): QuantPush on its epoll dispatcher, QuantPush on Qt's poll
 # dispatcher, and the Node.js `ws` peer in bench/peers/node-ws.
+# The rows' generator is quantpush-loadgen (bench/loadgen: one thread, epoll,
+# no Qt), so that the server, not the generator, is what they measure;
+# compression mode still uses quantpush-bench (its columns are what the
+# compression section of docs/benchmarks.md compares).
 #
 # Usage: bench/run_bench.sh [build-dir] [rows|compression]
 #   rows (default): the rows below, interleaved across servers.
@@ -20,6 +24,7 @@
 #     (e.g. a build of main before a change) on epoll, for before/after in one run
 #   BENCH_REPEAT=1                                             runs per row and server
 #   BENCH_CLIENTS=1000 BENCH_CONNECT_CLIENTS=10000 BENCH_IDLE=10000 BENCH_DURATION=8
+#   BENCH_CONCURRENCY=32                                       handshakes in flight while connecting
 #   BENCH_PORT=18800 BENCH_NODE_PORT=18900   listening ports (two runs at once need their own)
 #   BENCH_ACCESS_LOG=1                                         QuantPush with its access log on (info level)
 # Prints one line per run. Needs `ulimit -n` of at least 2 x (clients + idle) + 100
@@ -36,8 +41,9 @@ if [ "${1:-}" = --compression-max ]; then shift; exec bench/compression_max.sh "
 BUILD=${1:-build}
 MODE=${2:-rows}
 BENCH="$BUILD/bin/quantpush-bench"
+LOADGEN="$BUILD/bin/quantpush-loadgen"
 SERVER="$BUILD/bin/quantpush-server"
-[ -x "$BENCH" ] && [ -x "$SERVER" ] || { echo "build first: cmake --build $BUILD" >&2; exit 1; }
+[ -x "$BENCH" ] && [ -x "$LOADGEN" ] && [ -x "$SERVER" ] || { echo "build first: cmake --build $BUILD" >&2; exit 1; }
 ROWS=${BENCH_ROWS:-connect rate50 rate1000 window idle batched}
 SERVERS=${BENCH_SERVERS:-qp-epoll qp-poll node-ws}
 REPEAT=${BENCH_REPEAT:-1}
@@ -45,11 +51,13 @@ CLIENTS=${BENCH_CLIENTS:-1000}
 CONNECT_CLIENTS=${BENCH_CONNECT_CLIENTS:-10000}
 IDLE=${BENCH_IDLE:-10000}
 DURATION=${BENCH_DURATION:-8}
+CONCURRENCY=${BENCH_CONCURRENCY:-32}
 ulimit -n "$(ulimit -Hn)"
 
 CONFIG=$(mktemp --suffix=.yaml)
+ERRORS=$(mktemp --suffix=.stderr)
 PID=""
-cleanup() { rm -f "$CONFIG" ${ACCESS_LOG:+"$ACCESS_LOG"}; [ -n "$PID" ] && kill "$PID" 2> /dev/null || true; }
+cleanup() { rm -f "$CONFIG" "$ERRORS" ${ACCESS_LOG:+"$ACCESS_LOG"}; [ -n "$PID" ] && kill "$PID" 2> /dev/null || true; }
 trap cleanup EXIT
 QP_PORT=${BENCH_PORT:-18800}
 NODE_PORT=${BENCH_NODE_PORT:-18900}
@@ -90,14 +98,19 @@ stop_server() {
   PID=""
 }
 
+# quantpush-loadgen's arguments for a row. The fan-out rows publish 200-byte
+# padded payloads (--payload's default) as quantpush-bench did; idle
+# connections subscribe to trading_signals, which nobody publishes on.
 row_args() { # row
+  local fanout="--api-key bench-admin-key --clients $CLIENTS --duration $DURATION --concurrency $CONCURRENCY"
   case $1 in
-    connect) echo "--mode connect --clients $CONNECT_CLIENTS" ;;
-    rate50) echo "--clients $CLIENTS --rate 50 --duration $DURATION" ;;
-    rate1000) echo "--clients $CLIENTS --rate 1000 --duration $DURATION" ;;
-    window) echo "--clients $CLIENTS --window 64 --duration $DURATION" ;;
-    idle) echo "--clients $CLIENTS --rate 50 --duration $DURATION --idle $IDLE" ;;
-    batched) echo "--clients $CLIENTS --rate 2000 --duration $DURATION --channel market_data" ;;
+    connect) echo "--mode connect --clients $CONNECT_CLIENTS --concurrency $CONCURRENCY" ;;
+    rate50) echo "$fanout --rate 50" ;;
+    rate1000) echo "$fanout --rate 1000" ;;
+    window) echo "$fanout --rate 0 --window 64" ;;
+    idle) echo "$fanout --rate 50 --idle $IDLE" ;;
+    batched) echo "$fanout --rate 2000 --channel market_data" ;;
+    *) echo "unknown row '$1' (connect rate50 rate1000 window idle batched)" >&2; exit 2 ;;
   esac
 }
 
@@ -130,10 +143,14 @@ for row in $ROWS; do
       fi
       # The peer has no batching strategy: market_data is only a QuantPush row.
       [ "$server" = node-ws ] && [ "$row" = batched ] && continue
+      args=$(row_args "$row")
       start_server "$server"
-      # shellcheck disable=SC2046
-      result=$("$BENCH" --url "ws://127.0.0.1:$PORT/ws" --api-key bench-admin-key --server-pid "$PID" \
-        $(row_args "$row") 2> /dev/null || echo "failed")
+      # One line per run: the loadgen's; when it failed, "failed: <what it said>"
+      # first, then whatever line it printed.
+      # shellcheck disable=SC2086
+      if ! result=$("$LOADGEN" --url "ws://127.0.0.1:$PORT/ws" --server-pid "$PID" $args 2> "$ERRORS"); then
+        result="failed: $(paste -sd';' "$ERRORS" | cut -c1-400) ${result:-}"
+      fi
       echo "$row $server load=$(cut -d' ' -f1 /proc/loadavg) $result"
       stop_server
     done

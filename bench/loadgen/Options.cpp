@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <set>
+#include <utility>
 
 namespace loadgen {
 
@@ -32,6 +34,9 @@ bool toInt(const char *text, int min, int max, int *out)
 const char *Options::usage()
 {
     return "usage: quantpush-loadgen --url ws://HOST:PORT/ws [--url ...] --api-key KEY [options]\n"
+           "       quantpush-loadgen --mode connect --url ws://HOST:PORT/ws --clients N [options]\n"
+           "  --mode fanout|connect  fanout (default): subscribers and a publisher; connect: N clients\n"
+           "                         handshake and subscribe, connects/s and server RSS per connection\n"
            "  --url URL              subscriber endpoint; repeat for a cluster (round-robin)\n"
            "  --publisher-url URL    publisher endpoint (default: the first --url)\n"
            "  --api-key KEY          admin key the publisher sends as X-API-Key\n"
@@ -46,15 +51,23 @@ const char *Options::usage()
            "  --compression          subscribers ask for ?compression=deflate and inflate binary frames\n"
            "  --drain S              after publishing, wait up to S s for every subscriber to catch up (5)\n"
            "  --connect-timeout S    for all subscribers to be subscribed, and the publisher (30)\n"
-           "Prints one line of key=value; exits 1 if connections fail, 2 on bad arguments.\n";
+           "  --concurrency C        handshakes in flight while connecting (32)\n"
+           "  --idle N               fanout: N idle subscribers of --idle-channel, opened first, not counted (0)\n"
+           "  --idle-channel NAME    the channel they subscribe to; nobody publishes on it (trading_signals)\n"
+           "  --server-pid PID       report the server's CPU seconds and RSS from /proc/PID\n"
+           "  --settle S             connect: seconds all stay open before the RSS reading (2)\n"
+           "Prints one line of key=value; exits 1 if connections fail (fanout mode; connect mode counts\n"
+           "them), 2 on bad arguments.\n";
 }
 
 std::optional<Options> Options::parse(int argc, char **argv, std::string *error, bool *help)
 {
     Options options;
+    std::set<std::string> seen; // option names given, for the checks across options
     *help = false;
     for (int i = 1; i < argc; ++i) {
         const std::string name = argv[i];
+        seen.insert(name);
         if (name == "--help" || name == "-h") {
             *help = true;
             return std::nullopt;
@@ -73,7 +86,14 @@ std::optional<Options> Options::parse(int argc, char **argv, std::string *error,
         }
         const char *value = argv[++i];
         bool ok = true;
-        if (name == "--url")
+        if (name == "--mode") {
+            if (std::strcmp(value, "fanout") == 0)
+                options.mode = Mode::Fanout;
+            else if (std::strcmp(value, "connect") == 0)
+                options.mode = Mode::Connect;
+            else
+                ok = false;
+        } else if (name == "--url")
             options.urls.emplace_back(value);
         else if (name == "--publisher-url")
             options.publisherUrl = value;
@@ -97,6 +117,16 @@ std::optional<Options> Options::parse(int argc, char **argv, std::string *error,
             ok = toDouble(value, 0, 1e6, &options.drainSec);
         else if (name == "--connect-timeout")
             ok = toDouble(value, 0.001, 1e6, &options.connectTimeoutSec);
+        else if (name == "--concurrency")
+            ok = toInt(value, 1, 1000000, &options.concurrency);
+        else if (name == "--idle")
+            ok = toInt(value, 0, 1000000, &options.idle);
+        else if (name == "--idle-channel")
+            options.idleChannel = value;
+        else if (name == "--server-pid")
+            ok = toInt(value, 1, 1 << 30, &options.serverPid);
+        else if (name == "--settle")
+            ok = toDouble(value, 0, 3600, &options.settleSec);
         else {
             *error = "unknown option " + name;
             return std::nullopt;
@@ -112,14 +142,30 @@ std::optional<Options> Options::parse(int argc, char **argv, std::string *error,
     }
     if (options.publisherUrl.empty())
         options.publisherUrl = options.urls.front();
-    if (options.apiKey.empty()) {
+    if (options.apiKey.empty() && options.mode == Mode::Fanout) {
         *error = "--api-key is required: publishing needs an admin key";
         return std::nullopt;
     }
-    // The channel goes into JSON unescaped; wire names are [a-z_].
-    if (options.channel.empty() || options.channel.find_first_not_of("abcdefghijklmnopqrstuvwxyz_0123456789")
-                                       != std::string::npos) {
-        *error = "bad --channel " + options.channel + " (expected a wire name such as market_data)";
+    // Channels go into JSON unescaped; wire names are [a-z_].
+    for (const auto &[flag, channel] : {std::pair {"--channel", &options.channel},
+                                        std::pair {"--idle-channel", &options.idleChannel}}) {
+        if (channel->empty() || channel->find_first_not_of("abcdefghijklmnopqrstuvwxyz_0123456789") != std::string::npos) {
+            *error = std::string("bad ") + flag + " " + *channel + " (expected a wire name such as market_data)";
+            return std::nullopt;
+        }
+    }
+    if (options.mode == Mode::Connect) {
+        // Options of the fan-out that would be accepted and do nothing here.
+        // Its clients are anonymous subscribers (--subscriber-api-key gives them a key).
+        for (const char *flag : {"--api-key", "--publisher-url", "--rate", "--window", "--duration", "--payload", "--ticks",
+                                 "--compression", "--drain", "--idle", "--idle-channel"}) {
+            if (seen.count(flag) > 0) {
+                *error = std::string(flag) + " has no meaning with --mode connect";
+                return std::nullopt;
+            }
+        }
+    } else if (seen.count("--settle") > 0) {
+        *error = "--settle is only for --mode connect";
         return std::nullopt;
     }
     for (const std::string *key : {&options.apiKey, &options.subscriberApiKey}) {

@@ -30,11 +30,25 @@ Subscriber::~Subscriber() = default;
 
 bool Subscriber::start(std::string *error)
 {
-    m_phase = Phase::Connecting;
-    if (m_connection->start(error))
+    setPhase(Phase::Connecting);
+    if (m_connection->start(error)) {
+        ++m_context.live;
         return true;
+    }
+    m_closed = true;
     fail(*error);
     return false;
+}
+
+void Subscriber::setPhase(Phase phase)
+{
+    if (phase == m_phase)
+        return;
+    m_phase = phase;
+    if (phase == Phase::Subscribed)
+        ++m_context.subscribed;
+    else if (phase == Phase::Failed)
+        ++m_context.failed;
 }
 
 void Subscriber::fail(const std::string &reason)
@@ -42,12 +56,15 @@ void Subscriber::fail(const std::string &reason)
     if (m_failure.empty())
         m_failure = reason;
     if (m_phase != Phase::Subscribed)
-        m_phase = Phase::Failed;
+        setPhase(Phase::Failed);
 }
 
 void Subscriber::onClosed(const std::string &reason)
 {
     m_closed = true;
+    --m_context.live;
+    if (m_phase == Phase::Subscribed)
+        ++m_context.closedAfterSubscribing;
     fail(reason);
 }
 
@@ -207,7 +224,7 @@ void Subscriber::handleReply(std::string_view type, std::string_view data, std::
             m_connection->close();
             return;
         }
-        m_phase = Phase::Subscribing;
+        setPhase(Phase::Subscribing);
         m_connection->sendText("{\"type\":\"subscribe\",\"id\":" + std::to_string(m_index) + ",\"data\":{\"type\":\""
                                + m_context.channel + "\"}}");
     } else if (json::stringIs(type, "subscribed")) {
@@ -223,7 +240,7 @@ void Subscriber::handleReply(std::string_view type, std::string_view data, std::
         }
         m_subscribedSeq = *seq;
         m_lastSeq = *seq;
-        m_phase = Phase::Subscribed;
+        setPhase(Phase::Subscribed);
     } else if (json::stringIs(type, "error")) {
         fail("error before subscribing: " + std::string(whole.substr(0, 300)));
         m_connection->close();

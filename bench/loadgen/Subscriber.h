@@ -14,9 +14,11 @@ namespace loadgen {
 class Inflater;
 class LatencyHistogram;
 
-// What every subscriber shares: the channel, one latency histogram, one
-// inflater (the generator is single-threaded) and the moment the latest
-// delivery arrived.
+// What every subscriber of a group shares: the channel, one latency
+// histogram, one inflater (the generator is single-threaded), the moment the
+// latest delivery arrived, and counters the subscribers keep up to date as
+// their phase changes, so that waiting for N of them to subscribe costs
+// O(events) per wake, not a scan of all N.
 struct SubscriberContext
 {
     std::string channel;
@@ -24,6 +26,11 @@ struct SubscriberContext
     LatencyHistogram *latency = nullptr;
     Inflater *inflater = nullptr;
     std::int64_t lastDeliveryUs = 0; // CLOCK_REALTIME
+
+    std::size_t subscribed = 0; // reached Phase::Subscribed
+    std::size_t failed = 0;     // reached Phase::Failed (never subscribed)
+    std::size_t live = 0;       // connections started and not yet closed
+    std::size_t closedAfterSubscribing = 0;
 };
 
 // One subscriber: connects, waits for `welcome`, subscribes to the channel,
@@ -85,6 +92,7 @@ private:
     std::size_t readItems(std::string_view array);
     void account(const PushFields &push, std::int64_t nowUs);
     void fail(const std::string &reason);
+    void setPhase(Phase phase);
 
     SubscriberContext &m_context;
     std::unique_ptr<WsConnection> m_connection;

@@ -96,11 +96,17 @@ void WsConnection::onEvents(std::uint32_t events)
     if (m_state == State::Closed)
         return;
     if (m_state == State::Connecting) {
+        // A failed connect always reports EPOLLERR; a writable socket without
+        // it is connected, and the getsockopt is one syscall per connection saved.
         int soError = 0;
         socklen_t length = sizeof soError;
-        getsockopt(m_fd, SOL_SOCKET, SO_ERROR, &soError, &length);
-        if (soError != 0) {
+        if ((events & (EPOLLERR | EPOLLHUP)) && getsockopt(m_fd, SOL_SOCKET, SO_ERROR, &soError, &length) == 0
+            && soError != 0) {
             fail(std::string("connect: ") + std::strerror(soError));
+            return;
+        }
+        if (events & (EPOLLERR | EPOLLHUP)) {
+            fail("connect: the connection was closed before the handshake");
             return;
         }
         if (!(events & EPOLLOUT))

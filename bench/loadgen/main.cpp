@@ -1,14 +1,20 @@
 // quantpush-loadgen: a load generator without Qt, so that the client side is
 // not what limits a benchmark (docs/benchmarks.md, "quantpush-loadgen").
 // One thread, one epoll set: N subscribers spread over the --url endpoints
-// and one admin publisher; it prints one line of key=value.
+// (plus --idle ones beside them) and one admin publisher, or with --mode
+// connect only N clients connecting (ConnectMode.cpp); it prints one line of
+// key=value.
 #include "Clock.h"
+#include "ConnectMode.h"
 #include "Inflater.h"
+#include "KeyValueLine.h"
 #include "LatencyHistogram.h"
 #include "Options.h"
 #include "Poller.h"
 #include "Publisher.h"
+#include "ServerProbe.h"
 #include "Subscriber.h"
+#include "SubscriberGroup.h"
 #include "Url.h"
 
 #include <sys/resource.h>
@@ -23,10 +29,6 @@
 using namespace loadgen;
 
 namespace {
-
-// Handshakes in flight at once: a burst of thousands of SYNs overflows the
-// listen backlog and turns into retransmission delays, not a faster start.
-constexpr int ConnectConcurrency = 256;
 
 [[noreturn]] void die(const std::string &message)
 {
@@ -58,9 +60,7 @@ std::string ms(std::int64_t micros)
 
 std::string fixed(double value, int decimals)
 {
-    char buffer[48];
-    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-    return buffer;
+    return KeyValueLine::fixed(value, decimals);
 }
 
 } // namespace
@@ -79,7 +79,7 @@ int main(int argc, char **argv)
         return 2;
     }
     const Options &options = *parsed;
-    raiseFileLimit(options.clients);
+    raiseFileLimit(options.clients + options.idle);
 
     std::vector<Endpoint> endpoints;
     for (const std::string &text : options.urls) {
@@ -91,6 +91,8 @@ int main(int argc, char **argv)
             die(error);
         endpoints.push_back(*endpoint);
     }
+    if (options.mode == Options::Mode::Connect)
+        return runConnectMode(options, endpoints);
     const std::optional<Url> publisherUrl = Url::parse(options.publisherUrl, &error);
     const std::optional<Endpoint> publisherEndpoint =
         publisherUrl ? Endpoint::resolve(*publisherUrl, &error) : std::nullopt;
@@ -101,47 +103,35 @@ int main(int argc, char **argv)
     LatencyHistogram latency;
     std::unique_ptr<Inflater> inflater = options.compression ? std::make_unique<Inflater>() : nullptr;
     SubscriberContext context {options.channel, options.compression, &latency, inflater.get(), 0};
+    // Idle subscribers: their own channel (nobody publishes on it), their own
+    // counters, no compression; never part of delivered or expected.
+    LatencyHistogram idleLatency;
+    SubscriberContext idleContext {options.idleChannel, false, &idleLatency, nullptr, 0};
+    SubscriberGroup idle(poller, endpoints, idleContext, options.idle, options.clients, options.subscriberApiKey);
+    SubscriberGroup group(poller, endpoints, context, options.clients, 0, options.subscriberApiKey);
+    const auto timeoutUs = std::int64_t(options.connectTimeoutSec * 1e6);
 
-    // Phase 1: every subscriber connected and subscribed, a bounded number of
-    // handshakes at a time.
-    std::vector<std::unique_ptr<Subscriber>> subscribers;
-    subscribers.reserve(std::size_t(options.clients));
-    for (int i = 0; i < options.clients; ++i) {
-        subscribers.push_back(std::make_unique<Subscriber>(poller, endpoints[std::size_t(i) % endpoints.size()],
-                                                           context, i, options.subscriberApiKey));
-    }
+    // Phase 1: the idle connections, then every subscriber, connected and
+    // subscribed, a bounded number of handshakes at a time.
+    const auto openOrDie = [&](SubscriberGroup &which, const char *what) {
+        const bool settled = which.open(options.concurrency, monotonicUs() + timeoutUs, true);
+        if (which.failed() > 0) {
+            die(std::to_string(which.failed()) + " of " + std::to_string(which.size()) + " " + what
+                + " failed to subscribe (" + std::to_string(which.subscribed())
+                + " subscribed); first error: " + which.firstFailure());
+        }
+        if (!settled) {
+            die("only " + std::to_string(which.subscribed()) + " of " + std::to_string(which.size()) + " " + what
+                + " subscribed within --connect-timeout " + fixed(options.connectTimeoutSec, 1) + " s");
+        }
+    };
+    if (options.idle > 0)
+        openOrDie(idle, "idle subscribers");
     const std::int64_t connectStart = monotonicUs();
-    const auto connectDeadline = connectStart + std::int64_t(options.connectTimeoutSec * 1e6);
-    std::size_t started = 0;
-    for (;;) {
-        std::size_t subscribed = 0;
-        std::size_t failed = 0;
-        for (std::size_t i = 0; i < started; ++i) {
-            subscribed += subscribers[i]->phase() == Subscriber::Phase::Subscribed;
-            failed += subscribers[i]->phase() == Subscriber::Phase::Failed;
-        }
-        if (failed > 0) {
-            const Subscriber &first = **std::find_if(subscribers.begin(), subscribers.end(), [](const auto &s) {
-                return s->phase() == Subscriber::Phase::Failed;
-            });
-            die(std::to_string(failed) + " of " + std::to_string(options.clients)
-                + " subscribers failed to subscribe (" + std::to_string(subscribed)
-                + " subscribed); first error: " + first.failure());
-        }
-        if (subscribed == subscribers.size())
-            break;
-        if (monotonicUs() > connectDeadline) {
-            die("only " + std::to_string(subscribed) + " of " + std::to_string(options.clients)
-                + " subscribers subscribed within --connect-timeout " + fixed(options.connectTimeoutSec, 1) + " s");
-        }
-        while (started < subscribers.size() && started - subscribed < std::size_t(ConnectConcurrency)) {
-            if (!subscribers[started]->start(&error))
-                die("subscriber " + std::to_string(started) + ": " + error);
-            ++started;
-        }
-        poller.wait(5);
-    }
+    openOrDie(group, "subscribers");
     const double connectSeconds = double(monotonicUs() - connectStart) / 1e6;
+    const std::vector<std::unique_ptr<Subscriber>> &subscribers = group.members();
+    const std::int64_t connectDeadline = monotonicUs() + timeoutUs;
 
     Publisher publisher(poller, *publisherEndpoint, options);
     if (!publisher.start(&error))
@@ -149,12 +139,14 @@ int main(int argc, char **argv)
     while (!publisher.ready()) {
         if (publisher.closed())
             die("publisher: " + publisher.failure());
-        if (monotonicUs() > connectDeadline + std::int64_t(options.connectTimeoutSec * 1e6))
+        if (monotonicUs() > connectDeadline)
             die("publisher: no welcome within --connect-timeout");
         poller.wait(5);
     }
 
     // Phase 2: publishing. The 1 ms poll timeout is the rate mode's tick.
+    ServerProbe server(options.serverPid);
+    server.begin();
     const double cpuBefore = processCpuSeconds();
     const std::int64_t publishStartReal = realtimeUs();
     const std::int64_t publishStart = monotonicUs();
@@ -162,7 +154,9 @@ int main(int argc, char **argv)
     publisher.begin(publishStart);
     for (std::int64_t now = publishStart; now < publishEnd; now = monotonicUs()) {
         poller.wait(1);
-        publisher.tick(monotonicUs());
+        now = monotonicUs();
+        publisher.tick(now);
+        server.poll(now);
         if (publisher.closed())
             break;
     }
@@ -183,9 +177,11 @@ int main(int argc, char **argv)
     bool drained = caughtUp();
     while (!drained && monotonicUs() < drainDeadline) {
         poller.wait(5);
+        server.poll(monotonicUs());
         drained = caughtUp();
     }
     const double cpuSeconds = processCpuSeconds() - cpuBefore;
+    server.end();
 
     // Totals, before closing (a close is not a disconnect under load).
     Subscriber::Stats total;
@@ -226,14 +222,8 @@ int main(int argc, char **argv)
     const double deliverySpan =
         context.lastDeliveryUs > publishStartReal ? double(context.lastDeliveryUs - publishStartReal) / 1e6 : 0.0;
 
-    std::string line;
-    auto add = [&line](const char *key, const std::string &value) {
-        if (!line.empty())
-            line += ' ';
-        line += key;
-        line += '=';
-        line += value;
-    };
+    KeyValueLine out;
+    auto add = [&out](const char *key, const std::string &value) { out.add(key, value); };
     add("clients", std::to_string(options.clients));
     add("channel", options.channel);
     add("rate", options.rate > 0 ? fixed(options.rate, 0) : "max");
@@ -265,7 +255,11 @@ int main(int argc, char **argv)
     add("bad_frames", std::to_string(total.badFrames));
     add("loadgen_cpu_s", fixed(cpuSeconds, 2));
     add("connect_s", fixed(connectSeconds, 2));
-    std::printf("%s\n", line.c_str());
+    add("idle", std::to_string(options.idle));
+    add("idle_disconnected", std::to_string(idleContext.closedAfterSubscribing));
+    out.add("server_cpu_s", server.cpuSeconds() >= 0, server.cpuSeconds(), 2);
+    out.add("server_rss_peak_kb", server.rssPeakKb() >= 0, double(server.rssPeakKb()), 0);
+    std::printf("%s\n", out.text().c_str());
     std::fflush(stdout);
 
     if (!publisher.firstError().empty())
@@ -284,13 +278,9 @@ int main(int argc, char **argv)
                      static_cast<unsigned long long>(latency.negatives()));
 
     // Close politely, briefly: the server should see closes, not resets.
-    for (const auto &s : subscribers)
-        s->close();
     publisher.close();
-    const std::int64_t closeDeadline = monotonicUs() + 1000000;
-    while (monotonicUs() < closeDeadline
-           && std::any_of(subscribers.begin(), subscribers.end(), [](const auto &s) { return s->connected(); }))
-        poller.wait(5);
+    group.closeAll(1000000);
+    idle.closeAll(1000000);
     // Loss is a result, printed above; a publisher gone mid-run, or one whose
     // every publish failed (say, a key without the admin role), is a failure.
     if (publisher.published() == 0) {

@@ -1,8 +1,10 @@
 // A fair peer for bench/run_bench.sh: what a team would write in an afternoon
 // with Node's `ws` — one JSON.stringify per message, the same string sent to
-// every subscriber of the channel. It speaks only what quantpush-bench uses:
+// every subscriber of the channel. It speaks only what the generators use:
 // welcome, subscribe -> subscribed, publish (X-API-Key admin) -> pushes with
-// channel, seq and ts (µs). No auth beyond the key, no filters, no history.
+// channel, seq and ts (µs), and the `published` {seq, recipients} reply that
+// QuantPush sends too (quantpush-loadgen paces its publish window and counts
+// publishes by it). No auth beyond the key, no filters, no history.
 const { WebSocketServer } = require("ws");
 
 const port = Number(process.argv[2] || 18900);
@@ -32,7 +34,9 @@ wss.on("connection", (ws, request) => {
       const seq = (seqs.get(channel) || 0) + 1;
       seqs.set(channel, seq);
       const text = JSON.stringify({ type: pushType[channel] || channel, channel, seq, ts: nowUs(), data: frame.data.payload });
-      for (const client of subscribers.get(channel) || []) client.send(text);
+      const recipients = subscribers.get(channel) || new Set();
+      for (const client of recipients) client.send(text);
+      ws.send(JSON.stringify({ type: "published", id: frame.id, data: { seq, recipients: recipients.size } }));
     }
   });
   ws.on("close", () => { for (const set of subscribers.values()) set.delete(ws); });
