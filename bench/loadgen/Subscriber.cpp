@@ -5,6 +5,8 @@
 #include "JsonScan.h"
 #include "LatencyHistogram.h"
 
+#include <cstdio>
+
 namespace loadgen {
 
 namespace {
@@ -225,8 +227,16 @@ void Subscriber::handleReply(std::string_view type, std::string_view data, std::
             return;
         }
         setPhase(Phase::Subscribing);
-        m_connection->sendText("{\"type\":\"subscribe\",\"id\":" + std::to_string(m_index) + ",\"data\":{\"type\":\""
-                               + m_context.channel + "\"}}");
+        char request[256];
+        const int length = std::snprintf(request, sizeof request,
+                                         "{\"type\":\"subscribe\",\"id\":%d,\"data\":{\"type\":\"%s\"}}", m_index,
+                                         m_context.channel.c_str());
+        if (length < 0 || std::size_t(length) >= sizeof request) {
+            fail("subscribe request too long for channel " + m_context.channel);
+            m_connection->close();
+            return;
+        }
+        m_connection->sendText(std::string_view(request, std::size_t(length)));
     } else if (json::stringIs(type, "subscribed")) {
         JsonMembers members(data);
         std::optional<std::int64_t> seq;

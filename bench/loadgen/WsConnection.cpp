@@ -31,11 +31,13 @@ constexpr std::size_t MaxHandshake = 16 * 1024;
 // and only the unparsed tail of a read is copied into the connection.
 char g_readBuffer[ReadChunk];
 
-std::string lower(std::string_view text)
+// Case-insensitive equality with a lower-case name, without allocating: the
+// handshake is parsed once per connection, and connect mode times it.
+bool equalsLower(std::string_view text, std::string_view lowerName)
 {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-    return out;
+    return text.size() == lowerName.size()
+        && std::equal(text.begin(), text.end(), lowerName.begin(),
+                      [](char a, char b) { return char(std::tolower(static_cast<unsigned char>(a))) == b; });
 }
 
 std::string_view trim(std::string_view text)
@@ -112,14 +114,16 @@ void WsConnection::onEvents(std::uint32_t events)
         if (!(events & EPOLLOUT))
             return;
         m_state = State::Handshaking;
-        std::string request = "GET " + m_endpoint.url.target + " HTTP/1.1\r\nHost: " + m_endpoint.url.hostHeader
-                              + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
-                                "Sec-WebSocket-Key: "
-                              + m_key + "\r\n";
+        // Appended piece by piece to the (empty) output buffer: one allocation.
+        m_out.reserve(256);
+        m_out.append("GET ").append(m_endpoint.url.target).append(" HTTP/1.1\r\nHost: ");
+        m_out.append(m_endpoint.url.hostHeader);
+        m_out.append("\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                     "Sec-WebSocket-Key: ");
+        m_out.append(m_key).append("\r\n");
         for (const std::string &header : m_extraHeaders)
-            request += header + "\r\n";
-        request += "\r\n";
-        m_out += request;
+            m_out.append(header).append("\r\n");
+        m_out.append("\r\n");
         flush();
         return;
     }
@@ -220,7 +224,7 @@ bool WsConnection::parseHandshake()
         fail("handshake refused: " + std::string(status));
         return false;
     }
-    std::string accept;
+    std::string_view accept;
     bool upgrade = false;
     for (std::size_t pos = lineEnd + 2; pos < head.size();) {
         const std::size_t next = head.find("\r\n", pos);
@@ -229,13 +233,13 @@ bool WsConnection::parseHandshake()
         const std::size_t colon = line.find(':');
         if (colon == std::string_view::npos)
             continue;
-        const std::string name = lower(trim(line.substr(0, colon)));
+        const std::string_view name = trim(line.substr(0, colon));
         const std::string_view value = trim(line.substr(colon + 1));
-        if (name == "sec-websocket-accept")
-            accept = std::string(value);
-        else if (name == "upgrade")
-            upgrade = lower(value) == "websocket";
-        else if (name == "sec-websocket-extensions")
+        if (equalsLower(name, "sec-websocket-accept"))
+            accept = value;
+        else if (equalsLower(name, "upgrade"))
+            upgrade = equalsLower(value, "websocket");
+        else if (equalsLower(name, "sec-websocket-extensions"))
             return fail("server chose extensions that were not offered: " + std::string(value)), false;
     }
     if (!upgrade || accept != expectedAccept(m_key)) {
