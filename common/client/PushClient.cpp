@@ -1,16 +1,15 @@
 #include "client/PushClient.h"
 
+#include "client/ClientConnection.h"
+#include "client/ClientFrames.h"
 #include "client/CloseReason.h"
-#include "client/FrameInflater.h"
 #include "client/ReconnectScheduler.h"
 #include "client/WireNames.h"
 
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QTimer>
-#include <QUrlQuery>
-#include <QWebSocket>
+#include <QWebSocketProtocol>
 
 #include <algorithm>
 
@@ -27,19 +26,6 @@ namespace {
 constexpr int CloseUnauthorized = 4001;
 constexpr int CloseForbidden = 4003;
 constexpr int DefaultHandshakeTimeoutMs = 10000;
-constexpr int CloseGraceMs = 2000; // wait for the server's close frame, then abort
-
-// Request ids are "string or integer" on the wire; we only send strings but
-// accept both.
-QString idOf(const QJsonObject &frame)
-{
-    const QJsonValue id = frame.value(Key::Id);
-    if (id.isString())
-        return id.toString();
-    if (id.isDouble())
-        return QString::number(id.toInteger());
-    return {};
-}
 
 bool isTransientError(const QString &code)
 {
@@ -63,6 +49,7 @@ QStringList sortedList(const QSet<QString> &set)
 PushClient::PushClient(QObject *parent)
     : QObject(parent)
     , m_ackedChannels{u"order_updates"_s, u"position_updates"_s, u"risk_alerts"_s}
+    , m_connection(new ClientConnection(this))
     , m_reconnect(new ReconnectScheduler(this))
     , m_handshakeTimer(new QTimer(this))
     , m_pingTimer(new QTimer(this))
@@ -70,15 +57,16 @@ PushClient::PushClient(QObject *parent)
     m_handshakeTimer->setSingleShot(true);
     m_handshakeTimer->setInterval(DefaultHandshakeTimeoutMs);
     connect(m_reconnect, &ReconnectScheduler::due, this, &PushClient::openSocket);
-    connect(m_handshakeTimer, &QTimer::timeout, this, [this] { dropConnection("handshake timed out"); });
+    connect(m_connection, &ClientConnection::frameReceived, this, &PushClient::dispatch);
+    connect(m_connection, &ClientConnection::lost, this, &PushClient::onConnectionLost);
+    connect(m_handshakeTimer, &QTimer::timeout, this, [this] { m_connection->drop("handshake timed out"); });
     connect(m_pingTimer, &QTimer::timeout, this, &PushClient::onPingTimer);
 }
 
 PushClient::~PushClient()
 {
-    // Sockets are children; just make sure no signal reaches a half-destroyed object.
-    if (m_socket)
-        disconnect(m_socket, nullptr, this, nullptr);
+    // The connection is a child; just make sure no signal reaches a half-destroyed object.
+    disconnect(m_connection, nullptr, this, nullptr);
 }
 
 // ---------------------------------------------------------------- settings
@@ -86,9 +74,9 @@ PushClient::~PushClient()
 void PushClient::setUrl(const QUrl &url) { m_reconnect->setUrl(url); }
 void PushClient::setUrls(const QList<QUrl> &urls) { m_reconnect->setUrls(urls); }
 QUrl PushClient::url() const { return m_reconnect->url(); }
-void PushClient::setCompression(bool deflate) { m_compressionRequested = deflate; }
-bool PushClient::compressionRequested() const { return m_compressionRequested; }
-bool PushClient::compressed() const { return m_compressed; }
+void PushClient::setCompression(bool deflate) { m_connection->setCompressionRequested(deflate); }
+bool PushClient::compressionRequested() const { return m_connection->compressionRequested(); }
+bool PushClient::compressed() const { return m_connection->compressed(); }
 
 void PushClient::setToken(const QString &jwt)
 {
@@ -105,7 +93,7 @@ void PushClient::setReconnectPolicy(const ReconnectPolicy &policy)
 PushClient::ReconnectPolicy PushClient::reconnectPolicy() const { return m_reconnect->policy(); }
 void PushClient::setFollowServerReconnectAdvice(bool follow) { m_reconnect->setFollowServerAdvice(follow); }
 bool PushClient::followsServerReconnectAdvice() const { return m_reconnect->followsServerAdvice(); }
-void PushClient::setIgnoreSslErrors(bool ignore) { m_ignoreSslErrors = ignore; }
+void PushClient::setIgnoreSslErrors(bool ignore) { m_connection->setIgnoreSslErrors(ignore); }
 void PushClient::setHandshakeTimeout(int ms) { m_handshakeTimer->setInterval(std::max(1, ms)); }
 void PushClient::setAutoAck(bool on) { m_autoAck = on; }
 bool PushClient::autoAck() const { return m_autoAck; }
@@ -135,9 +123,9 @@ QString PushClient::role() const { return m_role; }
 
 void PushClient::open()
 {
-    if (m_socket || m_state == State::Reconnecting) {
+    if (m_connection->isActive() || m_state == State::Reconnecting) {
         // A reconnect is only waiting: connect now instead of later.
-        if (!m_socket && m_reconnect->isWaiting()) {
+        if (!m_connection->isActive() && m_reconnect->isWaiting()) {
             m_reconnect->cancel();
             openSocket();
         }
@@ -157,11 +145,10 @@ void PushClient::close()
 {
     m_reconnect->cancel();
     m_reconnect->resetAttempts();
-    QWebSocket *socket = m_socket;
-    const bool wasOpen = m_socketConnected;
-    if (socket) {
-        releaseSocket(socket);
-        closeGracefully(socket);
+    const bool wasOpen = m_connection->isOpen();
+    if (m_connection->isActive()) {
+        releaseConnectionState();
+        m_connection->closeGracefully();
     }
     setState(State::Disconnected);
     if (wasOpen)
@@ -170,85 +157,20 @@ void PushClient::close()
 
 void PushClient::openSocket()
 {
-    auto *socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
-    m_socket = socket;
-    m_socketConnected = false;
     m_welcomed = false;
     m_authRejected = false;
-
-    // Lambdas capture the socket so a late signal from an old socket is recognised.
-    connect(socket, &QWebSocket::connected, this, [this, socket] { onSocketConnected(socket); });
-    connect(socket, &QWebSocket::disconnected, this, [this, socket] { onConnectionLost(socket); });
-    connect(socket, &QWebSocket::textMessageReceived, this, [this, socket](const QString &text) {
-        if (socket == m_socket)
-            onTextMessage(text);
-    });
-    connect(socket, &QWebSocket::binaryMessageReceived, this, [this, socket](const QByteArray &bytes) {
-        if (socket == m_socket)
-            onBinaryMessage(bytes);
-    });
-#if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
-    connect(socket, &QWebSocket::errorOccurred, this, [this, socket] { onSocketError(socket); });
-#else
-    connect(socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
-            [this, socket] { onSocketError(socket); });
-#endif
-#ifndef QT_NO_SSL
-    connect(socket, &QWebSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
-        for (const QSslError &error : errors)
-            qCWarning(lcClient) << "TLS:" << error.errorString()
-                                << (m_ignoreSslErrors ? "(ignored)" : "");
-    });
-    if (m_ignoreSslErrors)
-        socket->ignoreSslErrors();
-#endif
-
     qCDebug(lcClient) << "connecting to" << url() << "attempt" << m_reconnect->attempt();
     m_handshakeTimer->start();
-    m_compressed = false;
-    QUrl target = url();
-    if (m_compressionRequested) {
-        QUrlQuery query(target);
-        query.removeAllQueryItems(u"compression"_s);
-        query.addQueryItem(u"compression"_s, u"deflate"_s);
-        target.setQuery(query);
-        if (!m_inflater)
-            m_inflater = std::make_unique<FrameInflater>();
-    }
-    socket->open(target);
+    m_connection->open(url());
 }
 
-void PushClient::onSocketConnected(QWebSocket *socket)
+void PushClient::onConnectionLost(int qtCloseCode, const QString &qtCloseReason, const QString &errorString,
+                                  bool wasOpen)
 {
-    if (socket != m_socket)
-        return;
-    m_socketConnected = true;
-    qCDebug(lcClient) << "socket open, waiting for welcome";
-}
-
-void PushClient::onSocketError(QWebSocket *socket)
-{
-    if (socket != m_socket)
-        return;
-    qCDebug(lcClient) << "socket error:" << socket->errorString();
-    // Not every failure is followed by disconnected(); check once the socket
-    // has settled, and let onConnectionLost's identity check deduplicate.
-    QTimer::singleShot(0, socket, [this, socket] {
-        if (socket == m_socket && socket->state() == QAbstractSocket::UnconnectedState)
-            onConnectionLost(socket);
-    });
-}
-
-void PushClient::onConnectionLost(QWebSocket *socket)
-{
-    if (socket != m_socket)
-        return;
-    const bool wasOpen = m_socketConnected;
-    const CloseReason closed = CloseReason::fromQt(socket->closeCode(), socket->closeReason(), m_welcomed);
+    const CloseReason closed = CloseReason::fromQt(qtCloseCode, qtCloseReason, m_welcomed);
     const int closeCode = closed.code;
-    const QString reason = wasOpen ? closed.text : socket->errorString();
-    releaseSocket(socket);
-    socket->deleteLater();
+    const QString reason = wasOpen ? closed.text : errorString;
+    releaseConnectionState();
     qCInfo(lcClient) << "connection lost:" << closeCode << reason;
 
     if (isFatalClose(closeCode)) {
@@ -269,43 +191,14 @@ bool PushClient::isFatalClose(int closeCode) const
     return closeCode == CloseUnauthorized || closeCode == CloseForbidden || m_authRejected;
 }
 
-// Forget everything tied to one connection; the socket object itself is
-// disposed of by the caller.
-void PushClient::releaseSocket(QWebSocket *socket)
+// Forget everything tied to one connection; the socket is ClientConnection's.
+void PushClient::releaseConnectionState()
 {
-    disconnect(socket, nullptr, this, nullptr);
-    if (m_socket == socket)
-        m_socket = nullptr;
-    m_socketConnected = false;
     m_welcomed = false;
     m_handshakeTimer->stop();
     m_pingTimer->stop();
     m_requests.clear();
     m_subscriptions.connectionLost();
-}
-
-void PushClient::closeGracefully(QWebSocket *socket)
-{
-    connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
-    QTimer::singleShot(CloseGraceMs, socket, [socket] {
-        socket->abort();
-        socket->deleteLater();
-    });
-    if (socket->state() == QAbstractSocket::ConnectedState)
-        socket->close(QWebSocketProtocol::CloseCodeNormal, u"closed by client"_s);
-    else
-        socket->abort();
-}
-
-void PushClient::dropConnection(const char *why)
-{
-    if (!m_socket)
-        return;
-    qCWarning(lcClient) << "dropping connection:" << why;
-    QWebSocket *socket = m_socket;
-    socket->abort();
-    if (m_socket == socket) // abort() did not report the disconnect synchronously
-        onConnectionLost(socket);
 }
 
 void PushClient::scheduleReconnect()
@@ -367,42 +260,10 @@ const QHash<QString, PushClient::FrameHandler> &PushClient::frameHandlers()
     return handlers;
 }
 
-void PushClient::onTextMessage(const QString &text)
-{
-    QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &error);
-    if (!doc.isObject()) {
-        qCWarning(lcClient) << "ignoring malformed frame:" << error.errorString();
-        return;
-    }
-    dispatch(doc.object());
-}
-
-void PushClient::onBinaryMessage(const QByteArray &bytes)
-{
-    if (!m_compressed || !m_inflater) {
-        qCWarning(lcClient) << "ignoring unexpected binary frame of" << bytes.size() << "bytes";
-        return;
-    }
-    const std::optional<QByteArray> text = m_inflater->inflate(bytes);
-    if (!text) {
-        // A push is lost inside it: reconnecting resumes with "since".
-        dropConnection("a compressed frame does not inflate");
-        return;
-    }
-    QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(*text, &error);
-    if (!doc.isObject()) {
-        qCWarning(lcClient) << "ignoring malformed compressed frame:" << error.errorString();
-        return;
-    }
-    dispatch(doc.object());
-}
-
 void PushClient::dispatch(const QJsonObject &frame)
 {
     const QString type = frame.value(Key::Type).toString();
-    const QString id = idOf(frame);
+    const QString id = ClientFrames::idOf(frame);
     const Request request = m_requests.take(id);
 
     if (const FrameHandler handler = frameHandlers().value(type))
@@ -423,10 +284,11 @@ void PushClient::onWelcome(const QJsonObject &frame, const Request &)
     m_welcomed = true;
     const QJsonObject data = frame.value(Key::Data).toObject();
     m_sessionId = data.value(Key::SessionId).toString();
-    m_compressed = m_compressionRequested && data.value(Key::Compression).toString() == "deflate"_L1;
+    m_connection->setCompressed(m_connection->compressionRequested()
+                                && data.value(Key::Compression).toString() == "deflate"_L1);
     m_reconnect->adoptAdvice(data.value(Key::Reconnection).toObject()); // unless an explicit policy was set
     emit welcomeReceived(data);
-    if (!m_socket) // a slot closed us
+    if (!m_connection->isActive()) // a slot closed us
         return;
     if (hasCredentials()) {
         setState(State::Authenticating);
@@ -492,7 +354,7 @@ void PushClient::onUnsubscribed(const QJsonObject &frame, const Request &request
 
 void PushClient::onPong(const QJsonObject &frame, const Request &)
 {
-    if (const std::optional<double> rttMs = m_requests.pongReceived(idOf(frame)))
+    if (const std::optional<double> rttMs = m_requests.pongReceived(ClientFrames::idOf(frame)))
         emit latencyMeasured(*rttMs);
 }
 
@@ -511,7 +373,7 @@ void PushClient::onError(const QJsonObject &frame, const Request &request)
             m_subscriptions.remove(request.channel);
         emit subscriptionFailed(request.channel, code, message);
     }
-    emit errorReceived(idOf(frame), code, message);
+    emit errorReceived(ClientFrames::idOf(frame), code, message);
 }
 
 void PushClient::onGap(const QJsonObject &frame, const Request &)
@@ -531,9 +393,9 @@ void PushClient::onBatch(const QJsonObject &frame, const Request &)
 {
     const QString channel = frame.value(Key::Channel).toString();
     const QJsonArray items = frame.value(Key::Data).toArray();
-    const QWebSocket *socket = m_socket;
+    const quint64 connection = m_connection->generation();
     for (const QJsonValue &item : items) {
-        if (m_socket != socket) // a slot closed the connection mid-batch
+        if (m_connection->generation() != connection) // a slot closed the connection mid-batch
             return;
         QJsonObject message = item.toObject();
         if (!message.contains(Key::Channel))
@@ -573,21 +435,13 @@ void PushClient::handlePush(const QJsonObject &frame)
 
 bool PushClient::sendFrame(const QJsonObject &frame)
 {
-    if (!m_socket || !m_socketConnected)
-        return false;
-    m_socket->sendTextMessage(QString::fromUtf8(QJsonDocument(frame).toJson(QJsonDocument::Compact)));
-    return true;
+    return m_connection->send(frame);
 }
 
 QString PushClient::sendTracked(const QString &type, const QJsonValue &data, const Request &request)
 {
     const QString id = m_requests.nextId();
-    QJsonObject frame;
-    frame.insert(Key::Type, type);
-    frame.insert(Key::Id, id);
-    if (!data.isNull() && !data.isUndefined())
-        frame.insert(Key::Data, data);
-    if (!sendFrame(frame))
+    if (!sendFrame(ClientFrames::request(type, id, data)))
         return {};
     m_requests.track(id, request);
     return id;
@@ -595,12 +449,7 @@ QString PushClient::sendTracked(const QString &type, const QJsonValue &data, con
 
 void PushClient::sendAuth()
 {
-    QJsonObject data;
-    if (!m_token.isEmpty())
-        data.insert(Key::Token, m_token);
-    else
-        data.insert(Key::ApiKey, m_apiKey);
-    sendTracked(FrameType::Auth, data, Request{FrameType::Auth});
+    sendTracked(FrameType::Auth, ClientFrames::authData(m_token, m_apiKey), Request{FrameType::Auth});
 }
 
 void PushClient::sendSubscribe(const QString &channel)
@@ -608,14 +457,10 @@ void PushClient::sendSubscribe(const QString &channel)
     SubscriptionSet::Subscription *subscription = m_subscriptions.find(channel);
     if (!subscription)
         return;
-    QJsonObject data;
-    data.insert(Key::Type, channel);
-    if (!subscription->filters.isEmpty())
-        data.insert(Key::Filters, subscription->filters);
     const qint64 since = lastSeq(channel);
-    if (since >= 0)
-        data.insert(Key::Since, since);
-    const QString requestId = sendTracked(FrameType::Subscribe, data, Request{FrameType::Subscribe, channel, since});
+    const QString requestId = sendTracked(FrameType::Subscribe,
+                                          ClientFrames::subscribeData(channel, subscription->filters, since),
+                                          Request{FrameType::Subscribe, channel, since});
     if (SubscriptionSet::Subscription *sent = m_subscriptions.find(channel))
         sent->requestId = requestId;
 }
@@ -636,11 +481,9 @@ void PushClient::subscribe(const QString &channel, const QJsonObject &filters)
     if (existing && existing->filters == filters)
         return;
     const bool replacing = existing && !existing->requestId.isEmpty();
-    if (replacing) {
-        QJsonObject data;
-        data.insert(Key::Type, channel);
-        sendTracked(FrameType::Unsubscribe, data, Request{FrameType::Unsubscribe, channel});
-    }
+    if (replacing)
+        sendTracked(FrameType::Unsubscribe, ClientFrames::unsubscribeData(channel),
+                    Request{FrameType::Unsubscribe, channel});
     m_subscriptions.insert(channel, filters);
     if (m_state == State::Connected)
         sendSubscribe(channel);
@@ -653,11 +496,9 @@ void PushClient::unsubscribe(const QString &channel)
         return;
     const bool sent = !subscription->requestId.isEmpty();
     m_subscriptions.remove(channel);
-    if (sent) {
-        QJsonObject data;
-        data.insert(Key::Type, channel);
-        sendTracked(FrameType::Unsubscribe, data, Request{FrameType::Unsubscribe, channel});
-    }
+    if (sent)
+        sendTracked(FrameType::Unsubscribe, ClientFrames::unsubscribeData(channel),
+                    Request{FrameType::Unsubscribe, channel});
 }
 
 QStringList PushClient::subscriptions() const { return m_subscriptions.channels(); }
@@ -674,48 +515,23 @@ QString PushClient::sendRequest(const QString &type, const QJsonValue &data)
     return sendTracked(type, data, request);
 }
 
-namespace {
-
-QJsonObject publishData(const QString &channel, const QJsonObject &payload, int priority, const QString &strategy,
-                        const QJsonObject &filters)
-{
-    QJsonObject data;
-    data.insert(Key::Type, channel);
-    data.insert(Key::Payload, payload);
-    if (priority >= 0)
-        data.insert(Key::Priority, priority);
-    if (!strategy.isEmpty())
-        data.insert(Key::Strategy, strategy);
-    if (!filters.isEmpty())
-        data.insert(Key::Filters, filters);
-    return data;
-}
-
-} // namespace
-
 QString PushClient::publish(const QString &channel, const QJsonObject &payload, int priority,
                             const QString &strategy, const QJsonObject &filters)
 {
-    return sendRequest(FrameType::Publish, publishData(channel, payload, priority, strategy, filters));
+    return sendRequest(FrameType::Publish,
+                       ClientFrames::publishData(channel, payload, priority, strategy, filters, false));
 }
 
 QString PushClient::publishDryRun(const QString &channel, const QJsonObject &payload, int priority,
                                   const QString &strategy, const QJsonObject &filters)
 {
-    QJsonObject data = publishData(channel, payload, priority, strategy, filters);
-    data.insert(Key::DryRun, true);
-    return sendRequest(FrameType::Publish, data);
+    return sendRequest(FrameType::Publish,
+                       ClientFrames::publishData(channel, payload, priority, strategy, filters, true));
 }
 
 void PushClient::ack(const QString &channel, qint64 seq)
 {
-    QJsonObject data;
-    data.insert(Key::Channel, channel);
-    data.insert(Key::Seq, seq);
-    QJsonObject frame;
-    frame.insert(Key::Type, FrameType::Ack);
-    frame.insert(Key::Data, data);
-    sendFrame(frame);
+    sendFrame(ClientFrames::ack(channel, seq));
 }
 
 void PushClient::maybeAutoAck(const QString &channel, qint64 seq)
@@ -727,17 +543,14 @@ void PushClient::maybeAutoAck(const QString &channel, qint64 seq)
 void PushClient::ping()
 {
     const QString id = m_requests.nextId();
-    QJsonObject frame;
-    frame.insert(Key::Type, FrameType::Ping);
-    frame.insert(Key::Id, id);
-    if (sendFrame(frame))
+    if (sendFrame(ClientFrames::ping(id)))
         m_requests.pingSent(id);
 }
 
 void PushClient::onPingTimer()
 {
     if (m_pongTimeoutMs > 0 && m_requests.pongOverdue(m_pongTimeoutMs)) {
-        dropConnection("no pong within the pong timeout");
+        m_connection->drop("no pong within the pong timeout");
         return;
     }
     ping();

@@ -9,18 +9,16 @@
 #include <QStringList>
 #include <QUrl>
 
-#include <memory>
 
 #include "client/ReconnectPolicy.h"
 #include "client/RequestTracker.h"
 #include "client/SubscriptionSet.h"
 
 class QTimer;
-class QWebSocket;
 
 namespace QuantPush {
 
-class FrameInflater;
+class ClientConnection;
 class ReconnectScheduler;
 
 // Client side of QuantPush protocol v1 (see PROTOCOL.md). It owns the
@@ -148,12 +146,8 @@ private:
 
     // Connection lifecycle
     void openSocket();
-    void onSocketConnected(QWebSocket *socket);
-    void onSocketError(QWebSocket *socket);
-    void onConnectionLost(QWebSocket *socket);
-    void releaseSocket(QWebSocket *socket);
-    void closeGracefully(QWebSocket *socket);
-    void dropConnection(const char *why);
+    void onConnectionLost(int qtCloseCode, const QString &qtCloseReason, const QString &errorString, bool wasOpen);
+    void releaseConnectionState();
     void scheduleReconnect();
     void onSessionReady();
     void setState(State state);
@@ -161,8 +155,6 @@ private:
     bool isFatalClose(int closeCode) const;
 
     // Frames
-    void onTextMessage(const QString &text);
-    void onBinaryMessage(const QByteArray &bytes);
     void dispatch(const QJsonObject &frame);
     void onWelcome(const QJsonObject &frame, const Request &request);
     void onAuthOk(const QJsonObject &frame, const Request &request);
@@ -188,21 +180,16 @@ private:
     // Settings
     QString m_token;
     QString m_apiKey;
-    bool m_ignoreSslErrors = false;
     bool m_autoAck = true;
     QSet<QString> m_ackedChannels;
     int m_pingIntervalMs = 0;
     int m_pongTimeoutMs = 0;
-    bool m_compressionRequested = false;
 
     // Connection
     State m_state = State::Disconnected;
-    QWebSocket *m_socket = nullptr; // a fresh socket per attempt; stale signals are ignored
-    bool m_socketConnected = false;
+    ClientConnection *m_connection; // the socket of each attempt, frames in and out
     bool m_welcomed = false;
     bool m_authRejected = false;
-    bool m_compressed = false; // welcome said "deflate"
-    std::unique_ptr<FrameInflater> m_inflater;
     ReconnectScheduler *m_reconnect; // URLs, policy, attempts, the reconnect timer
     QTimer *m_handshakeTimer = nullptr;
     QTimer *m_pingTimer = nullptr;
