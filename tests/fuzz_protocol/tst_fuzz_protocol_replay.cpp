@@ -1,53 +1,24 @@
-// Runs the fuzz target's function over the committed seed corpus and every
-// input a fuzzing run ever crashed on (regressions/), in the normal build,
-// with any compiler. A violated invariant traps, which fails this test.
+// The protocol fuzz target's replay (FuzzReplay: the committed seed corpus
+// and every input a fuzzing run ever crashed on, regressions/), and the
+// regressions that fuzzing found, spelled out.
+#include "FuzzReplay.h"
+
 #include "protocol/Message.h"
 #include "protocol/Requests.h"
 
-#include <QtCore/QDir>
-#include <QtCore/QFile>
 #include <QtTest/QTest>
-
-#include <cstdint>
 
 using namespace QuantPush;
 using namespace Qt::Literals::StringLiterals;
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-class tst_FuzzProtocolReplay : public QObject
+class tst_FuzzProtocolReplay : public FuzzReplay
 {
     Q_OBJECT
 
 private Q_SLOTS:
-    void replay_data();
-    void replay();
     void hugeNumbersAreRefusedCleanly_data();
     void hugeNumbersAreRefusedCleanly();
 };
-
-void tst_FuzzProtocolReplay::replay_data()
-{
-    QTest::addColumn<QString>("path");
-    int rows = 0;
-    for (const QString &folder : {QStringLiteral(QUANTPUSH_FUZZ_CORPUS), QStringLiteral(QUANTPUSH_FUZZ_REGRESSIONS)}) {
-        const QDir dir(folder);
-        for (const QString &name : dir.entryList(QDir::Files, QDir::Name)) {
-            QTest::addRow("%s/%s", qPrintable(dir.dirName()), qPrintable(name)) << dir.filePath(name);
-            ++rows;
-        }
-    }
-    QVERIFY(rows > 10);
-}
-
-void tst_FuzzProtocolReplay::replay()
-{
-    QFETCH(QString, path);
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::ReadOnly));
-    const QByteArray input = file.readAll();
-    QCOMPARE(LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t *>(input.constData()), size_t(input.size())), 0);
-}
 
 // Regression: numbers beyond qint64 in "id", "since", "seq" and "priority"
 // were converted with qint64(double), undefined behaviour that UBSan flagged
