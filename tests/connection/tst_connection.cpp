@@ -1,5 +1,6 @@
 // The connection side (SessionHost, RequestRouter, AuthFlow) over real sockets: bad input gets the protocol's answer
 // while everyone else keeps being served; connection limits and heartbeats.
+#include "Bystander.h"
 #include "Clock.h"
 #include "RawWebSocketClient.h"
 #include "TestServer.h"
@@ -19,67 +20,6 @@
 using namespace QuantPush;
 using namespace QuantPush::Testing;
 using namespace Qt::Literals::StringLiterals;
-
-namespace {
-
-// Publishes order updates at a steady rate for as long as it lives.
-class SteadyPublisher : public QObject
-{
-public:
-    explicit SteadyPublisher(WebSocketManager *server)
-    {
-        connect(&m_timer, &QTimer::timeout, this, [this, server] {
-            m_lastSeq = server->broadcastOrderUpdate({{u"account"_s, u"A1"_s}, {u"n"_s, m_lastSeq + 1}}).seq;
-        });
-        m_timer.start(5);
-    }
-    void stop() { m_timer.stop(); }
-    qint64 lastSeq() const { return m_lastSeq; }
-
-private:
-    QTimer m_timer;
-    qint64 m_lastSeq = 0;
-};
-
-// A well-behaved client on order_updates while the server publishes steadily:
-// whatever another client does, it must end up with every seq, no gap, no error.
-class Bystander
-{
-public:
-    explicit Bystander(WebSocketManager *server)
-    {
-        m_opened = m_client.open(webSocketUrl(*server)) && m_client.subscribe({{u"type"_s, u"order_updates"_s}});
-        // Publishing starts once subscribed: every seq from 1 is then owed.
-        m_publisher = std::make_unique<SteadyPublisher>(server);
-    }
-    bool isReady() const { return m_opened; }
-    void verifySawEverything();
-
-private:
-    WsTestClient m_client;
-    std::unique_ptr<SteadyPublisher> m_publisher;
-    bool m_opened = false;
-};
-
-void verifyNoGap(const WsTestClient &client, const QString &channel, qint64 lastSeq)
-{
-    const QList<QJsonObject> pushes = client.pushesOn(channel);
-    QCOMPARE(pushes.size(), lastSeq);
-    for (qsizetype i = 0; i < pushes.size(); ++i)
-        QCOMPARE(pushes.at(i).value(Key::Seq).toInteger(), i + 1);
-    QVERIFY(client.framesOfType(u"gap"_s).isEmpty());
-    QVERIFY(client.framesOfType(u"error"_s).isEmpty());
-}
-
-void Bystander::verifySawEverything()
-{
-    QTest::qWait(50);
-    m_publisher->stop();
-    QTRY_COMPARE(m_client.pushesOn(u"order_updates"_s).size(), m_publisher->lastSeq());
-    verifyNoGap(m_client, u"order_updates"_s, m_publisher->lastSeq());
-}
-
-} // namespace
 
 class tst_Connection : public QObject
 {

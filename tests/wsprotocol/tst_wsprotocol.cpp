@@ -2,6 +2,7 @@
 // control frames between them, every violation and its close code, any TCP
 // split), WsHandshake's answers, and the same cases over real sockets
 // against a running server while a bystander must keep getting every seq.
+#include "Bystander.h"
 #include "RawWebSocketClient.h"
 #include "TestServer.h"
 #include "WsTestClient.h"
@@ -82,39 +83,6 @@ QList<Event> parse(const QByteArray &bytes, qsizetype chunk = 0, quint64 maxMess
         parser.feed(bytes.constData() + at, std::min(chunk, bytes.size() - at), sink);
     return collected.events;
 }
-
-// Publishes order updates steadily while it lives; a subscribed client
-// must end up with every seq.
-class Bystander : public QObject
-{
-public:
-    explicit Bystander(WebSocketManager *server)
-    {
-        m_ready = m_client.open(webSocketUrl(*server)) && m_client.subscribe({{u"type"_s, u"order_updates"_s}});
-        connect(&m_timer, &QTimer::timeout, this, [this, server] {
-            m_lastSeq = server->broadcastOrderUpdate({{u"account"_s, u"A1"_s}, {u"n"_s, m_lastSeq + 1}}).seq;
-        });
-        m_timer.start(5);
-    }
-    bool isReady() const { return m_ready; }
-    void verifySawEverything()
-    {
-        QTest::qWait(50);
-        m_timer.stop();
-        QTRY_COMPARE_WITH_TIMEOUT(m_client.pushesOn(u"order_updates"_s).size(), m_lastSeq, 20000);
-        const QList<QJsonObject> pushes = m_client.pushesOn(u"order_updates"_s);
-        for (qsizetype i = 0; i < pushes.size(); ++i)
-            QCOMPARE(pushes.at(i).value(Key::Seq).toInteger(), i + 1);
-        QVERIFY(m_client.framesOfType(u"gap"_s).isEmpty());
-        QVERIFY(!m_client.isClosed());
-    }
-
-private:
-    WsTestClient m_client;
-    QTimer m_timer;
-    qint64 m_lastSeq = 0;
-    bool m_ready = false;
-};
 
 } // namespace
 
