@@ -4,8 +4,6 @@
 
 #include <QtCore/QThreadStorage>
 
-#include <algorithm>
-
 namespace QuantPush {
 
 SessionFlusher *SessionFlusher::forCurrentThread()
@@ -20,6 +18,8 @@ SessionFlusher *SessionFlusher::forCurrentThread()
 
 void SessionFlusher::schedule(Session *session)
 {
+    Q_ASSERT(!m_entries.contains(session));
+    m_entries.insert(session, Entry {m_turn, m_dirty.size()});
     m_dirty.push_back(session);
     if (m_posted)
         return;
@@ -31,8 +31,14 @@ void SessionFlusher::schedule(Session *session)
 
 void SessionFlusher::cancel(Session *session)
 {
-    std::replace(m_dirty.begin(), m_dirty.end(), session, static_cast<Session *>(nullptr));
-    std::replace(m_flushing.begin(), m_flushing.end(), session, static_cast<Session *>(nullptr));
+    const auto it = m_entries.constFind(session);
+    if (it == m_entries.cend())
+        return;
+    // While flushAll runs, an entry of an earlier turn is in m_flushing (a
+    // session deleted by another's flush), this turn's in m_dirty.
+    std::vector<Session *> &list = it->turn == m_turn ? m_dirty : m_flushing;
+    list[it->index] = nullptr;
+    m_entries.erase(it);
 }
 
 void SessionFlusher::flushAll()
@@ -43,8 +49,10 @@ void SessionFlusher::flushAll()
     // the next turn's, scheduled into a fresh list.
     m_flushing.swap(m_dirty);
     for (std::size_t i = 0; i < m_flushing.size(); ++i) {
-        if (Session *session = m_flushing[i])
+        if (Session *session = m_flushing[i]) {
+            m_entries.remove(session); // flushBatch may schedule it again, into m_dirty
             session->flushBatch();
+        }
     }
     m_flushing.clear();
 }

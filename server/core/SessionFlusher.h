@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QtCore/QHash>
 #include <QtCore/QObject>
 
 #include <vector>
@@ -20,9 +21,10 @@ public:
     // when the thread ends (for the main thread, with the application).
     static SessionFlusher *forCurrentThread();
 
-    // `session` has frames to write: flushed at the end of this turn.
+    // `session` has frames to write: flushed at the end of this turn. A
+    // session is scheduled at most once until its flush (Session::scheduleFlush).
     void schedule(Session *session);
-    // `session` is going away before its flush.
+    // `session`, scheduled and not yet flushed, is going away; O(1).
     void cancel(Session *session);
     // Flushes now (also what the posted call runs).
     void flushAll();
@@ -35,8 +37,16 @@ public:
 private:
     SessionFlusher() = default;
 
+    // Where a scheduled session's entry is, so that cancel() need not search.
+    struct Entry
+    {
+        quint64 turn; // m_turn when scheduled: == m_turn in m_dirty, older in m_flushing
+        std::size_t index;
+    };
+
     std::vector<Session *> m_dirty;
     std::vector<Session *> m_flushing;
+    QHash<Session *, Entry> m_entries; // the sessions scheduled and not yet flushed
     bool m_posted = false;
     quint64 m_turn = 0;
 };

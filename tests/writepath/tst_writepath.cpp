@@ -24,6 +24,8 @@
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
+#include <array>
+
 #include <sys/socket.h>
 
 using namespace QuantPush;
@@ -155,6 +157,7 @@ private Q_SLOTS:
     void budgetCountsTheBatch();
     void peerResetMidWrite();
     void serverSlowReaderAndResetPeerBesideBystander();
+    void sessionDeletedBeforeItsFlush();
 };
 
 void TestWritePath::repliesStayInOrderWithPushes()
@@ -382,6 +385,43 @@ void TestWritePath::serverSlowReaderAndResetPeerBesideBystander()
     QCOMPARE(seqs, range(1, last));
     QVERIFY(slow.messagesOfType(u"gap"_s).isEmpty());
     QVERIFY(!slow.isDisconnected());
+}
+
+
+// A session that goes away with a flush scheduled (SessionFlusher::cancel,
+// from its destructor) is left out of the flush; the sessions scheduled
+// before and after it are flushed, and the next turn starts empty.
+void TestWritePath::sessionDeletedBeforeItsFlush()
+{
+    SessionRig rig(roomyLimits());
+    std::array<RawWebSocket, 3> clients;
+    for (RawWebSocket &client : clients)
+        QVERIFY(openClient(rig, client));
+    QCoreApplication::processEvents();
+    SessionFlusher *flusher = SessionFlusher::forCurrentThread();
+    QCOMPARE(flusher->scheduledSessions(), 0);
+
+    // One turn: all three are handed a frame, then the middle one is deleted.
+    for (const QPointer<Session> &session : std::as_const(rig.sessions))
+        session->sendFrame(pushFrame(1));
+    QCOMPARE(flusher->scheduledSessions(), 3);
+    delete rig.sessions.at(1).data();
+    QVERIFY(rig.sessions.at(1).isNull());
+    flusher->flushAll();
+    QCOMPARE(flusher->scheduledSessions(), 0);
+
+    QTRY_COMPARE_WITH_TIMEOUT(clients[0].messages().size(), 1, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(clients[2].messages().size(), 1, 10000);
+    QCOMPARE(tokens(clients[0].messages()), QStringList {u"p1"_s});
+    QCOMPARE(tokens(clients[2].messages()), QStringList {u"p1"_s});
+
+    // The survivors are scheduled and flushed as before.
+    rig.sessions.at(0)->sendFrame(pushFrame(2));
+    rig.sessions.at(2)->sendFrame(pushFrame(2));
+    QCOMPARE(flusher->scheduledSessions(), 2);
+    QTRY_COMPARE_WITH_TIMEOUT(clients[0].messages().size(), 2, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(clients[2].messages().size(), 2, 10000);
+    QCOMPARE(flusher->scheduledSessions(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestWritePath)
