@@ -172,6 +172,20 @@ void RedisConnection::command(const QByteArrayList &arguments, ReplyHandler hand
     }
     if (!m_timer->isActive())
         m_timer->start(std::max(10, std::min(250, m_timeoutMs / 4)));
+    writeNow();
+}
+
+void RedisConnection::writeNow()
+{
+    // hiredis's Qt adapter writes a command when its write notifier fires:
+    // on the next event-loop turn, behind whatever else that turn does (on a
+    // busy node, a whole fan-out of deliveries), and every node's delivery of
+    // a publish waits for it. Written here it leaves at once; only what the
+    // kernel does not take waits for the notifier. Not from inside a hiredis
+    // callback: a failed write frees the context, which the callback's caller
+    // still uses (it writes when the callback returns anyway).
+    if (m_context && (m_context->c.flags & REDIS_CONNECTED) && !(m_context->c.flags & REDIS_IN_CALLBACK))
+        redisAsyncHandleWrite(m_context); // a failure ends the connection: onDisconnect, handlers get null
 }
 
 void RedisConnection::onReply(redisAsyncContext *, void *reply, void *privdata)

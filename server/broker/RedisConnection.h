@@ -54,6 +54,7 @@ private:
     static void onReply(redisAsyncContext *context, void *reply, void *privdata);
     static void onPushed(redisAsyncContext *context, void *reply, void *privdata);
     void connectionEnded(const QString &reason);
+    void writeNow();
     void disposeAdapter();
     void checkTimeouts();
 
