@@ -118,6 +118,9 @@ public:
 
     qint64 lastActivityMs() const { return m_lastActivityMs; }
     void markActivity(qint64 nowMs) { m_lastActivityMs = nowMs; }
+    // When the heartbeat pings this session next (SessionHost spreads these).
+    qint64 nextPingMs() const { return m_nextPingMs; }
+    void setNextPingMs(qint64 atMs) { m_nextPingMs = atMs; }
 
     int queuedFrames() const { return int(m_queue.size()); }
     // Everything held for the peer: this turn's batch and the socket's buffer.
@@ -206,6 +209,7 @@ private:
     TokenBucket m_inbound;
     int m_strikes = 0;
     qint64 m_lastActivityMs = 0;
+    qint64 m_nextPingMs = 0;
     quint64 m_messagesIn = 0;
     quint64 m_messagesOut = 0;
 };

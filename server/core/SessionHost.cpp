@@ -22,6 +22,20 @@ namespace {
 constexpr int HeartbeatCheckMs = 500;
 constexpr int AckSweepMs = 50;
 
+// How long after it connects a session gets its first ping: somewhere in
+// the first interval, by its id, so that sessions that connected together
+// are pinged spread over the interval (and so ever after), not all in one
+// heartbeat: 20,000 pings written in one turn hold every delivery of that
+// turn back by tens of milliseconds, every interval.
+qint64 firstPingDelayMs(SessionId id, qint64 intervalMs)
+{
+    if (intervalMs <= 0)
+        return 0;
+    // Fibonacci hashing: consecutive ids land far apart in the interval.
+    const quint64 spread = (quint64(id) * 11400714819323198485ull) >> 32;
+    return 1 + qint64(spread % quint64(intervalMs));
+}
+
 QString serverName()
 {
     return u"QuantPush/"_s + QStringLiteral(QUANTPUSH_VERSION);
@@ -257,6 +271,7 @@ Session *SessionHost::createSession(WsConnection *socket)
     const SessionId id = m_nextId;
     m_nextId += m_idStride;
     auto *session = new Session(id, socket, m_sessionLimits, m_metrics, this);
+    session->setNextPingMs(m_clock->nowMs() + firstPingDelayMs(id, qint64(m_config.websocket.pingIntervalSec) * 1000));
     m_sessions.insert(session->id(), session);
     m_metrics->connectionOpened(networkOf(session->peerAddress()));
     connect(session, &Session::textReceived, this, &SessionHost::onText);
@@ -323,9 +338,7 @@ void SessionHost::heartbeat()
     const qint64 now = m_clock->nowMs();
     const qint64 timeoutMs = qint64(m_config.websocket.connectionTimeoutSec) * 1000;
     const qint64 pingEveryMs = qint64(m_config.websocket.pingIntervalSec) * 1000;
-    const bool pingDue = now - m_lastPingMs >= pingEveryMs;
-    if (pingDue)
-        m_lastPingMs = now;
+    int pinged = 0;
     const QDateTime wallClock = QDateTime::currentDateTimeUtc();
     // A copy: an abort or close below may end a session (and take it out of
     // m_sessions) before the loop is over; the Session itself lives on until
@@ -345,11 +358,13 @@ void SessionHost::heartbeat()
                                  << "ms: closing";
             // A dead peer never answers the close handshake: close() cuts it off.
             session->close(CloseCode::PolicyViolation, u"connection timeout"_s);
-        } else if (pingDue) {
+        } else if (now >= session->nextPingMs()) {
             session->socket()->ping();
+            session->setNextPingMs(now + pingEveryMs);
+            ++pinged;
         }
     }
-    qCDebug(lcSessionHost) << "heartbeat over" << m_sessions.size() << "sessions" << (pingDue ? "(pinged)" : "");
+    qCDebug(lcSessionHost) << "heartbeat over" << m_sessions.size() << "sessions," << pinged << "pinged";
 }
 
 void SessionHost::sweepAcks()

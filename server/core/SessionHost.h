@@ -122,7 +122,6 @@ private:
     QSet<SessionId> m_ackSessions;
     SessionId m_nextId;
     const SessionId m_idStride;
-    qint64 m_lastPingMs = 0;
 };
 
 } // namespace QuantPush

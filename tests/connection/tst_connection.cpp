@@ -16,6 +16,8 @@
 #include <QtTest/QTest>
 
 #include <memory>
+#include <set>
+#include <vector>
 
 using namespace QuantPush;
 using namespace QuantPush::Testing;
@@ -30,6 +32,7 @@ private Q_SLOTS:
     void oversizedFrameClosesWith1009();
     void maxConnectionsAnswers1013();
     void silentClientIsClosedAfterConnectionTimeout();
+    void pingsAreSpreadOverTheInterval();
     void slowHandshakeIsDropped();
     void plainHttpOnTheSamePort();
     void rateLimitedErrorEchoesTheId();
@@ -162,6 +165,42 @@ void tst_Connection::silentClientIsClosedAfterConnectionTimeout()
     QCOMPARE(silent.closeCode, 1008);
     QVERIFY(alive.request({{u"type"_s, u"ping"_s}}));
     QVERIFY(!alive.isClosed());
+}
+
+void tst_Connection::pingsAreSpreadOverTheInterval()
+{
+    ServerConfig config = testConfig();
+    config.websocket.pingIntervalSec = 10;
+    config.websocket.connectionTimeoutSec = 3600;
+    FakeClock clock; // heartbeats (every 500 ms) tick when the test advances it
+    auto server = startServer(config, &clock);
+
+    // Connected together (the fake clock stands still meanwhile).
+    std::vector<std::unique_ptr<RawWebSocketClient>> clients;
+    for (int i = 0; i < 40; ++i)
+        clients.push_back(std::make_unique<RawWebSocketClient>(server->port()));
+    for (const auto &client : clients)
+        QTRY_VERIFY(client->upgraded);
+    QTRY_COMPARE(server->connectionsJson().size(), 40);
+
+    // One interval in heartbeat steps: the step in which each first saw a ping.
+    std::vector<int> firstPingStep(clients.size(), -1);
+    for (int step = 0; step < 20; ++step) {
+        clock.advance(500);
+        QTest::qWait(30); // lets the pings in; one seen late only counts in a later step
+        for (std::size_t i = 0; i < clients.size(); ++i) {
+            if (firstPingStep[i] < 0 && clients[i]->pings > 0)
+                firstPingStep[i] = step;
+        }
+    }
+    // Every one was pinged once within the interval...
+    for (const auto &client : clients)
+        QTRY_COMPARE(client->pings, 1);
+    // ...and not all in the same heartbeat: a burst of pings in one turn
+    // holds back every delivery of that turn.
+    const std::set<int> steps(firstPingStep.begin(), firstPingStep.end());
+    QVERIFY2(!steps.contains(-1) && steps.size() >= 8,
+             qPrintable(u"the 40 first pings came in %1 distinct heartbeats"_s.arg(steps.size())));
 }
 
 void tst_Connection::slowHandshakeIsDropped()
