@@ -7,17 +7,21 @@
 #include "WsTestClient.h"
 #include "client/PushClient.h"
 #include "http/HttpApi.h"
+#include "Metrics.h"
+#include "http/ProcessMonitor.h"
 #include "protocol/JsonKeys.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
+#include <QtCore/QTemporaryFile>
 #include <QtNetwork/QNetworkAccessManager>
 #include <QtNetwork/QNetworkReply>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
 #include <memory>
+#include <vector>
 
 using namespace Qt::Literals::StringLiterals;
 using namespace QuantPush;
@@ -81,6 +85,7 @@ private Q_SLOTS:
     void dryRunCountsWhatAPublishReaches();
     void dryRunErrors();
     void welcomeCarriesReconnectionAdvice();
+    void processMonitorKeepsSamplingInTheBackground();
 };
 
 void tst_Stats::connectionFigures()
@@ -372,6 +377,25 @@ void tst_Stats::welcomeCarriesReconnectionAdvice()
     pinned.open();
     QTRY_COMPARE(pinnedWelcome.size(), 1);
     QCOMPARE(pinned.reconnectPolicy().maxAttempts, 7);
+}
+
+void tst_Stats::processMonitorKeepsSamplingInTheBackground()
+{
+    Metrics metrics;
+    ProcessMonitor monitor(&metrics);
+    if (!metrics.processUsage().known)
+        QSKIP("no /proc: nothing to sample");
+    const int before = metrics.processUsage().openFds;
+    // Thirty more descriptors: the periodic reading (on the monitor's own
+    // thread, not this one) must bring the count to the registry by itself.
+    std::vector<std::unique_ptr<QTemporaryFile>> files;
+    for (int i = 0; i < 30; ++i) {
+        files.push_back(std::make_unique<QTemporaryFile>());
+        QVERIFY(files.back()->open());
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(metrics.processUsage().openFds >= before + 30, 5000);
+    // The reading thread is one of the process's threads while it runs.
+    QVERIFY(metrics.processUsage().threads >= 2);
 }
 
 QTEST_GUILESS_MAIN(tst_Stats)
