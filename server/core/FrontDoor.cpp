@@ -7,7 +7,14 @@
 #include <QtCore/QTimer>
 #include <QtNetwork/QTcpSocket>
 
+#include <QtCore/QMetaMethod>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <algorithm>
+#include <cerrno>
 #if QT_CONFIG(ssl)
 #include <QtNetwork/QSslCertificate>
 #include <QtNetwork/QSslKey>
@@ -130,8 +137,47 @@ std::optional<FrontDoor::RequestHead> FrontDoor::parseHead(const QByteArray &hea
     return parsed;
 }
 
+bool FrontDoor::upgradeAtOnce(qintptr descriptor)
+{
+    if (m_tlsEnabled || !isSignalConnected(QMetaMethod::fromSignal(&FrontDoor::webSocketDescriptorRequested)))
+        return false;
+    const int fd = int(descriptor);
+    // Pushes are small and latency-bound: without TCP_NODELAY, Nagle holds a
+    // frame back until the previous one is acknowledged (tens of ms).
+    const int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (m_peekBuffer.size() != m_limits.maxHeaderBytes + 4)
+        m_peekBuffer = QByteArray(m_limits.maxHeaderBytes + 4, Qt::Uninitialized);
+    ssize_t peeked = -1;
+    do {
+        peeked = ::recv(fd, m_peekBuffer.data(), std::size_t(m_peekBuffer.size()), MSG_PEEK | MSG_DONTWAIT);
+    } while (peeked < 0 && errno == EINTR);
+    if (peeked <= 0)
+        return false;
+    const QByteArrayView bytes(m_peekBuffer.constData(), peeked);
+    const qsizetype end = bytes.indexOf("\r\n\r\n");
+    if (end < 0)
+        return false;
+    std::optional<RequestHead> head = parseHead(bytes.first(end).toByteArray());
+    // Anything but a well-formed upgrade takes the socket path, which
+    // answers it (HTTP, 400, 431).
+    if (!head || !head->isWebSocketUpgrade())
+        return false;
+    head->size = end + 4;
+    Q_EMIT webSocketDescriptorRequested(descriptor, *head);
+    return true;
+}
+
 void FrontDoor::incomingConnection(qintptr descriptor)
 {
+    // Most WebSocket clients send their request at once: its head is here
+    // with the connection. Such a connection goes to the WebSocket side as
+    // a bare descriptor, and its socket object is made once, by the thread
+    // that keeps it: per connection that saves a QTcpSocket (its notifiers,
+    // read buffer and a move between threads) on this thread, which accepts
+    // for every worker.
+    if (upgradeAtOnce(descriptor))
+        return;
 #if QT_CONFIG(ssl)
     QTcpSocket *socket = m_tlsEnabled ? new QSslSocket(this) : new QTcpSocket(this);
 #else

@@ -54,6 +54,10 @@ public:
 
 Q_SIGNALS:
     void webSocketRequested(QTcpSocket *socket, const QuantPush::FrontDoor::RequestHead &head);
+    // A plain-TCP WebSocket upgrade whose whole head was there when it was
+    // accepted: only the descriptor, with the head still in the kernel
+    // (peeked, not read). The receiver owns the descriptor.
+    void webSocketDescriptorRequested(qintptr descriptor, const QuantPush::FrontDoor::RequestHead &head);
     void httpRequested(QTcpSocket *socket, const QuantPush::FrontDoor::RequestHead &head);
     void rejected(const QString &reason);
 
@@ -61,6 +65,9 @@ protected:
     void incomingConnection(qintptr descriptor) override;
 
 private:
+    // The fast path of a plain connection: true when it went out as
+    // webSocketDescriptorRequested, false when it needs a socket here.
+    bool upgradeAtOnce(qintptr descriptor);
     void watchHead(QTcpSocket *socket);
     void inspect(QTcpSocket *socket);
     void refuse(QTcpSocket *socket, QByteArrayView status, const QString &reason);
@@ -75,6 +82,8 @@ private:
     QHash<QTcpSocket *, qint64> m_headDeadlines;
     QTimer *m_headSweep;
     QElapsedTimer m_clock;
+    // What upgradeAtOnce peeks into: one buffer for every connection.
+    QByteArray m_peekBuffer;
     bool m_tlsEnabled = false;
 #if QT_CONFIG(ssl)
     QSslConfiguration m_tls;

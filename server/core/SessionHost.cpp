@@ -9,6 +9,11 @@
 
 #include <QtCore/QTimer>
 #include <QtNetwork/QTcpSocket>
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include "ws/WsConnection.h"
 
 #include <algorithm>
@@ -230,6 +235,33 @@ void SessionHost::upgrade(QTcpSocket *socket, const FrontDoor::RequestHead &head
         return;
     }
     onUpgraded(connection);
+}
+
+void SessionHost::upgradeDescriptor(qintptr descriptor, FrontDoor::RequestHead head)
+{
+    const int fd = int(descriptor);
+    // The head was peeked whole: reading it off cannot block or come short,
+    // short of the peer resetting meanwhile.
+    char scratch[4096];
+    for (qsizetype left = head.size; left > 0;) {
+        const ssize_t got = ::recv(fd, scratch, std::size_t(std::min<qsizetype>(left, qsizetype(sizeof scratch))), MSG_DONTWAIT);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0) {
+            ::close(fd);
+            return;
+        }
+        left -= got;
+    }
+    auto *socket = new QTcpSocket(this);
+    if (!socket->setSocketDescriptor(descriptor)) {
+        qCWarning(lcConnection) << "cannot take an accepted descriptor:" << socket->errorString();
+        delete socket;
+        ::close(fd);
+        return;
+    }
+    head.size = 0; // read off: none of it is in the socket's buffer
+    upgrade(socket, head);
 }
 
 void SessionHost::refuse(WsConnection *socket, int code, const QString &reason)

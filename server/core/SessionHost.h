@@ -70,6 +70,10 @@ public:
 public Q_SLOTS:
     // A WebSocket upgrade request the front door read the head of.
     void upgrade(QTcpSocket *socket, const QuantPush::FrontDoor::RequestHead &head);
+    // The same for a bare descriptor whose head is still in the kernel
+    // (peeked by the front door): this host reads the head off and makes
+    // the connection's socket. Takes the descriptor.
+    void upgradeDescriptor(qintptr descriptor, QuantPush::FrontDoor::RequestHead head);
     void deliver(const QList<QuantPush::SessionId> &sessions, const QuantPush::OutboundFrame &frame);
     void sendMessage(QuantPush::SessionId session, const QuantPush::Message &message);
     void sendError(QuantPush::SessionId session, QuantPush::ErrorCode code, const QString &text,

@@ -9,6 +9,8 @@
 #include <QtCore/QThread>
 #include <QtNetwork/QTcpSocket>
 
+#include <unistd.h>
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace QuantPush {
@@ -217,6 +219,16 @@ void SessionWorkers::upgrade(QTcpSocket *socket, const FrontDoor::RequestHead &h
                 handOver(guard, head);
         },
         Qt::QueuedConnection);
+}
+
+void SessionWorkers::upgradeDescriptor(qintptr descriptor, const FrontDoor::RequestHead &head)
+{
+    const Worker &worker = m_workers.size() == 1 ? m_workers.front() : m_workers[m_nextWorker++ % m_workers.size()];
+    if (!worker.host) {
+        ::close(int(descriptor)); // shut down: nobody will serve it
+        return;
+    }
+    post(worker, [host = worker.host, descriptor, head] { host->upgradeDescriptor(descriptor, head); });
 }
 
 void SessionWorkers::handOver(QTcpSocket *socket, const FrontDoor::RequestHead &head)

@@ -73,6 +73,9 @@ public:
 
 public Q_SLOTS:
     void upgrade(QTcpSocket *socket, const QuantPush::FrontDoor::RequestHead &head);
+    // The same for a bare descriptor (FrontDoor::webSocketDescriptorRequested):
+    // one queued call takes it to its worker, which makes its socket.
+    void upgradeDescriptor(qintptr descriptor, const QuantPush::FrontDoor::RequestHead &head);
     void deliver(const QList<QuantPush::SessionId> &sessions, const QuantPush::OutboundFrame &frame);
     void sendMessage(QuantPush::SessionId session, const QuantPush::Message &message);
     void sendError(QuantPush::SessionId session, QuantPush::ErrorCode code, const QString &text,

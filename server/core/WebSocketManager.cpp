@@ -24,6 +24,12 @@
 using namespace Qt::Literals::StringLiterals;
 
 namespace QuantPush {
+
+namespace {
+// Connections the kernel may hold completed for accept(2) (see start()).
+constexpr int ListenBacklog = 4096;
+} // namespace
+
 WebSocketManager::WebSocketManager(ServerConfig config, QObject *parent)
     : WebSocketManager(std::move(config), Clock::system(), parent)
 {
@@ -75,6 +81,7 @@ void WebSocketManager::wire()
     connect(m_broadcaster, &MessageBroadcaster::coalesced, m_metrics, &Metrics::messageCoalesced);
 
     connect(m_frontDoor, &FrontDoor::webSocketRequested, m_sessions, &SessionWorkers::upgrade);
+    connect(m_frontDoor, &FrontDoor::webSocketDescriptorRequested, m_sessions, &SessionWorkers::upgradeDescriptor);
     connect(m_frontDoor, &FrontDoor::httpRequested, this, &WebSocketManager::answerHttp);
     connect(m_frontDoor, &FrontDoor::rejected, m_metrics, &Metrics::connectionRefused);
     connect(m_sessions, &SessionWorkers::sessionAuthenticated, this,
@@ -159,6 +166,10 @@ bool WebSocketManager::start(QString *error)
     }
     if (!m_frontDoor->loadTls(error))
         return false;
+    // QTcpServer's default backlog is 50: a reconnect storm (every client
+    // of a failed node arriving at once) overflowed it, and each dropped SYN
+    // came back a second later. The kernel caps this at net.core.somaxconn.
+    m_frontDoor->setListenBacklogSize(ListenBacklog);
     if (!m_frontDoor->listen(address, quint16(m_config.websocket.port))) {
         *error = u"cannot listen on %1:%2: %3"_s.arg(m_config.websocket.host)
                      .arg(m_config.websocket.port)
