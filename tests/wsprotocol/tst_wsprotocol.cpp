@@ -108,6 +108,8 @@ private Q_SLOTS:
     void badFramesOverTheWire();
     void byteByByteOverTheWire();
     void fragmentedRequestWithPingBetween();
+    void headArrivingInPiecesOrWithFramesBehind_data();
+    void headArrivingInPiecesOrWithFramesBehind();
     void badHandshakeOverTheWire_data();
     void badHandshakeOverTheWire();
     void closeHandshakeEchoesTheCode();
@@ -432,6 +434,55 @@ void tst_WsProtocol::fragmentedRequestWithPingBetween()
     client.write(frame(0x1, R"({"id":"f1",)", false) + frame(0x9, "are you there") + frame(0x0, R"("type":"ping"})"));
     QTRY_VERIFY(received.contains("\"f1\""));
     QVERIFY(received.startsWith(QByteArray("\x8a\x0d" "are you there")));
+    bystander.verifySawEverything();
+}
+
+void tst_WsProtocol::headArrivingInPiecesOrWithFramesBehind_data()
+{
+    // Where the first write ends (bytes of head + frame); -1: all at once.
+    // A whole head at accept takes the front door's descriptor path, with
+    // any frames behind it left in the kernel for the worker's socket; a
+    // head still incomplete takes the socket path.
+    QTest::addColumn<int>("firstPart");
+    QTest::newRow("head and a frame in one write") << -1;
+    QTest::newRow("head cut in the request line") << 10;
+    QTest::newRow("head cut before its blank line") << 120;
+    QTest::newRow("whole head, the frame later") << 0; // 0: exactly the head first
+    QTest::newRow("head and half a frame") << -2;       // -2: the head and 5 bytes of the frame
+}
+
+void tst_WsProtocol::headArrivingInPiecesOrWithFramesBehind()
+{
+    QFETCH(int, firstPart);
+    auto server = startServer(testConfig());
+    Bystander bystander(server.get());
+    QVERIFY(bystander.isReady());
+    const QByteArray head = "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    const QByteArray all = head + frame(0x1, R"({"id":"early","type":"ping"})");
+    qsizetype cut = all.size();
+    if (firstPart > 0)
+        cut = firstPart;
+    else if (firstPart == 0)
+        cut = head.size();
+    else if (firstPart == -2)
+        cut = head.size() + 5;
+    QTcpSocket client;
+    QByteArray received;
+    connect(&client, &QTcpSocket::readyRead, &client, [&] { received += client.readAll(); });
+    client.connectToHost(QHostAddress::LocalHost, server->port());
+    QVERIFY(client.waitForConnected(5000));
+    client.write(all.left(cut));
+    QVERIFY(client.waitForBytesWritten(5000));
+    if (cut < all.size()) {
+        QTest::qWait(50); // the front door sees the first part alone
+        client.write(all.mid(cut));
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(received.contains("\"early\""), 10000);
+    QVERIFY(received.startsWith("HTTP/1.1 101 "));
+    QVERIFY(received.contains("\"welcome\""));
+    QVERIFY(received.contains("\"pong\""));
+    QCOMPARE(client.state(), QAbstractSocket::ConnectedState);
     bystander.verifySawEverything();
 }
 
