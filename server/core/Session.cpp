@@ -93,7 +93,7 @@ Session::Session(SessionId id, WsConnection *socket, const SessionLimits &limits
 Session::~Session()
 {
     if (m_flushScheduled)
-        SessionFlusher::forCurrentThread()->cancel(this);
+        SessionFlusher::forCurrentThread()->cancel(this, m_flushSlot);
 }
 
 QString Session::remoteAddress() const
@@ -317,7 +317,7 @@ void Session::scheduleFlush()
 {
     if (!m_flushScheduled) {
         m_flushScheduled = true;
-        m_flusher->schedule(this);
+        m_flushSlot = m_flusher->schedule(this);
     }
 }
 

@@ -192,6 +192,7 @@ private:
     // Frames handed over this turn, written at its end (plain TCP only).
     FrameBatch m_batch;
     bool m_flushScheduled = false;
+    std::size_t m_flushSlot = 0; // in SessionFlusher's list, while scheduled
     // This thread's flusher (a session never changes threads); null on TLS.
     SessionFlusher *m_flusher = nullptr;
     mutable qint64 m_socketHeld = 0;

@@ -16,29 +16,29 @@ SessionFlusher *SessionFlusher::forCurrentThread()
     return flushers.localData();
 }
 
-void SessionFlusher::schedule(Session *session)
+std::size_t SessionFlusher::schedule(Session *session)
 {
-    Q_ASSERT(!m_entries.contains(session));
-    m_entries.insert(session, Entry {m_turn, m_dirty.size()});
+    const std::size_t slot = m_dirty.size();
     m_dirty.push_back(session);
-    if (m_posted)
-        return;
-    m_posted = true;
-    // A posted call runs after the events of this turn (every delivery a
-    // publisher's read produced) and before the loop sleeps.
-    QMetaObject::invokeMethod(this, &SessionFlusher::flushAll, Qt::QueuedConnection);
+    if (!m_posted) {
+        m_posted = true;
+        // A posted call runs after the events of this turn (every delivery a
+        // publisher's read produced) and before the loop sleeps.
+        QMetaObject::invokeMethod(this, &SessionFlusher::flushAll, Qt::QueuedConnection);
+    }
+    return slot;
 }
 
-void SessionFlusher::cancel(Session *session)
+void SessionFlusher::cancel(Session *session, std::size_t slot)
 {
-    const auto it = m_entries.constFind(session);
-    if (it == m_entries.cend())
-        return;
-    // While flushAll runs, an entry of an earlier turn is in m_flushing (a
-    // session deleted by another's flush), this turn's in m_dirty.
-    std::vector<Session *> &list = it->turn == m_turn ? m_dirty : m_flushing;
-    list[it->index] = nullptr;
-    m_entries.erase(it);
+    // The slot is in this turn's list, or (a session deleted by another's
+    // flush while flushAll runs) in the list being flushed: whichever holds
+    // the session there. (No hash per scheduled session: schedule runs once
+    // per session and turn on the delivery path.)
+    for (std::vector<Session *> *list : {&m_dirty, &m_flushing}) {
+        if (slot < list->size() && (*list)[slot] == session)
+            (*list)[slot] = nullptr;
+    }
 }
 
 void SessionFlusher::flushAll()
@@ -49,10 +49,8 @@ void SessionFlusher::flushAll()
     // the next turn's, scheduled into a fresh list.
     m_flushing.swap(m_dirty);
     for (std::size_t i = 0; i < m_flushing.size(); ++i) {
-        if (Session *session = m_flushing[i]) {
-            m_entries.remove(session); // flushBatch may schedule it again, into m_dirty
-            session->flushBatch();
-        }
+        if (Session *session = m_flushing[i])
+            session->flushBatch(); // may schedule it again, into m_dirty
     }
     m_flushing.clear();
 }

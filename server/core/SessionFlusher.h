@@ -1,6 +1,5 @@
 #pragma once
 
-#include <QtCore/QHash>
 #include <QtCore/QObject>
 
 #include <vector>
@@ -22,10 +21,11 @@ public:
     static SessionFlusher *forCurrentThread();
 
     // `session` has frames to write: flushed at the end of this turn. A
-    // session is scheduled at most once until its flush (Session::scheduleFlush).
-    void schedule(Session *session);
-    // `session`, scheduled and not yet flushed, is going away; O(1).
-    void cancel(Session *session);
+    // session is scheduled at most once until its flush; it keeps the slot
+    // returned for cancel().
+    std::size_t schedule(Session *session);
+    // `session`, scheduled into `slot` and not yet flushed, is going away; O(1).
+    void cancel(Session *session, std::size_t slot);
     // Flushes now (also what the posted call runs).
     void flushAll();
 
@@ -37,16 +37,8 @@ public:
 private:
     SessionFlusher() = default;
 
-    // Where a scheduled session's entry is, so that cancel() need not search.
-    struct Entry
-    {
-        quint64 turn; // m_turn when scheduled: == m_turn in m_dirty, older in m_flushing
-        std::size_t index;
-    };
-
     std::vector<Session *> m_dirty;
     std::vector<Session *> m_flushing;
-    QHash<Session *, Entry> m_entries; // the sessions scheduled and not yet flushed
     bool m_posted = false;
     quint64 m_turn = 0;
 };
