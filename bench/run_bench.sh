@@ -24,7 +24,7 @@
 #     (e.g. a build of main before a change) on epoll, for before/after in one run
 #   BENCH_REPEAT=1                                             runs per row and server
 #   BENCH_CLIENTS=1000 BENCH_CONNECT_CLIENTS=10000 BENCH_IDLE=10000 BENCH_DURATION=8
-#   BENCH_CONCURRENCY=32                                       handshakes in flight while connecting
+#   BENCH_CONCURRENCY=128                                      handshakes in flight while connecting
 #   BENCH_PORT=18800 BENCH_NODE_PORT=18900   listening ports (two runs at once need their own)
 #   BENCH_ACCESS_LOG=1                                         QuantPush with its access log on (info level)
 # Prints one line per run. Needs `ulimit -n` of at least 2 x (clients + idle) + 100
@@ -51,7 +51,7 @@ CLIENTS=${BENCH_CLIENTS:-1000}
 CONNECT_CLIENTS=${BENCH_CONNECT_CLIENTS:-10000}
 IDLE=${BENCH_IDLE:-10000}
 DURATION=${BENCH_DURATION:-8}
-CONCURRENCY=${BENCH_CONCURRENCY:-32}
+CONCURRENCY=${BENCH_CONCURRENCY:-128}
 ulimit -n "$(ulimit -Hn)"
 
 CONFIG=$(mktemp --suffix=.yaml)

@@ -51,7 +51,7 @@ const char *Options::usage()
            "  --compression          subscribers ask for ?compression=deflate and inflate binary frames\n"
            "  --drain S              after publishing, wait up to S s for every subscriber to catch up (5)\n"
            "  --connect-timeout S    for all subscribers to be subscribed, and the publisher (30)\n"
-           "  --concurrency C        handshakes in flight while connecting (32)\n"
+           "  --concurrency C        handshakes in flight while connecting (128)\n"
            "  --idle N               fanout: N idle subscribers of --idle-channel, opened first, not counted (0)\n"
            "  --idle-channel NAME    the channel they subscribe to; nobody publishes on it (trading_signals)\n"
            "  --server-pid PID       report the server's CPU seconds and RSS from /proc/PID\n"

@@ -25,18 +25,15 @@ struct Options
     bool compression = false;
     double drainSec = 5;
     double connectTimeoutSec = 30;
-    // Handshakes in flight at once. Measured with --mode connect, 10,000
-    // clients against quantpush-server (epoll) on the shared 2-core box, load
-    // 3.7-6, 2026-12-02, fresh server per run: 32 -> 2.1-3.3 k connects/s
-    // (2.99 and 3.29 k in the last sweep, the best there), 48 -> 2.5-3.3 k,
-    // 64 -> 2.4-3.4 k, 128 -> 1.9-2.8 k, 256 -> 1.6-2.8 k, 1024 -> 0.3-0.7 k.
-    // Above about 50 in flight the server's listen backlog (QTcpServer's
-    // default, 50) overflows (nstat TcpExtListenOverflows: 240-270 per run at
-    // 128, 0 at 32 and 48) and each dropped SYN is retried a second later:
-    // with 1,000 clients that alone took 1.0-1.25 s at 64-256 against
-    // 0.18-0.24 s at 16-48. 32 in flight still lets a server far faster than
-    // these (tens of thousands a second) be measured.
-    int concurrency = 32;
+    // Handshakes in flight at once. With QTcpServer's default listen backlog
+    // (50) anything above ~50 overflowed it (nstat TcpExtListenOverflows) and
+    // each dropped SYN came back a second later, so 32 was the best then
+    // (2026-12-02, 10,000 clients: 32 -> 2.1-3.3 k connects/s on a busy box,
+    // 128 -> 1.9-2.8 k, 1024 -> 0.3-0.7 k). The server listens with a backlog
+    // of 4096 since 0011467; on a quiet box, 10,000 clients, one run each
+    // (docs/benchmarks.md, "Session 20"): QuantPush 6.4-7.5 k at 128 against
+    // 4.1 k at 32, the Node peer (backlog 511) 5.3-5.8 k at 128 against 4.3 k.
+    int concurrency = 128;
     int idle = 0;                   // fan-out: idle subscribers opened first
     std::string idleChannel = "trading_signals";
     int serverPid = 0;              // 0: no server CPU / RSS figures
