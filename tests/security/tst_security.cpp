@@ -2,12 +2,14 @@
 // API keys, roles, small limits). Every row must get exactly the error codes
 // and the close code of PROTOCOL.md, while a well-behaved client on the same
 // server receives every published message with no gap. The access log of the
-// whole run is captured and must hold no token, key or secret.
+// whole run is captured and must hold no token, key or secret. The
+// connection limits that need servers of their own are in tests/security_limits.
 
 #include "AccessLog.h"
-#include "RawWebSocketClient.h"
+#include "GoodClient.h"
+#include "Probe.h"
+#include "SecurityFixture.h"
 #include "WebSocketManager.h"
-#include "auth/ApiKeyStore.h"
 #include "auth/JwtSigner.h"
 #include "config/ServerConfig.h"
 
@@ -28,20 +30,10 @@
 
 using namespace QuantPush;
 using namespace QuantPush::Testing;
+using namespace QuantPush::SecurityTesting;
 using namespace Qt::Literals::StringLiterals;
 
 namespace {
-
-const QByteArray Secret = QByteArrayLiteral("security-test-secret-7f3a9c1e5b2d4f60a8e1c3b5d7f90a2c");
-const QByteArray OtherSecret = QByteArrayLiteral("an-attackers-guess-of-the-secret-000000000000000000");
-const QString TraderKey = u"qp_trader_key_5a1f0c9e7d3b2a4869f0e1d2c3b4a596"_s;
-const QString ViewerKey = u"qp_viewer_key_0d9c8b7a6f5e4d3c2b1a09f8e7d6c5b4"_s;
-const QString WrongKey = u"qp_wrong_key_e3f1a2b4c6d8e0f2a4b6c8d0e2f4a6b8"_s;
-const QString AllowedOrigin = u"https://trading.example"_s;
-constexpr int MaxMessageSize = 16 * 1024;
-constexpr int MaxSubscriptions = 3;
-constexpr int AuthTimeoutMs = 400;
-constexpr int WaitMs = 10000; // generous upper bound, never a timing assertion
 
 // Every log message of the run, whatever its category and level.
 QMutex g_logMutex;
@@ -59,111 +51,6 @@ void captureLog(QtMsgType type, const QMessageLogContext &context, const QString
         g_previousHandler(type, context, message);
 }
 
-QByteArray b64(const QByteArray &raw)
-{
-    return raw.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
-}
-
-QByteArray compact(const QJsonObject &object)
-{
-    return QJsonDocument(object).toJson(QJsonDocument::Compact);
-}
-
-QString frame(const QJsonObject &object)
-{
-    return QString::fromUtf8(compact(object));
-}
-
-qint64 inOneHour()
-{
-    return QDateTime::currentSecsSinceEpoch() + 3600;
-}
-
-// A client that records every frame and how the connection ended.
-class Probe : public QObject
-{
-    Q_OBJECT
-public:
-    Probe()
-    {
-        connect(&socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
-            frames.append(QJsonDocument::fromJson(text.toUtf8()).object());
-        });
-        connect(&socket, &QWebSocket::connected, this, [this] { wasConnected = true; });
-        connect(&socket, &QWebSocket::disconnected, this, [this] {
-            closed = true;
-            closeCode = socket.closeCode();
-        });
-    }
-
-    QStringList errorCodes() const
-    {
-        QStringList codes;
-        for (const QJsonObject &f : frames) {
-            if (f.value(u"type"_s).toString() == u"error"_s)
-                codes.append(f.value(u"data"_s).toObject().value(u"code"_s).toString());
-        }
-        return codes;
-    }
-    bool has(const QString &type, const QJsonValue &id = QJsonValue(QJsonValue::Undefined)) const
-    {
-        for (const QJsonObject &f : frames) {
-            if (f.value(u"type"_s).toString() == type && (id.isUndefined() || f.value(u"id"_s) == id))
-                return true;
-        }
-        return false;
-    }
-
-    QWebSocket socket;
-    QList<QJsonObject> frames;
-    bool wasConnected = false;
-    bool closed = false;
-    int closeCode = -1;
-};
-
-// The well-behaved client: subscribes to market_data (batched) and
-// order_updates (acked, its own account), acks everything, and records the
-// seqs it receives per channel.
-class GoodClient : public QObject
-{
-    Q_OBJECT
-public:
-    void onText(const QString &text)
-    {
-        const QJsonObject f = QJsonDocument::fromJson(text.toUtf8()).object();
-        const QString type = f.value(u"type"_s).toString();
-        if (type == u"subscribed"_s) {
-            const QJsonObject data = f.value(u"data"_s).toObject();
-            subscribedAt.insert(data.value(u"type"_s).toString(), data.value(u"seq"_s).toInteger());
-        } else if (type == u"batch"_s) {
-            for (const QJsonValue &item : f.value(u"data"_s).toArray())
-                onPush(item.toObject());
-        } else if (type == u"market_data"_s || type == u"order_update"_s) {
-            onPush(f);
-        } else if (type != u"welcome"_s && type != u"auth_ok"_s && type != u"pong"_s) {
-            unexpected.append(f); // error, gap, anything else
-        }
-    }
-    void onPush(const QJsonObject &push)
-    {
-        const QString channel = push.value(u"channel"_s).toString();
-        seqs[channel].append(push.value(u"seq"_s).toInteger());
-        accounts.append(push.value(u"data"_s).toObject().value(u"account"_s).toString());
-        if (channel == u"order_updates"_s) {
-            socket.sendTextMessage(frame({{u"type"_s, u"ack"_s},
-                                          {u"data"_s, QJsonObject {{u"channel"_s, channel},
-                                                                   {u"seq"_s, push.value(u"seq"_s)}}}}));
-        }
-    }
-
-    QWebSocket socket;
-    QHash<QString, qint64> subscribedAt;
-    QHash<QString, QList<qint64>> seqs;
-    QStringList accounts;
-    QList<QJsonObject> unexpected;
-    bool closed = false;
-};
-
 } // namespace
 
 class tst_Security : public QObject
@@ -174,9 +61,7 @@ private Q_SLOTS:
     void initTestCase();
     void hostile_data();
     void hostile();
-    void perAddressLimit();
     void frontDoorLimits();
-    void serverFull();
     void tokenExpiryEndsALiveSession();
     void wellBehavedClientSawEverything();
     void accessLogRecordsEveryEvent();
@@ -185,7 +70,6 @@ private Q_SLOTS:
 
 private:
     QString token(const QJsonObject &claims, const QByteArray &secret = Secret);
-    QUrl url(quint16 port, const QString &query = {}) const;
     void publishTick();
 
     QTemporaryDir m_dir;
@@ -210,14 +94,6 @@ QString tst_Security::token(const QJsonObject &claims, const QByteArray &secret)
     return t;
 }
 
-QUrl tst_Security::url(quint16 port, const QString &query) const
-{
-    QUrl u(u"ws://127.0.0.1:%1/ws"_s.arg(port));
-    if (!query.isEmpty())
-        u.setQuery(query);
-    return u;
-}
-
 void tst_Security::initTestCase()
 {
     QVERIFY(m_dir.isValid());
@@ -226,26 +102,7 @@ void tst_Security::initTestCase()
     QString error;
     QVERIFY2(m_accessLog->open(m_dir.filePath(u"access.log"_s), &error), qPrintable(error));
 
-    m_config = ServerConfig::defaults();
-    m_config.websocket.host = u"127.0.0.1"_s;
-    m_config.websocket.port = 0;
-    m_config.websocket.authRequired = true;
-    m_config.websocket.maxMessageSize = MaxMessageSize;
-    m_config.auth.jwtSecret = QString::fromLatin1(Secret);
-    m_config.auth.apiKeys = {
-        ApiKeyConfig {TraderKey, {}, u"trader-bot"_s, u"trader"_s},
-        ApiKeyConfig {{}, QString::fromLatin1(ApiKeyStore::hashKey(ViewerKey.toUtf8())), u"viewer-bot"_s, u"viewer"_s},
-    };
-    m_config.limits.maxSubscriptions = MaxSubscriptions;
-    m_config.limits.inboundMessagesPerSec = 50;
-    m_config.limits.inboundBurst = 60;
-    m_config.limits.rateLimitStrikes = 5;
-    m_config.limits.authTimeoutMs = AuthTimeoutMs;
-    m_config.limits.maxJsonDepth = 16;
-    m_config.limits.maxFilterConditions = 8;
-    m_config.limits.handshakeTimeoutMs = 500;
-    m_config.http.maxHeaderBytes = 2048;
-    m_config.security.allowedOrigins = {AllowedOrigin};
+    m_config = securityConfig();
     m_secrets << QString::fromLatin1(Secret) << TraderKey << ViewerKey << WrongKey;
 
     m_server = std::make_unique<WebSocketManager>(m_config);
@@ -555,27 +412,6 @@ void tst_Security::hostile()
     }
 }
 
-void tst_Security::perAddressLimit()
-{
-    ServerConfig config = m_config;
-    config.limits.maxConnectionsPerIp = 2;
-    WebSocketManager server(config);
-    QString error;
-    QVERIFY2(server.start(&error), qPrintable(error));
-    Probe first;
-    Probe second;
-    Probe third;
-    for (Probe *probe : {&first, &second}) {
-        probe->socket.open(url(server.port()));
-        QTRY_VERIFY_WITH_TIMEOUT(probe->has(u"welcome"_s), WaitMs);
-    }
-    third.socket.open(url(server.port()));
-    QTRY_VERIFY_WITH_TIMEOUT(third.closed, WaitMs);
-    QCOMPARE(third.closeCode, 1008);
-    QVERIFY(!third.has(u"welcome"_s));
-    QVERIFY(!first.closed && !second.closed);
-}
-
 void tst_Security::frontDoorLimits()
 {
     // A connection that never sends a request head is dropped at the handshake timeout.
@@ -592,24 +428,6 @@ void tst_Security::frontDoorLimits()
     bloated.write("GET /ws HTTP/1.1\r\nHost: x\r\nX-Pad: " + QByteArray(4096, 'a') + "\r\n\r\n");
     QTRY_COMPARE_WITH_TIMEOUT(bloated.state(), QAbstractSocket::UnconnectedState, WaitMs);
     QVERIFY2(answer.startsWith("HTTP/1.1 431 "), answer.constData());
-}
-
-void tst_Security::serverFull()
-{
-    ServerConfig config = m_config;
-    config.websocket.maxConnections = 1;
-    WebSocketManager server(config);
-    QString error;
-    QVERIFY2(server.start(&error), qPrintable(error));
-    Probe first;
-    first.socket.open(url(server.port()));
-    QTRY_VERIFY_WITH_TIMEOUT(first.has(u"welcome"_s), WaitMs);
-    RawWebSocketClient second(server.port());
-    QTRY_VERIFY_WITH_TIMEOUT(second.closeCode != -1, WaitMs);
-    QVERIFY(second.upgraded);
-    QCOMPARE(second.closeCode, 1013);
-    QVERIFY(second.texts.isEmpty()); // no welcome
-    QVERIFY(!first.closed);
 }
 
 void tst_Security::tokenExpiryEndsALiveSession()
