@@ -29,7 +29,6 @@
 #include <memory>
 
 using namespace QuantPush;
-using namespace QuantPush::Testing;
 using namespace QuantPush::SecurityTesting;
 using namespace Qt::Literals::StringLiterals;
 
