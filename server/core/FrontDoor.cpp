@@ -137,6 +137,14 @@ std::optional<FrontDoor::RequestHead> FrontDoor::parseHead(const QByteArray &hea
     return parsed;
 }
 
+std::optional<FrontDoor::RequestHead> FrontDoor::headEndingAt(QByteArrayView bytes, qsizetype end)
+{
+    std::optional<RequestHead> head = parseHead(bytes.first(end).toByteArray());
+    if (head)
+        head->size = end + 4; // and its blank line
+    return head;
+}
+
 bool FrontDoor::upgradeAtOnce(qintptr descriptor)
 {
     if (m_tlsEnabled || !isSignalConnected(QMetaMethod::fromSignal(&FrontDoor::webSocketDescriptorRequested)))
@@ -158,12 +166,11 @@ bool FrontDoor::upgradeAtOnce(qintptr descriptor)
     const qsizetype end = bytes.indexOf("\r\n\r\n");
     if (end < 0)
         return false;
-    std::optional<RequestHead> head = parseHead(bytes.first(end).toByteArray());
+    const std::optional<RequestHead> head = headEndingAt(bytes, end);
     // Anything but a well-formed upgrade takes the socket path, which
     // answers it (HTTP, 400, 431).
     if (!head || !head->isWebSocketUpgrade())
         return false;
-    head->size = end + 4;
     Q_EMIT webSocketDescriptorRequested(descriptor, *head);
     return true;
 }
@@ -274,9 +281,7 @@ void FrontDoor::inspect(QTcpSocket *socket)
     disconnect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
     forgetHead(socket);
 
-    std::optional<RequestHead> head = parseHead(peeked.left(end));
-    if (head)
-        head->size = end + 4;
+    const std::optional<RequestHead> head = headEndingAt(peeked, end);
     if (!head) {
         refuse(socket, "400 Bad Request", u"bad_request_head"_s);
         connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);

@@ -65,6 +65,9 @@ protected:
     void incomingConnection(qintptr descriptor) override;
 
 private:
+    // The head that `bytes` hold before the blank line found at `end`,
+    // with its size; nullopt when it is malformed.
+    static std::optional<RequestHead> headEndingAt(QByteArrayView bytes, qsizetype end);
     // The fast path of a plain connection: true when it went out as
     // webSocketDescriptorRequested, false when it needs a socket here.
     bool upgradeAtOnce(qintptr descriptor);

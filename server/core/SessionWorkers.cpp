@@ -223,7 +223,7 @@ void SessionWorkers::upgrade(QTcpSocket *socket, const FrontDoor::RequestHead &h
 
 void SessionWorkers::upgradeDescriptor(qintptr descriptor, const FrontDoor::RequestHead &head)
 {
-    const Worker &worker = m_workers.size() == 1 ? m_workers.front() : m_workers[m_nextWorker++ % m_workers.size()];
+    const Worker &worker = nextWorker();
     if (!worker.host) {
         ::close(int(descriptor)); // shut down: nobody will serve it
         return;
@@ -236,7 +236,7 @@ void SessionWorkers::handOver(QTcpSocket *socket, const FrontDoor::RequestHead &
     // Before the upgrade: the socket (with the head it has buffered, and for
     // wss its TLS state) moves to a worker, whose SessionHost then answers
     // the handshake there (the connection and its session stay on it).
-    const Worker &worker = m_workers[m_nextWorker++ % m_workers.size()];
+    const Worker &worker = nextWorker();
     socket->setParent(nullptr);
     socket->moveToThread(worker.thread);
     qCDebug(lcWorkers).noquote() << socket->peerAddress().toString() << "handed to" << worker.thread->objectName();

@@ -105,6 +105,8 @@ private:
         Metrics *metrics = nullptr;  // the worker's own; null when on this thread
     };
 
+    // Where the next new connection goes: round robin.
+    const Worker &nextWorker() { return m_workers[m_nextWorker++ % m_workers.size()]; }
     const Worker &owner(SessionId id) const { return m_workers[std::size_t((id - 1) % m_workers.size())]; }
     // Runs `work` on the worker's thread: queued (in order with every other
     // call queued to it), or at once when the worker is this thread.

@@ -5,6 +5,7 @@
 #include "Probe.h"
 #include "RawWebSocketClient.h"
 #include "SecurityFixture.h"
+#include "TestServer.h"
 #include "WebSocketManager.h"
 #include "config/ServerConfig.h"
 
@@ -38,17 +39,16 @@ void tst_SecurityLimits::perAddressLimit()
 {
     ServerConfig config = m_config;
     config.limits.maxConnectionsPerIp = 2;
-    WebSocketManager server(config);
-    QString error;
-    QVERIFY2(server.start(&error), qPrintable(error));
+    const auto server = startServer(config);
+    QVERIFY(server);
     Probe first;
     Probe second;
     Probe third;
     for (Probe *probe : {&first, &second}) {
-        probe->socket.open(url(server.port()));
+        probe->socket.open(url(server->port()));
         QTRY_VERIFY_WITH_TIMEOUT(probe->has(u"welcome"_s), WaitMs);
     }
-    third.socket.open(url(server.port()));
+    third.socket.open(url(server->port()));
     QTRY_VERIFY_WITH_TIMEOUT(third.closed, WaitMs);
     QCOMPARE(third.closeCode, 1008);
     QVERIFY(!third.has(u"welcome"_s));
@@ -59,13 +59,12 @@ void tst_SecurityLimits::serverFull()
 {
     ServerConfig config = m_config;
     config.websocket.maxConnections = 1;
-    WebSocketManager server(config);
-    QString error;
-    QVERIFY2(server.start(&error), qPrintable(error));
+    const auto server = startServer(config);
+    QVERIFY(server);
     Probe first;
-    first.socket.open(url(server.port()));
+    first.socket.open(url(server->port()));
     QTRY_VERIFY_WITH_TIMEOUT(first.has(u"welcome"_s), WaitMs);
-    RawWebSocketClient second(server.port());
+    RawWebSocketClient second(server->port());
     QTRY_VERIFY_WITH_TIMEOUT(second.closeCode != -1, WaitMs);
     QVERIFY(second.upgraded);
     QCOMPARE(second.closeCode, 1013);
