@@ -15,15 +15,34 @@ namespace {
 constexpr std::size_t npos = std::string_view::npos;
 constexpr int MaxDepth = 512;
 
-// Position after the string whose opening quote is at `pos`. A plain loop:
-// the strings of a push are mostly short keys, where memchr's call costs
-// more than it saves. (Control characters inside strings are not rejected:
-// this only has to find where the string ends.)
+// Position after the string whose opening quote is at `pos`. Inline, not
+// memchr: the strings of a push are mostly short keys, where a call costs
+// more than it saves; with SSE2, 16 bytes are looked at once, so a short
+// string is usually one step. (Control characters inside strings are not
+// rejected: this only has to find where the string ends.)
 std::size_t skipString(std::string_view text, std::size_t pos)
 {
     const char *data = text.data();
     const std::size_t size = text.size();
-    for (std::size_t i = pos + 1; i < size; ++i) {
+    std::size_t i = pos + 1;
+#ifdef __SSE2__
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    while (i + 16 <= size) {
+        const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i *>(data + i));
+        const unsigned mask = unsigned(
+            _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(chunk, quote), _mm_cmpeq_epi8(chunk, backslash))));
+        if (mask == 0) {
+            i += 16;
+            continue;
+        }
+        i += std::size_t(__builtin_ctz(mask));
+        if (data[i] == '"')
+            return i + 1;
+        i += 2; // a backslash and the character it escapes
+    }
+#endif
+    for (; i < size; ++i) {
         const char c = data[i];
         if (c == '"')
             return i + 1;
@@ -245,8 +264,22 @@ std::size_t skipValue(std::string_view text, std::size_t pos)
 
 bool keyIs(std::string_view rawKey, std::string_view plain)
 {
-    if (rawKey.find('\\') == npos)
-        return rawKey == plain;
+    // Every escape makes the decoded text shorter than the raw, so only a raw
+    // key longer than `plain` can need decoding. Keys are short: an inline
+    // loop, not a memchr call per comparison (a push frame makes a dozen).
+    const auto hasBackslash = [](std::string_view text) {
+        for (const char c : text) {
+            if (c == '\\')
+                return true;
+        }
+        return false;
+    };
+    if (rawKey.size() < plain.size())
+        return false;
+    if (rawKey.size() == plain.size())
+        return rawKey == plain && !hasBackslash(rawKey);
+    if (!hasBackslash(rawKey))
+        return false;
     std::string decoded;
     return unescape(rawKey, decoded) && decoded == plain;
 }
