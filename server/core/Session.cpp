@@ -53,8 +53,19 @@ Session::Session(SessionId id, WsConnection *socket, const SessionLimits &limits
     if (!m_limits.clock)
         m_limits.clock = Clock::system();
     m_lastActivityMs = m_limits.clock->nowMs();
-    if (m_batch.isDirect())
+    if (m_batch.isDirect()) {
         m_flusher = SessionFlusher::forCurrentThread();
+        // The 101 leaves first, with the welcome behind it, in one write;
+        // the connection's own frames (pongs, pings, its close) never before them.
+        if (const QByteArray answer = socket->takeAnswer(); !answer.isEmpty())
+            writeBytes(answer);
+        socket->setFlushBeforeOwnWrites([this] {
+            if (!m_batch.isEmpty()) {
+                m_batch.flush();
+                m_socketHeldTurn = ~quint64(0); // the flush may have handed Qt a frame
+            }
+        });
+    }
     socket->setParent(this);
     qCDebug(lcConnection) << "session" << id
                           << (m_batch.isDirect() ? "writes frames to its descriptor once per turn"
@@ -92,6 +103,8 @@ Session::Session(SessionId id, WsConnection *socket, const SessionLimits &limits
 
 Session::~Session()
 {
+    // The connection (a child) outlives this body: it must not call back.
+    m_socket->setFlushBeforeOwnWrites({});
     if (m_flushScheduled)
         SessionFlusher::forCurrentThread()->cancel(this, m_flushSlot);
 }

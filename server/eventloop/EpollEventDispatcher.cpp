@@ -166,6 +166,11 @@ int EpollEventDispatcher::remainingTime(int timerId)
 
 void EpollEventDispatcher::wakeUp()
 {
+    // The loop's own thread is not blocked: its next wait just must not be.
+    if (QThread::currentThreadId() == m_loopThread.load(std::memory_order_relaxed)) {
+        m_selfWoken = true;
+        return;
+    }
     // One write per sleep is enough; the reader resets the flag after draining.
     if (m_wakeUps.testAndSetAcquire(0, 1)) {
         const eventfd_t one = 1;
@@ -190,8 +195,12 @@ void EpollEventDispatcher::drainWakeUps()
 
 bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
 {
+    m_loopThread.store(QThread::currentThreadId(), std::memory_order_relaxed);
     m_interrupted.storeRelaxed(0);
     emit awake();
+    // What this thread posted so far is sent now; what it posts from here on
+    // (from the handlers below, aboutToBlock's included) sets it again.
+    m_selfWoken = false;
     QCoreApplication::sendPostedEvents();
 
     const bool includeTimers = !(flags & QEventLoop::X11ExcludeTimers);
@@ -206,7 +215,7 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
     // socket notifiers must not wait behind a blocking epoll_wait.
     const bool notifiersDue = includeNotifiers && (!m_plainFiles.isEmpty() || !m_pending.empty());
     qint64 timeoutNs = 0;
-    if (canWait && !notifiersDue)
+    if (canWait && !notifiersDue && !m_selfWoken)
         timeoutNs = includeTimers ? m_timers.nsUntilNext(TimerHeap::monotonicNowNs()) : -1;
 
     int handled = waitForEvents(timeoutNs, includeNotifiers);

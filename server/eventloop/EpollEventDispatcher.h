@@ -8,6 +8,7 @@
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QSet>
 
+#include <atomic>
 #include <deque>
 
 Q_DECLARE_LOGGING_CATEGORY(lcEventLoop)
@@ -72,6 +73,13 @@ private:
     int m_wakeFd = -1;
     QAtomicInt m_wakeUps;
     QAtomicInt m_interrupted;
+    // The thread running processEvents, and whether it posted to itself
+    // since it last sent its posted events (only that thread touches the
+    // flag): a wakeUp() from the loop's own thread needs no eventfd (a write
+    // now and a read next turn, per busy turn), only a wait that does not
+    // block.
+    std::atomic<Qt::HANDLE> m_loopThread {nullptr};
+    bool m_selfWoken = false;
     QHash<int, Watch> m_watches;
     // Regular files cannot be added to epoll; poll(2) reports them always
     // ready, so they are activated on every turn, as Qt's dispatcher does.

@@ -61,6 +61,10 @@ bool WsConnection::accept(QByteArrayView method, QByteArrayView serverName, QByt
     if (buffered.size() > m_headBytes)
         m_early = buffered.sliced(m_headBytes);
     const WsHandshake::Outcome outcome = WsHandshake::answer(method, m_request->headers, serverName);
+    if (outcome.accepted && m_plain) {
+        m_answer = outcome.response;
+        return true;
+    }
     writeRaw(outcome.response);
     if (outcome.accepted)
         return true;
@@ -125,6 +129,12 @@ QAbstractSocket::SocketState WsConnection::state() const
 
 void WsConnection::writeRaw(const QByteArray &bytes)
 {
+    if (m_flushBeforeOwnWrites)
+        m_flushBeforeOwnWrites();
+    if (!m_answer.isEmpty()) {
+        writeRaw(takeAnswer() + bytes);
+        return;
+    }
     if (bytes.isEmpty() || m_socket->state() != QAbstractSocket::ConnectedState)
         return;
     qsizetype done = 0;

@@ -10,7 +10,9 @@
 #include <QtNetwork/QAbstractSocket>
 #include <QtNetwork/QHostAddress>
 
+#include <functional>
 #include <memory>
+#include <utility>
 
 class QTcpSocket;
 
@@ -43,10 +45,20 @@ public:
                  qsizetype headBytes, QObject *parent = nullptr);
     ~WsConnection() override;
 
-    // Writes the answer to the request (`method` as sent): true after a 101;
-    // false after a 400 or 426 (then the socket is closed once written),
-    // with the reason in `error`.
+    // Answers the request (`method` as sent): true after a 101; false after
+    // a 400 or 426 (then the socket is closed once written), with the reason
+    // in `error`. A plain connection's 101 is held, to leave in the same
+    // write as the first frames (the welcome): one send, and one wake-up of
+    // the client, fewer per connection. Whoever writes first sends it: the
+    // session's batch (takeAnswer), or any write through this connection.
     bool accept(QByteArrayView method, QByteArrayView serverName, QByteArray *error);
+    // The held 101, now the caller's to write before anything else.
+    QByteArray takeAnswer() { return std::exchange(m_answer, QByteArray()); }
+    // Runs before this connection writes anything itself (a pong, a ping, a
+    // close): an owner that holds bytes for the peer outside the socket (a
+    // session's batch, the 101 first) writes them out, so that nothing it
+    // was handed earlier is overtaken.
+    void setFlushBeforeOwnWrites(std::function<void()> flush) { m_flushBeforeOwnWrites = std::move(flush); }
     // Starts reading frames (the owner has connected to the signals), with
     // whatever arrived behind the request head already.
     void start();
@@ -120,6 +132,9 @@ private:
     std::unique_ptr<Request> m_request;
     // Frames that came with the request head, until start().
     QByteArray m_early;
+    // The 101 not yet written (see accept).
+    QByteArray m_answer;
+    std::function<void()> m_flushBeforeOwnWrites;
     WsFrameParser m_parser;
     QString m_closeReason;
     qsizetype m_headBytes;

@@ -14,6 +14,7 @@
 #include <QtTest/QTest>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 
 #include <sys/socket.h>
@@ -100,6 +101,7 @@ private slots:
     void notifierOnReusedDescriptor();
     void postedEventsFromAnotherThread();
     void wakeUpWorkerThreadDispatcher();
+    void postFromOwnThreadBeforeWaitIsNotLost();
     void interruptFromAnotherThread();
     void eventLoopExitFromAnotherThread();
     void tcpRoundTrip();
@@ -424,6 +426,49 @@ void TestEventDispatcher::wakeUpWorkerThreadDispatcher()
         timer->start(5);
     }, Qt::QueuedConnection);
     QTRY_COMPARE_WITH_TIMEOUT(ticks.load(), 3, 30000);
+
+    QMetaObject::invokeMethod(&context, [&] { context.moveToThread(QCoreApplication::instance()->thread()); },
+                              Qt::BlockingQueuedConnection);
+    worker.quit();
+    QVERIFY(worker.wait(30000));
+}
+
+void TestEventDispatcher::postFromOwnThreadBeforeWaitIsNotLost()
+{
+    // A thread's posts to itself skip the eventfd: the wait after them must
+    // not block. An idle worker (no timers, no sockets) posts to itself from
+    // aboutToBlock, the last moment before its wait, and then a chain of
+    // 1,000 calls each posting the next: a lost wake-up would leave it
+    // asleep for good, and the test would time out.
+    QThread worker;
+    EventLoopChoice::installForThread(&worker, EventLoopKind::Epoll);
+    worker.start();
+    QObject context;
+    context.moveToThread(&worker);
+    QTRY_VERIFY_WITH_TIMEOUT(qobject_cast<EpollEventDispatcher *>(worker.eventDispatcher()), 30000);
+    auto *dispatcher = worker.eventDispatcher();
+
+    std::atomic<int> fromAboutToBlock {0};
+    std::atomic<bool> armed {false};
+    const auto connection = connect(dispatcher, &QAbstractEventDispatcher::aboutToBlock, &context, [&] {
+        if (armed.exchange(false))
+            QMetaObject::invokeMethod(&context, [&] { ++fromAboutToBlock; }, Qt::QueuedConnection);
+    }, Qt::DirectConnection);
+    for (int round = 1; round <= 5; ++round) {
+        armed = true;
+        QMetaObject::invokeMethod(&context, [] {}, Qt::QueuedConnection); // through the eventfd
+        QTRY_COMPARE_WITH_TIMEOUT(fromAboutToBlock.load(), round, 30000);
+    }
+    disconnect(connection);
+
+    constexpr int Links = 1000;
+    std::atomic<int> links {0};
+    std::function<void()> next = [&] {
+        if (++links < Links)
+            QMetaObject::invokeMethod(&context, next, Qt::QueuedConnection);
+    };
+    QMetaObject::invokeMethod(&context, next, Qt::QueuedConnection);
+    QTRY_COMPARE_WITH_TIMEOUT(links.load(), Links, 30000);
 
     QMetaObject::invokeMethod(&context, [&] { context.moveToThread(QCoreApplication::instance()->thread()); },
                               Qt::BlockingQueuedConnection);
