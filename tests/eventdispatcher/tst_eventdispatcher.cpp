@@ -72,6 +72,40 @@ void passFence(int ms = 50)
     QTRY_VERIFY_WITH_TIMEOUT(fenced, 30000);
 }
 
+// A worker thread with its own epoll dispatcher, idle (no timers, no
+// sockets): only wakeUp() gets a call posted to its context through.
+class IdleEpollWorker
+{
+public:
+    IdleEpollWorker()
+    {
+        EventLoopChoice::installForThread(&m_thread, EventLoopKind::Epoll);
+        m_thread.start();
+        m_context.moveToThread(&m_thread);
+    }
+    ~IdleEpollWorker()
+    {
+        if (m_thread.isRunning())
+            stop();
+    }
+    // Ours once the thread has started (poll with QTRY).
+    EpollEventDispatcher *dispatcher() const { return qobject_cast<EpollEventDispatcher *>(m_thread.eventDispatcher()); }
+    QThread &thread() { return m_thread; }
+    QObject &context() { return m_context; }
+    // Brings the context home and ends the thread; false if it did not end.
+    bool stop()
+    {
+        QMetaObject::invokeMethod(&m_context, [this] { m_context.moveToThread(QCoreApplication::instance()->thread()); },
+                                  Qt::BlockingQueuedConnection);
+        m_thread.quit();
+        return m_thread.wait(30000);
+    }
+
+private:
+    QThread m_thread;
+    QObject m_context;
+};
+
 EpollEventDispatcher *mainDispatcher()
 {
     return qobject_cast<EpollEventDispatcher *>(QAbstractEventDispatcher::instance());
@@ -394,14 +428,10 @@ void TestEventDispatcher::postedEventsFromAnotherThread()
 
 void TestEventDispatcher::wakeUpWorkerThreadDispatcher()
 {
-    // A worker thread with its own epoll dispatcher, idle (no timers, no
-    // sockets): only wakeUp() can get a posted call through to it.
-    QThread worker;
-    EventLoopChoice::installForThread(&worker, EventLoopKind::Epoll);
-    worker.start();
-    QObject context;
-    context.moveToThread(&worker);
-    QTRY_VERIFY_WITH_TIMEOUT(qobject_cast<EpollEventDispatcher *>(worker.eventDispatcher()), 30000);
+    IdleEpollWorker idle;
+    QTRY_VERIFY_WITH_TIMEOUT(idle.dispatcher(), 30000);
+    QThread &worker = idle.thread();
+    QObject &context = idle.context();
 
     std::atomic<int> ran {0};
     std::atomic<bool> onWorker {true};
@@ -426,11 +456,7 @@ void TestEventDispatcher::wakeUpWorkerThreadDispatcher()
         timer->start(5);
     }, Qt::QueuedConnection);
     QTRY_COMPARE_WITH_TIMEOUT(ticks.load(), 3, 30000);
-
-    QMetaObject::invokeMethod(&context, [&] { context.moveToThread(QCoreApplication::instance()->thread()); },
-                              Qt::BlockingQueuedConnection);
-    worker.quit();
-    QVERIFY(worker.wait(30000));
+    QVERIFY(idle.stop());
 }
 
 void TestEventDispatcher::postFromOwnThreadBeforeWaitIsNotLost()
@@ -440,17 +466,13 @@ void TestEventDispatcher::postFromOwnThreadBeforeWaitIsNotLost()
     // aboutToBlock, the last moment before its wait, and then a chain of
     // 1,000 calls each posting the next: a lost wake-up would leave it
     // asleep for good, and the test would time out.
-    QThread worker;
-    EventLoopChoice::installForThread(&worker, EventLoopKind::Epoll);
-    worker.start();
-    QObject context;
-    context.moveToThread(&worker);
-    QTRY_VERIFY_WITH_TIMEOUT(qobject_cast<EpollEventDispatcher *>(worker.eventDispatcher()), 30000);
-    auto *dispatcher = worker.eventDispatcher();
+    IdleEpollWorker idle;
+    QTRY_VERIFY_WITH_TIMEOUT(idle.dispatcher(), 30000);
+    QObject &context = idle.context();
 
     std::atomic<int> fromAboutToBlock {0};
     std::atomic<bool> armed {false};
-    const auto connection = connect(dispatcher, &QAbstractEventDispatcher::aboutToBlock, &context, [&] {
+    const auto connection = connect(idle.dispatcher(), &QAbstractEventDispatcher::aboutToBlock, &context, [&] {
         if (armed.exchange(false))
             QMetaObject::invokeMethod(&context, [&] { ++fromAboutToBlock; }, Qt::QueuedConnection);
     }, Qt::DirectConnection);
@@ -469,11 +491,7 @@ void TestEventDispatcher::postFromOwnThreadBeforeWaitIsNotLost()
     };
     QMetaObject::invokeMethod(&context, next, Qt::QueuedConnection);
     QTRY_COMPARE_WITH_TIMEOUT(links.load(), Links, 30000);
-
-    QMetaObject::invokeMethod(&context, [&] { context.moveToThread(QCoreApplication::instance()->thread()); },
-                              Qt::BlockingQueuedConnection);
-    worker.quit();
-    QVERIFY(worker.wait(30000));
+    QVERIFY(idle.stop());
 }
 
 void TestEventDispatcher::interruptFromAnotherThread()
