@@ -9,9 +9,6 @@
 
 #include <QtCore/QTimer>
 #include <QtNetwork/QTcpSocket>
-#if QT_CONFIG(ssl)
-#include <QtNetwork/QSslSocket>
-#endif
 #include "ws/WsConnection.h"
 
 #include <algorithm>
@@ -19,20 +16,6 @@
 using namespace Qt::Literals::StringLiterals;
 
 namespace QuantPush {
-
-namespace {
-// The transport frames may be written to directly: plain TCP, or a TLS
-// socket that never started encryption. An encrypted socket's bytes must go
-// through QSslSocket.
-QTcpSocket *plainTransport(QTcpSocket *transport)
-{
-#if QT_CONFIG(ssl)
-    if (const auto *tls = qobject_cast<QSslSocket *>(transport); tls && tls->mode() != QSslSocket::UnencryptedMode)
-        return nullptr;
-#endif
-    return transport;
-}
-} // namespace
 
 Session::Session(SessionId id, WsConnection *socket, const SessionLimits &limits, Metrics *metrics,
                  QObject *parent)
@@ -46,7 +29,7 @@ Session::Session(SessionId id, WsConnection *socket, const SessionLimits &limits
     , m_peerPort(socket->peerPort())
     , m_connectedAt(QDateTime::currentDateTimeUtc())
     , m_budget(limits.preAuthPendingBytes, limits.maxPendingBytes)
-    , m_batch(plainTransport(socket->transport()))
+    , m_batch(socket->isPlain() ? socket->transport() : nullptr)
     , m_inbound(limits.inboundPerSec, limits.inboundBurst)
     , m_lastActivityMs(0)
 {
@@ -60,10 +43,8 @@ Session::Session(SessionId id, WsConnection *socket, const SessionLimits &limits
         if (const QByteArray answer = socket->takeAnswer(); !answer.isEmpty())
             writeBytes(answer);
         socket->setFlushBeforeOwnWrites([this] {
-            if (!m_batch.isEmpty()) {
-                m_batch.flush();
-                m_socketHeldTurn = ~quint64(0); // the flush may have handed Qt a frame
-            }
+            if (!m_batch.isEmpty())
+                writeOutBatch();
         });
     }
     socket->setParent(this);
@@ -337,13 +318,18 @@ void Session::scheduleFlush()
 void Session::flushBatch()
 {
     m_flushScheduled = false;
-    m_batch.flush();
-    m_socketHeldTurn = ~quint64(0); // the flush may have handed Qt a frame
+    writeOutBatch();
     // Held frames left mean Qt's buffer holds bytes: its bytesWritten comes
     // back here. Otherwise the room the kernel made is room for what waits
     // in the queue (Qt's bytesWritten only tells of bytes it wrote itself).
     if (m_batch.isEmpty() && !m_closing && (!m_queue.empty() || !m_droppedRanges.isEmpty()))
         drain();
+}
+
+void Session::writeOutBatch()
+{
+    m_batch.flush();
+    m_socketHeldTurn = ~quint64(0); // the flush may have handed Qt a frame
 }
 
 void Session::onSocketWritten()

@@ -142,6 +142,8 @@ Q_SIGNALS:
     void closed(QuantPush::SessionId session, int code, const QString &reason);
 
 private:
+    // Gives the kernel (or Qt) what the batch holds now.
+    void writeOutBatch();
     // `fanOut`: the fan-out this write belongs to (null: times itself).
     void write(const OutboundFrame &frame, FanOut *fanOut = nullptr);
     // Bytes for the peer, in order behind everything handed over before.

@@ -131,10 +131,14 @@ void WsConnection::writeRaw(const QByteArray &bytes)
 {
     if (m_flushBeforeOwnWrites)
         m_flushBeforeOwnWrites();
-    if (!m_answer.isEmpty()) {
-        writeRaw(takeAnswer() + bytes);
-        return;
-    }
+    if (m_answer.isEmpty())
+        writeNow(bytes);
+    else
+        writeNow(takeAnswer() + bytes); // the held 101 first, in the same write
+}
+
+void WsConnection::writeNow(const QByteArray &bytes)
+{
     if (bytes.isEmpty() || m_socket->state() != QAbstractSocket::ConnectedState)
         return;
     qsizetype done = 0;

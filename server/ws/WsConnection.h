@@ -115,6 +115,9 @@ private:
         QHash<QByteArray, QByteArray> headers;
     };
 
+    // writeRaw's write itself: straight to the kernel while the socket's
+    // buffer is empty, the rest to the socket's buffer.
+    void writeNow(const QByteArray &bytes);
     void onReadyRead();
     QByteArray takeBuffered();
     void feed(const QByteArray &bytes);
