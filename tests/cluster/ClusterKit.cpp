@@ -80,7 +80,9 @@ bool RedisServer::start(int port)
                                          u"no"_s});
     if (!m_process->waitForStarted(5000))
         return false;
-    return waitForPort(port, 10000);
+    // Ours only while haproxy runs: when its bind failed, whatever else took
+    // the port may be what answers.
+    return waitForPort(port, 10000) && m_process->state() == QProcess::Running;
 }
 
 QString RedisServer::url() const
@@ -138,7 +140,9 @@ bool HaProxy::start(const QString &configFile, int port, const QList<int> &nodeP
     m_process->start(u"haproxy"_s, {u"-db"_s, u"-f"_s, configFile});
     if (!m_process->waitForStarted(5000))
         return false;
-    return waitForPort(port, 10000);
+    // Ours only while haproxy runs: when its bind failed, whatever else took
+    // the port may be what answers.
+    return waitForPort(port, 10000) && m_process->state() == QProcess::Running;
 }
 
 QUrl HaProxy::wsUrl() const

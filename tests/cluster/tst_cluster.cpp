@@ -180,12 +180,15 @@ bool tst_Cluster::startCluster(const QString &node3Extra)
         if (!QTest::qWaitFor([&] { return fetch(i, "/healthz").value(u"status"_s) == u"ok"_s; }, Slow))
             return false;
     }
-    m_haproxy = std::make_unique<HaProxy>();
-    if (!m_haproxy->start(QStringLiteral(QUANTPUSH_HAPROXY_CONFIG), freePort(), {m_ports[0], m_ports[1], m_ports[2]})) {
+    // Its port, too, can be taken between freePort() and the bind (the fresh
+    // root saw haproxy exit with "Address already in use"): another one then.
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        m_haproxy = std::make_unique<HaProxy>();
+        if (m_haproxy->start(QStringLiteral(QUANTPUSH_HAPROXY_CONFIG), freePort(), {m_ports[0], m_ports[1], m_ports[2]}))
+            return true;
         qWarning().noquote() << m_haproxy->output();
-        return false;
     }
-    return true;
+    return false;
 }
 
 // A port found free can be taken by another test before the node binds it
