@@ -156,7 +156,13 @@ void Session::sendMessage(const Message &message)
 {
     if (m_closing)
         return;
-    const QByteArray utf8 = message.serialize();
+    sendSerialized(message.serialize());
+}
+
+void Session::sendSerialized(const QByteArray &utf8)
+{
+    if (m_closing)
+        return;
     // Replies count against the same budget as pushes: a client that keeps
     // asking and never reads the answers is a slow consumer too.
     if (!m_budget.fits(heldBytes(), utf8.size())) {

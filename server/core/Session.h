@@ -95,6 +95,8 @@ public:
     void sendFrame(const OutboundFrame &frame, FanOut &fanOut);
     // Replies and errors: written at once, never dropped.
     void sendMessage(const Message &message);
+    // A message serialized already (UTF-8 JSON), e.g. the welcome.
+    void sendSerialized(const QByteArray &utf8);
     void sendError(ErrorCode code, const QString &text, const QJsonValue &requestId = {});
     // Starts the close handshake; the socket is aborted if the peer has not
     // finished it within closeGraceMs (a peer that never reads never will).

@@ -5,6 +5,7 @@
 #include "Clock.h"
 #include "Logging.h"
 #include "RequestRouter.h"
+#include "WelcomeFrame.h"
 #include "protocol/JsonKeys.h"
 
 #include <QtCore/QTimer>
@@ -41,24 +42,6 @@ qint64 firstPingDelayMs(SessionId id, qint64 intervalMs)
     return 1 + qint64(spread % quint64(intervalMs));
 }
 
-QString serverName()
-{
-    return u"QuantPush/"_s + QStringLiteral(QUANTPUSH_VERSION);
-}
-
-// websocket.reconnection as sent in welcome: how clients should retry.
-QJsonObject reconnectionAdvice(const ReconnectionConfig &advice)
-{
-    return QJsonObject {
-        {Key::Enabled, advice.enabled},
-        {Key::MaxAttempts, advice.maxAttempts},
-        {Key::InitialDelayMs, advice.initialDelayMs},
-        {Key::MaxDelayMs, advice.maxDelayMs},
-        {Key::BackoffMultiplier, advice.backoffMultiplier},
-        {Key::JitterEnabled, advice.jitterEnabled},
-    };
-}
-
 } // namespace
 
 SessionHost::SessionHost(const ServerConfig &config, Admission *admission, const Authenticator *authenticator,
@@ -74,6 +57,8 @@ SessionHost::SessionHost(const ServerConfig &config, Admission *admission, const
     , m_heartbeat(m_clock->createTimer(this))
     , m_ackSweep(m_clock->createTimer(this))
     , m_deflater(config.websocket.compressionMinBytes, metrics)
+    , m_welcome(config.websocket)
+    , m_serverName(WelcomeFrame::serverName().toUtf8())
     , m_nextId(firstId)
     , m_idStride(idStride)
 {
@@ -203,13 +188,11 @@ int SessionHost::recheckCredentials()
 
 void SessionHost::upgrade(QTcpSocket *socket, const FrontDoor::RequestHead &head)
 {
-    // The socket is this host's from now on: it goes (and its session with
-    // it) when the host goes, not with the front door.
-    socket->setParent(this);
     const qsizetype query = head.target.indexOf('?');
     const QByteArray path = query < 0 ? head.target : head.target.left(query);
     if (path != "/" && path != "/ws") {
         m_metrics->connectionRefused(u"unknown_path"_s);
+        socket->setParent(this); // goes with the host at the latest
         socket->write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
         connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
         socket->disconnectFromHost();
@@ -222,10 +205,17 @@ void SessionHost::upgrade(QTcpSocket *socket, const FrontDoor::RequestHead &head
     socket->setReadBufferSize(m_config.websocket.maxMessageSize + 16 * 1024);
     // The handshake is answered from the head the front door parsed; the
     // session will write shared frames straight to this socket.
-    auto *connection = new WsConnection(socket, head.target, head.headers, head.size, this);
+    // Not a child of the host until it needs one: QObject::setParent scans
+    // the old parent's children, and the host has one per session, so each
+    // reparenting on the way to the session (socket to connection, connection
+    // to session) would cost O(sessions) per connect. The connection takes
+    // the socket now; the session takes the connection, or the host does
+    // below if no session will.
+    auto *connection = new WsConnection(socket, head.target, head.headers, head.size, nullptr);
     QByteArray error;
-    if (!connection->accept(head.method, serverName().toUtf8(), &error)) {
+    if (!connection->accept(head.method, m_serverName, &error)) {
         m_metrics->connectionRefused(u"bad_handshake"_s);
+        connection->setParent(this);
         qCInfo(lcAccess).noquote() << "refused" << socket->peerAddress().toString() << "bad handshake:"
                                    << QString::fromUtf8(error);
         if (connection->state() == QAbstractSocket::UnconnectedState)
@@ -253,7 +243,7 @@ void SessionHost::upgradeDescriptor(qintptr descriptor, FrontDoor::RequestHead h
         }
         left -= got;
     }
-    auto *socket = new QTcpSocket(this);
+    auto *socket = new QTcpSocket; // the connection made in upgrade() owns it
     if (!socket->setSocketDescriptor(descriptor)) {
         qCWarning(lcConnection) << "cannot take an accepted descriptor:" << socket->errorString();
         delete socket;
@@ -268,6 +258,7 @@ void SessionHost::refuse(WsConnection *socket, int code, const QString &reason)
 {
     qCInfo(lcAccess).noquote() << "refused" << socket->peerAddress().toString() << "close" << code << reason;
     m_metrics->connectionRefused(reason);
+    socket->setParent(this);
     connect(socket, &WsConnection::disconnected, socket, &QObject::deleteLater);
     socket->forgetRequest();
     socket->start(); // to read the peer's answer to the close
@@ -317,15 +308,7 @@ Session *SessionHost::createSession(WsConnection *socket)
 
 void SessionHost::sendWelcome(Session &session)
 {
-    session.sendMessage(Message(MessageType::Welcome, QJsonObject {
-        {Key::SessionId, session.wireId()},
-        {Key::Server, serverName()},
-        {Key::Protocol, ProtocolVersion},
-        {Key::AuthRequired, m_config.websocket.authRequired},
-        {Key::HeartbeatInterval, m_config.websocket.pingIntervalSec * 1000},
-        {Key::Compression, session.isCompressed() ? u"deflate"_s : u"none"_s},
-        {Key::Reconnection, reconnectionAdvice(m_config.websocket.reconnection)},
-    }));
+    session.sendSerialized(m_welcome.forSession(session.id(), session.isCompressed()));
 }
 
 void SessionHost::onAuthenticated(SessionId id)

@@ -5,6 +5,7 @@
 #include "FrontDoor.h"
 #include "Metrics.h"
 #include "Session.h"
+#include "WelcomeFrame.h"
 #include "protocol/Requests.h"
 
 #include <QtCore/QHash>
@@ -120,6 +121,8 @@ private:
     ClockTimer *m_ackSweep;
     SessionLimits m_sessionLimits;
     FrameDeflater m_deflater; // shared by every compressed session
+    const WelcomeFrame m_welcome;
+    const QByteArray m_serverName;
     QHash<SessionId, Session *> m_sessions;
     // Sessions sent a frame that needs an ack and not yet known to be done
     // with it: the ack sweep (every 50 ms) visits these, not every session.

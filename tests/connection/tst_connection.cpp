@@ -4,12 +4,15 @@
 #include "Clock.h"
 #include "RawWebSocketClient.h"
 #include "TestServer.h"
+#include "WelcomeFrame.h"
 #include "WsTestClient.h"
 #include "auth/JwtSigner.h"
 #include "protocol/JsonKeys.h"
 
 #include <QtCore/QDateTime>
 #include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QSet>
 #include <QtNetwork/QNetworkRequest>
 #include <QtCore/QTimer>
 #include <QtNetwork/QTcpSocket>
@@ -31,6 +34,7 @@ private Q_SLOTS:
     void badInputIsAnsweredAndOthersKeepReceiving();
     void oversizedFrameClosesWith1009();
     void maxConnectionsAnswers1013();
+    void welcomeIsBuiltForEachSession();
     void silentClientIsClosedAfterConnectionTimeout();
     void pingsAreSpreadOverTheInterval();
     void slowHandshakeIsDropped();
@@ -136,6 +140,30 @@ void tst_Connection::maxConnectionsAnswers1013()
     QVERIFY(admitted[0].waitForClose());
     WsTestClient later;
     QTRY_VERIFY_WITH_TIMEOUT(later.open(webSocketUrl(*server), 1000), 5000);
+}
+
+void tst_Connection::welcomeIsBuiltForEachSession()
+{
+    // The welcome's bytes are made once and the session id spliced in: each
+    // connection must still get, byte for byte, the message built for it.
+    ServerConfig config = testConfig();
+    config.websocket.pingIntervalSec = 17;
+    config.websocket.reconnection.maxAttempts = 9;
+    auto server = startServer(config);
+    RawWebSocketClient plain(server->port());
+    RawWebSocketClient deflate(server->port(), "/ws?compression=deflate");
+    RawWebSocketClient another(server->port());
+    QTRY_VERIFY(!plain.texts.isEmpty() && !deflate.texts.isEmpty() && !another.texts.isEmpty());
+    QSet<QString> ids;
+    for (const RawWebSocketClient *client : {&plain, &deflate, &another}) {
+        const QJsonObject welcome = QJsonDocument::fromJson(client->texts.first().toUtf8()).object();
+        const QString id = welcome.value(Key::Data).toObject().value(Key::SessionId).toString();
+        QVERIFY(!id.isEmpty());
+        ids.insert(id);
+        const bool compressed = client == &deflate;
+        QCOMPARE(client->texts.first().toUtf8(), WelcomeFrame::build(config.websocket, id, compressed).serialize());
+    }
+    QCOMPARE(ids.size(), 3);
 }
 
 void tst_Connection::silentClientIsClosedAfterConnectionTimeout()
