@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #if QT_CONFIG(ssl)
 #include <QtNetwork/QSslCertificate>
 #include <QtNetwork/QSslKey>
@@ -105,6 +106,13 @@ bool FrontDoor::loadTls(QString *error)
     *error = u"security.tls: this build of Qt has no TLS support"_s;
     return false;
 #endif
+}
+
+void FrontDoor::deferAcceptUntilData()
+{
+    const int seconds = 1;
+    if (::setsockopt(int(socketDescriptor()), IPPROTO_TCP, TCP_DEFER_ACCEPT, &seconds, sizeof seconds) != 0)
+        qCWarning(lcServer) << "TCP_DEFER_ACCEPT not set:" << strerror(errno);
 }
 
 bool FrontDoor::RequestHead::isWebSocketUpgrade() const

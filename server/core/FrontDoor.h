@@ -40,6 +40,15 @@ public:
     bool loadTls(QString *error);
     bool isTls() const { return m_tlsEnabled; }
 
+    // After listen(): the kernel hands over a connection once its first
+    // bytes are there (TCP_DEFER_ACCEPT), so a WebSocket client's whole
+    // head is usually here at accept and the connection goes to its worker
+    // as a bare descriptor. Without it, most connections of a burst were
+    // accepted before their head arrived and took the slower socket path on
+    // this thread. A peer that sends nothing is accepted after about a
+    // second all the same, and the handshake deadline applies from then.
+    void deferAcceptUntilData();
+
     // Parsed request head: method, path, lower-case header names.
     struct RequestHead
     {

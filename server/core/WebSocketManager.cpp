@@ -176,6 +176,7 @@ bool WebSocketManager::start(QString *error)
                      .arg(m_frontDoor->errorString());
         return false;
     }
+    m_frontDoor->deferAcceptUntilData();
     m_sessions->start();
     m_rateSampler->start();
     const QString scheme = m_config.security.tls.enabled() ? u"wss"_s : u"ws"_s;
