@@ -120,34 +120,47 @@ bool FrontDoor::RequestHead::isWebSocketUpgrade() const
     return headers.value("upgrade").trimmed().compare("websocket", Qt::CaseInsensitive) == 0;
 }
 
-std::optional<FrontDoor::RequestHead> FrontDoor::parseHead(const QByteArray &head)
+std::optional<FrontDoor::RequestHead> FrontDoor::parseHead(QByteArrayView head)
 {
-    const QList<QByteArray> lines = head.split('\n');
-    if (lines.isEmpty())
-        return std::nullopt;
-    const QList<QByteArray> requestLine = lines.first().trimmed().split(' ');
+    // Walked line by line in place: copies are made only of what is kept
+    // (this runs on the thread that accepts for every worker).
+    qsizetype lineStart = 0;
+    auto nextLine = [&head, &lineStart]() -> std::optional<QByteArrayView> {
+        if (lineStart > head.size())
+            return std::nullopt;
+        qsizetype end = head.indexOf('\n', lineStart);
+        if (end < 0)
+            end = head.size();
+        const QByteArrayView line = head.sliced(lineStart, end - lineStart);
+        lineStart = end + 1;
+        return line;
+    };
+    const QByteArrayView requestLine = nextLine().value_or(QByteArrayView()).trimmed();
     // Exactly "METHOD SP TARGET SP VERSION": an empty part (two spaces) is malformed.
-    if (requestLine.size() != 3 || !requestLine.at(2).startsWith("HTTP/1.") || requestLine.at(0).isEmpty()
-        || requestLine.at(1).isEmpty())
+    const qsizetype firstSpace = requestLine.indexOf(' ');
+    const qsizetype secondSpace = firstSpace < 0 ? -1 : requestLine.indexOf(' ', firstSpace + 1);
+    if (firstSpace <= 0 || secondSpace <= firstSpace + 1 || requestLine.indexOf(' ', secondSpace + 1) >= 0
+        || !requestLine.sliced(secondSpace + 1).startsWith("HTTP/1."))
         return std::nullopt;
     RequestHead parsed;
-    parsed.method = requestLine.at(0);
-    parsed.target = requestLine.at(1);
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        const QByteArray line = lines.at(i).trimmed();
+    parsed.method = requestLine.first(firstSpace).toByteArray();
+    parsed.target = requestLine.sliced(firstSpace + 1, secondSpace - firstSpace - 1).toByteArray();
+    while (const std::optional<QByteArrayView> next = nextLine()) {
+        const QByteArrayView line = next->trimmed();
         if (line.isEmpty())
             break;
         const qsizetype colon = line.indexOf(':');
         if (colon <= 0)
             return std::nullopt;
-        parsed.headers.insert(line.left(colon).trimmed().toLower(), line.mid(colon + 1).trimmed());
+        parsed.headers.insert(line.first(colon).trimmed().toByteArray().toLower(),
+                              line.sliced(colon + 1).trimmed().toByteArray());
     }
     return parsed;
 }
 
 std::optional<FrontDoor::RequestHead> FrontDoor::headEndingAt(QByteArrayView bytes, qsizetype end)
 {
-    std::optional<RequestHead> head = parseHead(bytes.first(end).toByteArray());
+    std::optional<RequestHead> head = parseHead(bytes.first(end));
     if (head)
         head->size = end + 4; // and its blank line
     return head;

@@ -59,7 +59,7 @@ public:
         qsizetype size = 0;
         bool isWebSocketUpgrade() const;
     };
-    static std::optional<RequestHead> parseHead(const QByteArray &head);
+    static std::optional<RequestHead> parseHead(QByteArrayView head);
 
 Q_SIGNALS:
     void webSocketRequested(QTcpSocket *socket, const QuantPush::FrontDoor::RequestHead &head);
