@@ -60,7 +60,8 @@ REDIS_PORT=$(free_port)
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --protected-mode no \
   > "$WORK/redis.log" 2>&1 &
 REDIS_PID=$!
-
+# FLUSHALL below must not race redis-server's start.
+wait_port "$REDIS_PORT" || { cat "$WORK/redis.log" >&2; exit 1; }
 
 start_setup() { # single|redis2 -> PIDS, URLS
   local ports=() i
