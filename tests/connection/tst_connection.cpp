@@ -38,6 +38,7 @@ private Q_SLOTS:
     void silentClientIsClosedAfterConnectionTimeout();
     void pingsAreSpreadOverTheInterval();
     void slowHandshakeIsDropped();
+    void silentConnectionIsDropped();
     void plainHttpOnTheSamePort();
     void rateLimitedErrorEchoesTheId();
     void bearerSchemeIsCaseInsensitive();
@@ -243,6 +244,26 @@ void tst_Connection::slowHandshakeIsDropped()
     QTRY_VERIFY_WITH_TIMEOUT(slow.state() == QAbstractSocket::UnconnectedState, 5000);
     WsTestClient client;
     QVERIFY(client.open(webSocketUrl(*server)));
+}
+
+void tst_Connection::silentConnectionIsDropped()
+{
+    // The listener defers accept until a connection's first bytes arrive:
+    // one that never sends any must still be accepted in the end, dropped at
+    // its handshake deadline and counted, while everyone else is served.
+    ServerConfig config = testConfig();
+    config.limits.handshakeTimeoutMs = 300;
+    auto server = startServer(config);
+    Bystander bystander(server.get());
+    QVERIFY(bystander.isReady());
+    QTcpSocket silent;
+    silent.connectToHost(u"127.0.0.1"_s, server->port());
+    QVERIFY(silent.waitForConnected(3000));
+    QTRY_VERIFY_WITH_TIMEOUT(silent.state() == QAbstractSocket::UnconnectedState, 10000);
+    const QJsonObject refused =
+        server->statsJson().value(u"connections"_s).toObject().value(u"refused"_s).toObject();
+    QCOMPARE(refused.value(u"handshake_timeout"_s).toInt(), 1);
+    bystander.verifySawEverything();
 }
 
 void tst_Connection::plainHttpOnTheSamePort()
