@@ -30,18 +30,22 @@ SessionWorkers::SessionWorkers(const ServerConfig &config, Admission *admission,
     qRegisterMetaType<MessageType>();
 
     const int count = std::max(1, config.websocket.workerThreads);
-    if (count == 1) {
-        // As before threads: the sessions share this thread and its Metrics.
-        auto *host = new SessionHost(config, admission, authenticator, permissions, metrics, clock, this);
-        m_workers.push_back({host, nullptr, nullptr});
-        connectHost(host);
+    // The main thread is the first of them: it owns a share of the
+    // connections beside the front door and the broadcaster, with direct
+    // calls and the server's own Metrics (with 1, all of them, as before
+    // threads). So N is the number of busy threads, not N + 1: on two cores
+    // a third busy thread was the one too many (docs/benchmarks.md, session 22).
+    auto *local = new SessionHost(config, admission, authenticator, permissions, metrics, clock, this, SessionId(1),
+                                  SessionId(count));
+    m_workers.push_back({local, nullptr, nullptr});
+    connectHost(local);
+    if (count == 1)
         return;
-    }
     // Each worker runs the event dispatcher this thread runs (main installs
     // the one --event-loop names).
     const bool epoll =
         qobject_cast<EpollEventDispatcher *>(QAbstractEventDispatcher::instance(QThread::currentThread())) != nullptr;
-    for (int i = 0; i < count; ++i) {
+    for (int i = 1; i < count; ++i) {
         auto *thread = new QThread(this);
         thread->setObjectName(u"quantpush-worker-%1"_s.arg(i));
         if (epoll)
@@ -58,7 +62,8 @@ SessionWorkers::SessionWorkers(const ServerConfig &config, Admission *admission,
         m_workers.push_back({host, thread, workerMetrics});
         connectHost(host);
     }
-    qCInfo(lcWorkers) << count << "worker threads own the connections" << (epoll ? "(epoll)" : "(poll)");
+    qCInfo(lcWorkers) << count << "threads own the connections: the main thread and" << count - 1 << "workers"
+                      << (epoll ? "(epoll)" : "(poll)");
 }
 
 SessionWorkers::~SessionWorkers()
@@ -237,6 +242,10 @@ void SessionWorkers::handOver(QTcpSocket *socket, const FrontDoor::RequestHead &
     // wss its TLS state) moves to a worker, whose SessionHost then answers
     // the handshake there (the connection and its session stay on it).
     const Worker &worker = nextWorker();
+    if (!worker.thread) {
+        worker.host->upgrade(socket, head); // the main thread's share: it stays here
+        return;
+    }
     socket->setParent(nullptr);
     socket->moveToThread(worker.thread);
     qCDebug(lcWorkers).noquote() << socket->peerAddress().toString() << "handed to" << worker.thread->objectName();

@@ -23,9 +23,9 @@ class Clock;
 class Permissions;
 
 // The connection side of the server: websocket.worker_threads SessionHosts.
-// With one, it lives on the caller's (main) thread and every call is direct,
-// exactly as before threads. With more, each host runs on a QThread of its
-// own with its own event loop (the dispatcher kind of the creating thread:
+// The first lives on the caller's (main) thread and every call to it is
+// direct; with one, it has every session, exactly as before threads. Each
+// of the others runs on a QThread of its own with its own event loop (the dispatcher kind of the creating thread:
 // --event-loop epoll gives every worker an EpollEventDispatcher), its own
 // Metrics (summed into the server's by collectMetrics) and every session it
 // accepted: sockets, heartbeats, inbound rate limits, acks.
