@@ -326,7 +326,13 @@ async def run_chromium(port, workdir):
                 # examples/browser_client.html as a user would use it: URL, the
                 # compression box ticked, Connect (it subscribes market_data
                 # and the acked channels by default).
-                while await example_tools.evaluate("document.readyState") != "complete":
+                # A new target starts on about:blank, whose readyState is
+                # "complete" too: wait for the example's own form.
+                loaded_by = time.time() + 30
+                while await example_tools.evaluate(
+                        "document.readyState === 'complete' && document.getElementById('url') !== null") is not True:
+                    check(time.time() < loaded_by, "examples/browser_client.html never loaded: "
+                          + str(await example_tools.evaluate("location.href")))
                     await asyncio.sleep(0.1)
                 await example_tools.evaluate(
                     f"document.getElementById('url').value = 'ws://127.0.0.1:{port}/ws';"
