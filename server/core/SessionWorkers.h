@@ -25,10 +25,11 @@ class Permissions;
 // The connection side of the server: websocket.worker_threads SessionHosts.
 // The first lives on the caller's (main) thread and every call to it is
 // direct; with one, it has every session, exactly as before threads. Each
-// of the others runs on a QThread of its own with its own event loop (the dispatcher kind of the creating thread:
-// --event-loop epoll gives every worker an EpollEventDispatcher), its own
-// Metrics (summed into the server's by collectMetrics) and every session it
-// accepted: sockets, heartbeats, inbound rate limits, acks.
+// of the others runs on a QThread of its own with its own event loop (the
+// dispatcher kind of the creating thread: --event-loop epoll gives every
+// worker an EpollEventDispatcher), its own Metrics (summed into the
+// server's by collectMetrics) and every session it accepted: sockets,
+// heartbeats, inbound rate limits, acks.
 //
 // Everything else stays on the creating thread and names sessions by id;
 // an id says which host owns it ((id - 1) % workers). Deliveries take one
