@@ -34,3 +34,9 @@ wait_port() {
 cpu_s() {
   awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"
 }
+# Seconds PID's threads have spent runnable but waiting for a CPU (the second
+# field of each /proc/PID/task/*/schedstat, in ns), summed: what a process on
+# shared cores lost to the others.
+runq_wait_s() {
+  cat /proc/"$1"/task/*/schedstat 2> /dev/null | awk '{ns += $2} END {printf "%.2f", ns / 1e9}'
+}

@@ -11,7 +11,8 @@
 # CLUSTER_CHANNEL (default strategy_status, immediate), CLUSTER_WORKERS (each node's
 # --worker-threads; default: the server's own default, one per core).
 # Prints one line per run: row, setup, the load average, the generator's
-# report, and the CPU seconds the nodes and redis-server used during the run.
+# report, and the CPU seconds the nodes and redis-server used during the run,
+# and how long their threads waited for a CPU (runq_wait_s, bench_lib.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/bench_lib.sh
@@ -98,7 +99,11 @@ for ((round = 1; round <= ROUNDS; ++round)); do
       redis-cli -p "$REDIS_PORT" FLUSHALL > /dev/null
       start_setup "$setup"
       before=()
-      for pid in "${PIDS[@]}" "$REDIS_PID"; do before+=("$(cpu_s "$pid")"); done
+      waits=()
+      for pid in "${PIDS[@]}" "$REDIS_PID"; do
+        before+=("$(cpu_s "$pid")")
+        waits+=("$(runq_wait_s "$pid")")
+      done
       # shellcheck disable=SC2046
       result=$("$LOADGEN" "${URLS[@]}" --api-key bench-admin-key --channel "$CHANNEL" --clients "$CLIENTS" \
         --duration "$DURATION" $(row_args "$row") 2> "$WORK/loadgen.err" || echo "failed: $(tail -1 "$WORK/loadgen.err")")
@@ -106,9 +111,11 @@ for ((round = 1; round <= ROUNDS; ++round)); do
       i=0
       for pid in "${PIDS[@]}"; do
         cpu+=" node$((i + 1))_cpu_s=$(awk -v a="$(cpu_s "$pid")" -v b="${before[$i]}" 'BEGIN {printf "%.2f", a - b}')"
+        cpu+=" node$((i + 1))_runq_wait_s=$(awk -v a="$(runq_wait_s "$pid")" -v b="${waits[$i]}" 'BEGIN {printf "%.2f", a - b}')"
         i=$((i + 1))
       done
       cpu+=" redis_cpu_s=$(awk -v a="$(cpu_s "$REDIS_PID")" -v b="${before[$i]}" 'BEGIN {printf "%.2f", a - b}')"
+      cpu+=" redis_runq_wait_s=$(awk -v a="$(runq_wait_s "$REDIS_PID")" -v b="${waits[$i]}" 'BEGIN {printf "%.2f", a - b}')"
       echo "$row $setup load=$(cut -d' ' -f1 /proc/loadavg) $result$cpu"
       stop_all
     done

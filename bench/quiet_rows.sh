@@ -13,7 +13,7 @@ run_lg() { # workers mode...
   $B/bin/quantpush-server --config /tmp/qb.yaml --event-loop epoll --worker-threads $w > /dev/null 2>&1 & local P=$!
   wait_port $PORT
   local c0=$(cpu_s $P)
-  local r=$($B/bin/quantpush-loadgen --url ws://127.0.0.1:$PORT/ws --api-key bench-admin-key --clients 1000 "$@" --duration 8 2>/dev/null | tail -1)
+  local r=$($B/bin/quantpush-loadgen --url ws://127.0.0.1:$PORT/ws --api-key bench-admin-key --server-pid $P --clients 1000 "$@" --duration 8 2>/dev/null | tail -1)
   local c1=$(cpu_s $P); local rss=$(awk '/VmHWM/ {print $2}' /proc/$P/status)
   echo "workers=$w $* load=$(cut -d' ' -f1 /proc/loadavg) server_cpu_s=$(echo "$c1 - $c0" | bc) server_rss_hwm_kb=$rss $r"
   kill $P; wait $P 2>/dev/null

@@ -9,6 +9,8 @@
 #include "SubscriberGroup.h"
 #include "Url.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 
@@ -28,11 +30,15 @@ int runConnectMode(const Options &options, const std::vector<Endpoint> &endpoint
     const long rssBefore = residentKbOf(pid);
     const double serverCpuBefore = processCpuSecondsOf(pid);
     const double cpuBefore = processCpuSeconds();
+    const double serverWaitBefore = runQueueWaitSecondsOf(pid);
+    const double waitBefore = runQueueWaitSecondsOf(int(getpid()));
     const std::int64_t start = monotonicUs();
     const bool settled = group.open(options.concurrency, start + std::int64_t(options.connectTimeoutSec * 1e6), false);
     const std::int64_t end = monotonicUs();
     const double cpu = processCpuSeconds() - cpuBefore;
     const double serverCpuAfter = processCpuSecondsOf(pid);
+    const double serverWaitAfter = runQueueWaitSecondsOf(pid);
+    const double waitAfter = runQueueWaitSecondsOf(int(getpid()));
 
     // All of them stay open (pings answered) while the server settles.
     const std::int64_t settleEnd = monotonicUs() + std::int64_t(options.settleSec * 1e6);
@@ -62,6 +68,9 @@ int runConnectMode(const Options &options, const std::vector<Endpoint> &endpoint
     line.add("bench_cpu_us_per_conn", KeyValueLine::fixed(cpu * 1e6 / double(options.clients), 1));
     line.add("concurrency", std::to_string(options.concurrency));
     line.add("open_after_settle", std::to_string(stillOpen));
+    line.add("server_runq_wait_s", serverWaitBefore >= 0 && serverWaitAfter >= 0,
+             std::max(0.0, serverWaitAfter - serverWaitBefore), 3);
+    line.add("bench_runq_wait_s", waitBefore >= 0 && waitAfter >= 0, waitAfter - waitBefore, 3);
     std::printf("%s\n", line.text().c_str());
     std::fflush(stdout);
 

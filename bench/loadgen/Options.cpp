@@ -54,7 +54,7 @@ const char *Options::usage()
            "  --concurrency C        handshakes in flight while connecting (128)\n"
            "  --idle N               fanout: N idle subscribers of --idle-channel, opened first, not counted (0)\n"
            "  --idle-channel NAME    the channel they subscribe to; nobody publishes on it (trading_signals)\n"
-           "  --server-pid PID       report the server's CPU seconds and RSS from /proc/PID\n"
+           "  --server-pid PID       report the server's CPU seconds, run-queue wait and RSS from /proc/PID\n"
            "  --settle S             connect: seconds all stay open before the RSS reading (2)\n"
            "Prints one line of key=value; exits 1 if connections fail (fanout mode; connect mode counts\n"
            "them), 2 on bad arguments.\n";

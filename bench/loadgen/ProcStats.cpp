@@ -1,5 +1,6 @@
 #include "ProcStats.h"
 
+#include <dirent.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -11,18 +12,23 @@ namespace loadgen {
 
 namespace {
 
-// The whole of a small /proc file; "" if it cannot be read.
-std::string readSmallFile(int pid, const char *name)
+// The whole of a small file; "" if it cannot be read.
+std::string readSmallFile(const std::string &path)
 {
-    if (pid <= 0)
-        return {};
-    std::FILE *file = std::fopen(("/proc/" + std::to_string(pid) + "/" + name).c_str(), "re");
+    std::FILE *file = std::fopen(path.c_str(), "re");
     if (!file)
         return {};
     char buffer[4096];
     const std::size_t n = std::fread(buffer, 1, sizeof buffer - 1, file);
     std::fclose(file);
     return std::string(buffer, n);
+}
+
+std::string readSmallFile(int pid, const char *name)
+{
+    if (pid <= 0)
+        return {};
+    return readSmallFile("/proc/" + std::to_string(pid) + "/" + name);
 }
 
 } // namespace
@@ -57,6 +63,38 @@ long residentKbOf(int pid)
     if (at == std::string::npos)
         return -1;
     return std::strtol(status.c_str() + at + 7, nullptr, 10);
+}
+
+double runQueueWaitSecondsOf(int pid)
+{
+    if (pid <= 0)
+        return -1;
+    const std::string tasks = "/proc/" + std::to_string(pid) + "/task";
+    DIR *dir = opendir(tasks.c_str());
+    if (!dir)
+        return -1;
+    unsigned long long waitNs = 0;
+    bool any = false;
+    while (const dirent *entry = readdir(dir)) {
+        if (entry->d_name[0] == '.')
+            continue;
+        // "<on-cpu ns> <waiting ns> <timeslices>"; a thread that ended
+        // between readdir and here is skipped (its wait is lost with it).
+        const std::string schedstat = readSmallFile(tasks + "/" + entry->d_name + "/schedstat");
+        const char *p = schedstat.c_str();
+        char *end = nullptr;
+        std::strtoull(p, &end, 10);
+        if (end == p)
+            continue;
+        p = end;
+        const unsigned long long wait = std::strtoull(p, &end, 10);
+        if (end == p)
+            continue;
+        waitNs += wait;
+        any = true;
+    }
+    closedir(dir);
+    return any ? double(waitNs) / 1e9 : -1;
 }
 
 } // namespace loadgen

@@ -10,5 +10,11 @@ namespace loadgen {
 double processCpuSecondsOf(int pid);
 // VmRSS from /proc/PID/status, in KiB.
 long residentKbOf(int pid);
+// Seconds the process's threads spent runnable but waiting for a CPU, summed
+// over its threads, from /proc/PID/task/*/schedstat (the second field, ns).
+// The share of a run a process lost to others on the same cores: on a
+// machine where the generator and the server share two cores, it is what
+// separates "slow" from "waiting its turn".
+double runQueueWaitSecondsOf(int pid);
 
 } // namespace loadgen

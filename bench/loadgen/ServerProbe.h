@@ -4,7 +4,7 @@
 
 namespace loadgen {
 
-// The server's CPU seconds and peak RSS over the publishing and the drain,
+// The server's CPU seconds, run-queue wait and peak RSS over the publishing and the drain,
 // for --server-pid; RSS is sampled every 100 ms (reading /proc costs the
 // generator a few microseconds).
 class ServerProbe
@@ -21,6 +21,8 @@ public:
     void end();
     // Negative when not measured (no --server-pid, or the process is gone).
     double cpuSeconds() const { return m_cpu; }
+    // Seconds its threads waited for a CPU (runQueueWaitSecondsOf).
+    double runQueueWaitSeconds() const { return m_wait; }
     long rssPeakKb() const { return m_rssPeak; }
 
 private:
@@ -30,6 +32,8 @@ private:
     std::int64_t m_nextSampleUs = 0;
     double m_cpuBefore = -1;
     double m_cpu = -1;
+    double m_waitBefore = -1;
+    double m_wait = -1;
     long m_rssPeak = -1;
 };
 

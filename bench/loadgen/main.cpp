@@ -11,6 +11,7 @@
 #include "LatencyHistogram.h"
 #include "Options.h"
 #include "Poller.h"
+#include "ProcStats.h"
 #include "Publisher.h"
 #include "ServerProbe.h"
 #include "Subscriber.h"
@@ -18,6 +19,7 @@
 #include "Url.h"
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -148,6 +150,7 @@ int main(int argc, char **argv)
     ServerProbe server(options.serverPid);
     server.begin();
     const double cpuBefore = processCpuSeconds();
+    const double waitBefore = runQueueWaitSecondsOf(int(getpid()));
     const std::int64_t publishStartReal = realtimeUs();
     const std::int64_t publishStart = monotonicUs();
     const std::int64_t publishEnd = publishStart + std::int64_t(options.durationSec * 1e6);
@@ -181,6 +184,7 @@ int main(int argc, char **argv)
         drained = caughtUp();
     }
     const double cpuSeconds = processCpuSeconds() - cpuBefore;
+    const double waitAfter = runQueueWaitSecondsOf(int(getpid()));
     server.end();
 
     // Totals, before closing (a close is not a disconnect under load).
@@ -259,6 +263,8 @@ int main(int argc, char **argv)
     add("idle_disconnected", std::to_string(idleContext.closedAfterSubscribing));
     out.add("server_cpu_s", server.cpuSeconds() >= 0, server.cpuSeconds(), 2);
     out.add("server_rss_peak_kb", server.rssPeakKb() >= 0, double(server.rssPeakKb()), 0);
+    out.add("server_runq_wait_s", server.runQueueWaitSeconds() >= 0, server.runQueueWaitSeconds(), 2);
+    out.add("loadgen_runq_wait_s", waitBefore >= 0 && waitAfter >= 0, waitAfter - waitBefore, 2);
     std::printf("%s\n", out.text().c_str());
     std::fflush(stdout);
 
