@@ -77,6 +77,14 @@ def run(loadgen, port, extra):
             failures.append(f"{key}={fields[key]}")
     if fields["drained"] != "yes":
         failures.append("not drained")
+    if "--server-pid" in extra:
+        # Measured, not "-": CPU seconds and run-queue wait from /proc.
+        for key in ("server_cpu_s", "server_runq_wait_s", "loadgen_runq_wait_s"):
+            try:
+                if float(fields.get(key, "-")) < 0:
+                    failures.append(f"{key}={fields[key]} is negative")
+            except ValueError:
+                failures.append(f"{key}={fields.get(key)} is not a figure")
     if "--compression" in extra and fields["binary_frames"] != fields["frames"]:
         failures.append(f"compressed run: binary_frames={fields['binary_frames']} of frames={fields['frames']}")
     return failures
@@ -92,7 +100,7 @@ def main():
     process, port = start_server(args.server, config.name)
     failures = []
     try:
-        failures += run(args.loadgen, port, ["--rate", "200", "--payload", "100"])
+        failures += run(args.loadgen, port, ["--rate", "200", "--payload", "100", "--server-pid", str(process.pid)])
         failures += run(args.loadgen, port, ["--rate", "500", "--channel", "market_data", "--ticks",
                                              "--compression"])
     finally:
