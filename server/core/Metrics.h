@@ -64,6 +64,7 @@ public:
         qint64 rssBytes = 0;
         int threads = -1;
         int openFds = -1;
+        double cpuWaitSecondsTotal = -1; // threads' run-queue wait since start; -1 unknown
     };
     void setProcessUsage(const ProcessUsage &usage) { m_process = usage; }
     const ProcessUsage &processUsage() const { return m_process; }

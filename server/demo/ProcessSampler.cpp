@@ -4,6 +4,7 @@
 #include <QList>
 
 #include <dirent.h>
+#include <cstdlib>
 #include <unistd.h>
 
 using namespace Qt::Literals::StringLiterals;
@@ -34,6 +35,7 @@ ProcessSampler::ProcessSampler()
     // The first sample() then reports the average since construction.
     m_clock.start();
     m_lastCpuTicks = readCpuTicks(nullptr);
+    accumulateRunQueueWait();
 }
 
 ProcessSampler::Sample ProcessSampler::sample()
@@ -45,6 +47,8 @@ ProcessSampler::Sample ProcessSampler::sample()
     s.rssBytes = readRssBytes();
     s.openFds = countOpenFds();
     s.loadAverage = readLoadAverage();
+    if (accumulateRunQueueWait())
+        s.cpuWaitSecondsTotal = double(m_waitNsTotal) / 1e9;
     return s;
 }
 
@@ -108,6 +112,37 @@ int ProcessSampler::countOpenFds()
     ::closedir(fdDir);
     // Listing the directory opens one descriptor of its own, which is counted.
     return qMax(0, entries - 1);
+}
+
+bool ProcessSampler::accumulateRunQueueWait()
+{
+    // /proc/self/task/<tid>/schedstat: "<on-cpu ns> <run-queue wait ns>
+    // <timeslices>". A handful of threads: one small read each per sample.
+    DIR *tasks = ::opendir("/proc/self/task");
+    if (!tasks)
+        return false;
+    bool any = false;
+    QHash<int, quint64> seen;
+    seen.reserve(m_waitNsByThread.size());
+    while (const dirent *entry = ::readdir(tasks)) {
+        if (entry->d_name[0] == '.')
+            continue;
+        const QList<QByteArray> fields =
+            readProcFile(u"/proc/self/task/%1/schedstat"_s.arg(QString::fromLatin1(entry->d_name))).split(' ');
+        bool ok = false;
+        const quint64 waitNs = fields.size() >= 2 ? fields.at(1).toULongLong(&ok) : 0;
+        if (!ok)
+            continue;
+        const int tid = int(std::strtol(entry->d_name, nullptr, 10));
+        const quint64 before = m_waitNsByThread.value(tid, 0);
+        if (waitNs > before)
+            m_waitNsTotal += waitNs - before;
+        seen.insert(tid, waitNs);
+        any = true;
+    }
+    ::closedir(tasks);
+    m_waitNsByThread = std::move(seen);
+    return any;
 }
 
 std::array<double, 3> ProcessSampler::readLoadAverage()

@@ -3,6 +3,8 @@
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QtGlobal>
 
+#include <QtCore/QHash>
+
 #include <array>
 
 namespace QuantPush {
@@ -22,6 +24,12 @@ public:
         int threads = -1;
         int openFds = -1;
         std::array<double, 3> loadAverage {}; // 1, 5 and 15 minutes
+        // Seconds this process's threads have been runnable but waiting for
+        // a CPU (run-queue wait), summed: a counter that keeps what threads
+        // that ended waited; -1 when the kernel does not keep it (no
+        // /proc/<tid>/schedstat). High while p99 is high: the host is
+        // oversubscribed, not the server slow.
+        double cpuWaitSecondsTotal = -1;
     };
 
     ProcessSampler();
@@ -34,12 +42,19 @@ private:
     static qint64 readRssBytes();
     static int countOpenFds();
     static std::array<double, 3> readLoadAverage();
+    // Adds what each thread waited since the previous call; false when
+    // no thread's schedstat could be read.
+    bool accumulateRunQueueWait();
 
     double cpuPercentSince(qint64 cpuTicks);
 
     QElapsedTimer m_clock;
     qint64 m_lastCpuTicks = -1;
     qint64 m_lastElapsedNs = 0;
+    // Per thread id, its schedstat wait at the previous sample (ns): the
+    // total only ever grows, also when a thread ends and its file goes.
+    QHash<int, quint64> m_waitNsByThread;
+    quint64 m_waitNsTotal = 0;
 };
 
 } // namespace QuantPush

@@ -58,6 +58,7 @@ void ProcessMonitor::apply(const ProcessSampler::Sample &sample)
     usage.rssBytes = sample.rssBytes;
     usage.threads = sample.threads;
     usage.openFds = sample.openFds;
+    usage.cpuWaitSecondsTotal = sample.cpuWaitSecondsTotal;
     m_metrics->setProcessUsage(usage);
 }
 

@@ -274,6 +274,11 @@ void renderOperations(Exposition &out, const Metrics &m)
     if (process.known) {
         out.family("process_cpu_seconds_total", "counter", "User and system CPU time of the server process.");
         out.sample(process.cpuSecondsTotal);
+        if (process.cpuWaitSecondsTotal >= 0) {
+            out.family("process_cpu_wait_seconds_total", "counter",
+                       "Time the server's threads were runnable but waiting for a CPU (run-queue wait), summed.");
+            out.sample(process.cpuWaitSecondsTotal);
+        }
         out.family("process_cpu_ratio", "gauge", "CPU used over the last second, in cores (1 = one core busy).");
         out.sample(process.cpuPercent / 100.0);
         out.family("process_resident_memory_bytes", "gauge", "Resident set size of the server process.");

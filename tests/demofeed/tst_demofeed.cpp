@@ -10,7 +10,13 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <QFile>
+#include <QThread>
+
+#include <atomic>
 #include <cmath>
+#include <thread>
+#include <vector>
 
 using namespace Qt::Literals::StringLiterals;
 using namespace QuantPush;
@@ -92,6 +98,7 @@ private slots:
     void strongerCrossoverRanksHigher();
 
     void processSamplerReadsProc();
+    void processSamplerCountsRunQueueWait();
 
     void feedPublishesAllChannels();
     void feedOrdersStayInConfiguredAccounts();
@@ -281,6 +288,34 @@ void TestDemoFeed::processSamplerReadsProc()
 
     const ProcessSampler::Sample idle = sampler.sample();
     QVERIFY(idle.cpuPercent >= 0.0);
+}
+
+void TestDemoFeed::processSamplerCountsRunQueueWait()
+{
+    if (!QFile::exists(u"/proc/self/schedstat"_s))
+        QSKIP("this kernel keeps no schedstat");
+    ProcessSampler sampler;
+    const double before = sampler.sample().cpuWaitSecondsTotal;
+    QVERIFY2(before >= 0.0, qPrintable(QString::number(before)));
+    // Twice as many spinning threads as cores: each waits for a CPU about
+    // half of the time, which the counter must show while they live.
+    std::atomic<bool> stop {false};
+    std::vector<std::thread> spinners;
+    const int count = 2 * std::max(1, QThread::idealThreadCount());
+    for (int i = 0; i < count; ++i) {
+        spinners.emplace_back([&stop] {
+            while (!stop.load(std::memory_order_relaxed)) { }
+        });
+    }
+    QThread::msleep(300);
+    const double during = sampler.sample().cpuWaitSecondsTotal;
+    stop = true;
+    for (std::thread &spinner : spinners)
+        spinner.join();
+    QVERIFY2(during > before, qPrintable(u"%1 -> %2"_s.arg(before).arg(during)));
+    // Threads that ended take their files with them; the counter keeps their wait.
+    const double after = sampler.sample().cpuWaitSecondsTotal;
+    QVERIFY2(after >= during, qPrintable(u"%1 -> %2"_s.arg(during).arg(after)));
 }
 
 void TestDemoFeed::feedPublishesAllChannels()

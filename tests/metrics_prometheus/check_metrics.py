@@ -302,6 +302,11 @@ def check_metrics(tally, families, samples, open_clients):
     # Sampled once a second: present and sane, not necessarily up to this instant.
     check(value(samples, "quantpush_process_cpu_seconds_total") >= 0, "process_cpu_seconds_total")
     check(value(samples, "quantpush_process_resident_memory_bytes") > 1 << 20, "process_resident_memory_bytes")
+    # Run-queue wait: kept by this kernel (the server runs on it) -> exported, a counter.
+    if os.path.exists("/proc/self/schedstat"):
+        wait = value(samples, "quantpush_process_cpu_wait_seconds_total")
+        check(wait is not None and wait >= 0, f"process_cpu_wait_seconds_total={wait}")
+        check(families["quantpush_process_cpu_wait_seconds"].type == "counter", "cpu wait is a counter")
     check(value(samples, "quantpush_messages_delivered_per_second") is not None, "throughput gauge")
     check(value(samples, "quantpush_alert_active", rule="never_fires") == 0, "alert_active{never_fires}")
     check(families["quantpush_errors"].type == "counter", "errors_total is a counter")
