@@ -1,14 +1,57 @@
 #include "ServerConfig.h"
 
+#include "CpuQuota.h"
+
 #include <QtCore/QThread>
 
 #include <algorithm>
+#include <cmath>
 
 namespace QuantPush {
 
+namespace {
+
+struct CoreBudget
+{
+    int cores = 1;                   // CPUs the affinity mask allows
+    std::optional<double> quota;     // cores' worth the cgroup quota allows
+    int threads = 1;                 // the default worker_threads
+};
+
+const CoreBudget &coreBudget()
+{
+    // Read once per process: every WebSocketConfig starts from the default.
+    static const CoreBudget budget = [] {
+        CoreBudget b;
+        b.cores = std::max(1, QThread::idealThreadCount());
+        b.quota = CpuQuota::cores();
+        int threads = b.cores;
+        // Rounded up: 1.5 cores' worth lets two threads run most of the time.
+        if (b.quota)
+            threads = std::min(threads, std::max(1, int(std::ceil(*b.quota - 1e-6))));
+        b.threads = std::clamp(threads, 1, WebSocketConfig::MaxWorkerThreads);
+        return b;
+    }();
+    return budget;
+}
+
+} // namespace
+
 int WebSocketConfig::defaultWorkerThreads()
 {
-    return std::clamp(QThread::idealThreadCount(), 1, MaxWorkerThreads);
+    return coreBudget().threads;
+}
+
+QString WebSocketConfig::defaultWorkerThreadsBasis()
+{
+    const CoreBudget &b = coreBudget();
+    if (b.quota && b.threads < b.cores) {
+        return QStringLiteral("%1, capped by the cgroup's CPU quota of %2 CPU-seconds per second (%3 CPUs usable)")
+            .arg(b.threads)
+            .arg(*b.quota, 0, 'f', 2)
+            .arg(b.cores);
+    }
+    return QStringLiteral("%1, one per core this process may use").arg(b.threads);
 }
 
 ServerConfig ServerConfig::defaults()

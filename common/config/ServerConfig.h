@@ -40,12 +40,15 @@ struct WebSocketConfig
     qint64 maxMessageSize = 65536;   // bytes, inbound frame or message (close 1009 above)
     // Threads that own the connections (sockets, sessions, heartbeats,
     // inbound rate limits), each on its own event loop; 1 keeps them all on
-    // the main thread. Default: one per core.
+    // the main thread. Default: one per core the process may use (its
+    // affinity mask, capped by a cgroup CPU quota: CpuQuota).
     int workerThreads = defaultWorkerThreads();
     ReconnectionConfig reconnection;
 
     static constexpr int MaxWorkerThreads = 256;
     static int defaultWorkerThreads();
+    // The default and what it follows, for the start-up log.
+    static QString defaultWorkerThreadsBasis();
 };
 
 struct ApiKeyConfig

@@ -63,6 +63,8 @@ int main(int argc, char *argv[])
     for (const QString &warning : options->warnings)
         qCWarning(lcServer).noquote() << warning;
     qCInfo(lcServer) << "event loop:" << EventLoopChoice::name(options->eventLoop);
+    qCInfo(lcServer).noquote() << "worker_threads:" << options->config.websocket.workerThreads
+                               << QStringLiteral("(default %1)").arg(WebSocketConfig::defaultWorkerThreadsBasis());
     AccessLog accessLog;
     if (!accessLog.open(options->config.logging.accessLogFile, &error)) {
         std::fprintf(stderr, "quantpush-server: %s\n", qPrintable(error));

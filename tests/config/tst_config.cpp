@@ -1,6 +1,13 @@
 #include "config/ConfigLoader.h"
+#include "config/CpuQuota.h"
 
+#include <QtCore/QDir>
+#include <QtCore/QFile>
+#include <QtCore/QTemporaryDir>
+#include <QtCore/QThread>
 #include <QtTest/QTest>
+
+#include <cmath>
 
 using namespace QuantPush;
 using namespace Qt::Literals::StringLiterals;
@@ -15,7 +22,38 @@ private Q_SLOTS:
     void errors_data();
     void errors();
     void missingFile();
+    void cpuQuotaFiles_data();
+    void cpuQuotaFiles();
+    void cpuQuotaTrees_data();
+    void cpuQuotaTrees();
+    void defaultWorkerThreadsFitTheMachine();
 };
+
+namespace {
+
+using FileTree = QHash<QString, QByteArray>;
+
+// Writes `files` (path relative to `root` -> contents) into a fake tree.
+void writeTree(const QString &root, const FileTree &files)
+{
+    for (auto it = files.cbegin(); it != files.cend(); ++it) {
+        const QString path = root + it.key();
+        QVERIFY(QDir().mkpath(QFileInfo(path).path()));
+        QFile file(path);
+        QVERIFY2(file.open(QIODevice::WriteOnly), qPrintable(path));
+        file.write(it.value());
+    }
+}
+
+const QByteArray V2Mount =
+    "30 23 0:26 / /sys/fs/cgroup rw,nosuid,nodev,noexec,relatime shared:4 - cgroup2 cgroup2 rw,nsdelegate\n";
+const QByteArray V1CpuMount = "35 26 0:31 / /sys/fs/cgroup/cpu,cpuacct rw,nosuid,nodev,noexec,relatime shared:10 - "
+                              "cgroup cgroup rw,cpu,cpuacct\n";
+const QByteArray HybridV2Mount =
+    "29 26 0:26 / /sys/fs/cgroup/unified rw,nosuid,nodev,noexec,relatime shared:5 - cgroup2 cgroup2 rw\n";
+const QByteArray ProcMount = "22 1 0:5 / /proc rw,nosuid,nodev,noexec,relatime shared:12 - proc proc rw\n";
+
+} // namespace
 
 void tst_Config::defaultsFollowTheProtocol()
 {
@@ -164,6 +202,116 @@ void tst_Config::missingFile()
     QString error;
     QVERIFY(!ConfigLoader::loadFile(u"/nonexistent/quantpush.yaml"_s, &error));
     QVERIFY2(error.contains(u"/nonexistent/quantpush.yaml"_s), qPrintable(error));
+}
+
+void tst_Config::cpuQuotaFiles_data()
+{
+    QTest::addColumn<QByteArray>("cpuMax");
+    QTest::addColumn<double>("cores"); // < 0: no quota
+
+    QTest::newRow("unlimited") << QByteArray("max 100000") << -1.0;
+    QTest::newRow("one and a half") << QByteArray("150000 100000\n") << 1.5;
+    QTest::newRow("half") << QByteArray("50000 100000") << 0.5;
+    QTest::newRow("empty") << QByteArray() << -1.0;
+    QTest::newRow("garbage") << QByteArray("lots 100000") << -1.0;
+    QTest::newRow("zero period") << QByteArray("100000 0") << -1.0;
+    QTest::newRow("three fields") << QByteArray("100000 100000 1") << -1.0;
+}
+
+void tst_Config::cpuQuotaFiles()
+{
+    QFETCH(QByteArray, cpuMax);
+    QFETCH(double, cores);
+    const std::optional<double> quota = CpuQuota::fromCpuMax(cpuMax);
+    QCOMPARE(quota.has_value(), cores >= 0);
+    if (quota)
+        QCOMPARE(*quota, cores);
+    // cgroup v1's pair: -1 is "no quota".
+    QVERIFY(!CpuQuota::fromCfs("-1", "100000"));
+    QCOMPARE(CpuQuota::fromCfs("200000\n", "100000\n").value_or(-1), 2.0);
+}
+
+void tst_Config::cpuQuotaTrees_data()
+{
+    QTest::addColumn<FileTree>("files");
+    QTest::addColumn<double>("cores"); // < 0: no quota
+
+    QTest::newRow("v2, the service's own quota") << FileTree {
+        {u"/proc/self/mountinfo"_s, ProcMount + V2Mount},
+        {u"/proc/self/cgroup"_s, "0::/system.slice/quantpush.service\n"},
+        {u"/sys/fs/cgroup/cpu.max"_s, "max 100000"},
+        {u"/sys/fs/cgroup/system.slice/cpu.max"_s, "max 100000"},
+        {u"/sys/fs/cgroup/system.slice/quantpush.service/cpu.max"_s, "150000 100000"},
+    } << 1.5;
+    QTest::newRow("v2, a parent's lower quota binds") << FileTree {
+        {u"/proc/self/mountinfo"_s, V2Mount},
+        {u"/proc/self/cgroup"_s, "0::/kubepods/pod1/ctr\n"},
+        {u"/sys/fs/cgroup/kubepods/pod1/cpu.max"_s, "50000 100000"},
+        {u"/sys/fs/cgroup/kubepods/pod1/ctr/cpu.max"_s, "max 100000"},
+    } << 0.5;
+    QTest::newRow("v2, no quota anywhere") << FileTree {
+        {u"/proc/self/mountinfo"_s, V2Mount},
+        {u"/proc/self/cgroup"_s, "0::/user.slice\n"},
+        {u"/sys/fs/cgroup/user.slice/cpu.max"_s, "max 100000"},
+    } << -1.0;
+    QTest::newRow("v2 in a container (namespace root)") << FileTree {
+        {u"/proc/self/mountinfo"_s, "40 30 0:26 / /sys/fs/cgroup ro,nosuid - cgroup2 cgroup2 rw\n"},
+        {u"/proc/self/cgroup"_s, "0::/\n"},
+        {u"/sys/fs/cgroup/cpu.max"_s, "200000 100000"},
+    } << 2.0;
+    QTest::newRow("v2 mount of a sub-tree") << FileTree {
+        {u"/proc/self/mountinfo"_s, "40 30 0:26 /docker/abc /sys/fs/cgroup ro - cgroup2 cgroup2 rw\n"},
+        {u"/proc/self/cgroup"_s, "0::/docker/abc\n"},
+        {u"/sys/fs/cgroup/cpu.max"_s, "100000 100000"},
+    } << 1.0;
+    QTest::newRow("hybrid: v1 cpu controller") << FileTree {
+        {u"/proc/self/mountinfo"_s, V1CpuMount + HybridV2Mount},
+        {u"/proc/self/cgroup"_s, "4:cpu,cpuacct:/system.slice/quantpush.service\n0::/system.slice/quantpush.service\n"},
+        {u"/sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us"_s, "-1"},
+        {u"/sys/fs/cgroup/cpu,cpuacct/cpu.cfs_period_us"_s, "100000"},
+        {u"/sys/fs/cgroup/cpu,cpuacct/system.slice/quantpush.service/cpu.cfs_quota_us"_s, "100000"},
+        {u"/sys/fs/cgroup/cpu,cpuacct/system.slice/quantpush.service/cpu.cfs_period_us"_s, "100000"},
+    } << 1.0;
+    QTest::newRow("v1 without a quota") << FileTree {
+        {u"/proc/self/mountinfo"_s, V1CpuMount},
+        {u"/proc/self/cgroup"_s, "4:cpu,cpuacct:/\n"},
+        {u"/sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us"_s, "-1"},
+        {u"/sys/fs/cgroup/cpu,cpuacct/cpu.cfs_period_us"_s, "100000"},
+    } << -1.0;
+    QTest::newRow("no cgroup file system") << FileTree {
+        {u"/proc/self/mountinfo"_s, ProcMount},
+        {u"/proc/self/cgroup"_s, "0::/\n"},
+    } << -1.0;
+    QTest::newRow("cgroup outside the mounted sub-tree") << FileTree {
+        {u"/proc/self/mountinfo"_s, "40 30 0:26 /docker/abc /sys/fs/cgroup ro - cgroup2 cgroup2 rw\n"},
+        {u"/proc/self/cgroup"_s, "0::/elsewhere\n"},
+        {u"/sys/fs/cgroup/cpu.max"_s, "100000 100000"},
+    } << -1.0;
+}
+
+void tst_Config::cpuQuotaTrees()
+{
+    QFETCH(FileTree, files);
+    QFETCH(double, cores);
+    QTemporaryDir root;
+    QVERIFY(root.isValid());
+    writeTree(root.path(), files);
+    const std::optional<double> quota = CpuQuota::cores(root.path());
+    QVERIFY2(quota.has_value() == (cores >= 0), qPrintable(QString::number(quota.value_or(-1))));
+    if (quota)
+        QCOMPARE(*quota, cores);
+}
+
+void tst_Config::defaultWorkerThreadsFitTheMachine()
+{
+    const int threads = WebSocketConfig::defaultWorkerThreads();
+    QVERIFY(threads >= 1);
+    QVERIFY(threads <= std::max(1, QThread::idealThreadCount()));
+    if (const std::optional<double> quota = CpuQuota::cores())
+        QVERIFY2(threads <= std::max(1, int(std::ceil(*quota))), qPrintable(QString::number(*quota)));
+    QVERIFY2(WebSocketConfig::defaultWorkerThreadsBasis().startsWith(QString::number(threads)),
+             qPrintable(WebSocketConfig::defaultWorkerThreadsBasis()));
+    QCOMPARE(WebSocketConfig().workerThreads, threads);
 }
 
 QTEST_GUILESS_MAIN(tst_Config)
