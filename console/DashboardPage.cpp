@@ -244,7 +244,12 @@ void DashboardPage::refreshTiles(qint64 nowMs)
 
     if (const auto cpu = m_timeline->cpuPercent(nowMs)) {
         m_tiles[CpuTile]->setValue(Format::percent(*cpu));
-        m_tiles[CpuTile]->setDetail(tr("of one core"));
+        // Waiting for a CPU is what a busy host does to latency: shown
+        // beside the server's own use, so the two are not confused.
+        if (const auto wait = s.cpuWaitPercent)
+            m_tiles[CpuTile]->setDetail(tr("of one core · waiting for a CPU: %1").arg(Format::percent(*wait)));
+        else
+            m_tiles[CpuTile]->setDetail(tr("of one core"));
     } else {
         m_tiles[CpuTile]->setUnavailable();
         m_tiles[CpuTile]->setDetail(tr("not reported"));

@@ -46,6 +46,7 @@ void StatTile::setCaption(const QString &caption) { m_caption->setText(caption);
 void StatTile::setValue(const QString &value) { m_value->setText(value); }
 void StatTile::setDetail(const QString &detail) { m_detail->setText(detail); }
 QString StatTile::value() const { return m_value->text(); }
+QString StatTile::detail() const { return m_detail->text(); }
 
 void StatTile::setUnavailable()
 {

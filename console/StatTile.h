@@ -20,6 +20,7 @@ public:
     void setDetail(const QString &detail);
     void setUnavailable();
     QString value() const;
+    QString detail() const;
 
     static QString dash();
 

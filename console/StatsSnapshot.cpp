@@ -109,6 +109,7 @@ std::optional<StatsSnapshot> StatsSnapshot::fromJson(const QJsonObject &body)
     // "process" is optional: older servers do not report their own CPU/RSS.
     const QJsonObject process = body.value(Wire::Stats::Process).toObject();
     s.cpuPercent = optionalNumber(process, Wire::Stats::CpuPercent);
+    s.cpuWaitPercent = optionalNumber(process, Wire::Stats::CpuWaitPercent);
     if (const auto rss = optionalNumber(process, Wire::Stats::RssBytes))
         s.rssBytes = qint64(*rss);
 

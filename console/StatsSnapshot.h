@@ -68,6 +68,10 @@ struct StatsSnapshot
     std::optional<Histogram> openDurations;
     std::optional<Histogram> closedDurations;
     std::optional<double> cpuPercent;
+    // The server's threads waiting for a CPU over the last second, % of one
+    // thread's time summed over threads; absent where the kernel keeps no
+    // schedstat (and from older servers).
+    std::optional<double> cpuWaitPercent;
     std::optional<qint64> rssBytes;
     QHash<QString, ChannelCounters> channels;
 

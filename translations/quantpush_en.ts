@@ -817,6 +817,10 @@ Clients that reconnect by themselves will come back.</translation>
             <numerusform>%n messages pending</numerusform>
         </translation>
     </message>
+    <message>
+        <source>of one core · waiting for a CPU: %1</source>
+        <translation>of one core · waiting for a CPU: %1</translation>
+    </message>
 </context>
 <context>
     <name>QuantPush::InspectorModel</name>

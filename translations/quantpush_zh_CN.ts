@@ -807,6 +807,10 @@ Clients that reconnect by themselves will come back.</source>
             <numerusform>%n 条消息待发</numerusform>
         </translation>
     </message>
+    <message>
+        <source>of one core · waiting for a CPU: %1</source>
+        <translation>单核占比 · 等待 CPU：%1</translation>
+    </message>
 </context>
 <context>
     <name>QuantPush::InspectorModel</name>

@@ -190,15 +190,16 @@ struct LoggingConfig
 // `op` `threshold` for `for_s` seconds, and resolves as soon as it is not.
 enum class AlertMetric {
     Connections, P99LatencyMs, ErrorRate, CpuPercent, RssBytes,
-    BytesInPerSec, BytesOutPerSec, QueuedFrames, PendingMessages,
+    BytesInPerSec, BytesOutPerSec, QueuedFrames, PendingMessages, CpuWaitPercent,
 };
 enum class AlertOp { Above, Below };
 
 // Config names of AlertMetric, in enum order.
-inline constexpr std::array<QLatin1StringView, 9> AlertMetricNames {
+inline constexpr std::array<QLatin1StringView, 10> AlertMetricNames {
     QLatin1StringView("connections"), QLatin1StringView("p99_latency_ms"), QLatin1StringView("error_rate"),
     QLatin1StringView("cpu_percent"), QLatin1StringView("rss_bytes"), QLatin1StringView("bytes_in_per_sec"),
     QLatin1StringView("bytes_out_per_sec"), QLatin1StringView("queued_frames"), QLatin1StringView("pending_messages"),
+    QLatin1StringView("cpu_wait_percent"),
 };
 
 struct AlertRuleConfig

@@ -239,7 +239,7 @@ QJsonObject Metrics::latencyObject() const
 
 QJsonObject Metrics::processObject() const
 {
-    return QJsonObject {
+    QJsonObject process {
         {StatsKey::Known, m_process.known},
         {StatsKey::CpuPercent, m_process.cpuPercent},
         {StatsKey::CpuSecondsTotal, m_process.cpuSecondsTotal},
@@ -247,6 +247,12 @@ QJsonObject Metrics::processObject() const
         {StatsKey::Threads, m_process.threads},
         {StatsKey::OpenFds, m_process.openFds},
     };
+    // Only where the kernel keeps schedstat: absent rather than a made-up 0.
+    if (m_process.cpuWaitSecondsTotal >= 0)
+        process.insert(StatsKey::CpuWaitSecondsTotal, m_process.cpuWaitSecondsTotal);
+    if (m_process.cpuWaitPercent >= 0)
+        process.insert(StatsKey::CpuWaitPercent, m_process.cpuWaitPercent);
+    return process;
 }
 
 QJsonObject Metrics::compressionObject() const

@@ -65,6 +65,7 @@ public:
         int threads = -1;
         int openFds = -1;
         double cpuWaitSecondsTotal = -1; // threads' run-queue wait since start; -1 unknown
+        double cpuWaitPercent = -1;      // the same over the last sample interval, % of wall time
     };
     void setProcessUsage(const ProcessUsage &usage) { m_process = usage; }
     const ProcessUsage &processUsage() const { return m_process; }

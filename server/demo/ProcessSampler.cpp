@@ -35,7 +35,10 @@ ProcessSampler::ProcessSampler()
     // The first sample() then reports the average since construction.
     m_clock.start();
     m_lastCpuTicks = readCpuTicks(nullptr);
-    accumulateRunQueueWait();
+    if (accumulateRunQueueWait()) {
+        m_lastWaitNsTotal = m_waitNsTotal;
+        m_lastWaitElapsedNs = 0;
+    }
 }
 
 ProcessSampler::Sample ProcessSampler::sample()
@@ -47,8 +50,16 @@ ProcessSampler::Sample ProcessSampler::sample()
     s.rssBytes = readRssBytes();
     s.openFds = countOpenFds();
     s.loadAverage = readLoadAverage();
-    if (accumulateRunQueueWait())
+    if (accumulateRunQueueWait()) {
         s.cpuWaitSecondsTotal = double(m_waitNsTotal) / 1e9;
+        const qint64 nowNs = m_clock.nsecsElapsed();
+        if (m_lastWaitElapsedNs >= 0 && nowNs > m_lastWaitElapsedNs) {
+            s.cpuWaitPercent =
+                100.0 * double(m_waitNsTotal - m_lastWaitNsTotal) / double(nowNs - m_lastWaitElapsedNs);
+        }
+        m_lastWaitNsTotal = m_waitNsTotal;
+        m_lastWaitElapsedNs = nowNs;
+    }
     return s;
 }
 

@@ -30,6 +30,10 @@ public:
         // /proc/<tid>/schedstat). High while p99 is high: the host is
         // oversubscribed, not the server slow.
         double cpuWaitSecondsTotal = -1;
+        // The same over the interval since the previous sample, in percent
+        // of wall time (summed over threads, so it may exceed 100); -1 when
+        // unknown or on the first sample.
+        double cpuWaitPercent = -1;
     };
 
     ProcessSampler();
@@ -55,6 +59,8 @@ private:
     // total only ever grows, also when a thread ends and its file goes.
     QHash<int, quint64> m_waitNsByThread;
     quint64 m_waitNsTotal = 0;
+    quint64 m_lastWaitNsTotal = 0;
+    qint64 m_lastWaitElapsedNs = -1;
 };
 
 } // namespace QuantPush

@@ -56,6 +56,8 @@ std::optional<double> AlertEngine::valueOf(AlertMetric metric) const
         return double(m_metrics->queuedFrames());
     case AlertMetric::PendingMessages:
         return double(m_metrics->pendingMessages());
+    case AlertMetric::CpuWaitPercent:
+        return process.cpuWaitPercent >= 0 ? std::optional<double>(process.cpuWaitPercent) : std::nullopt;
     }
     return std::nullopt;
 }

@@ -35,7 +35,10 @@ struct AlertTransition
 // rss_bytes = resident memory; bytes_in_per_sec / bytes_out_per_sec =
 // WebSocket payload bytes over the last second; queued_frames = frames
 // waiting behind slow sockets; pending_messages = messages held by the
-// channels' strategy queues (the last two as of the last rate sample).
+// channels' strategy queues (the last two as of the last rate sample);
+// cpu_wait_percent = time the server's threads waited for a CPU over the
+// last second, in percent of one thread's time (summed over threads: two
+// threads each waiting half the time make 100), unknown without schedstat.
 class AlertEngine : public QObject
 {
     Q_OBJECT

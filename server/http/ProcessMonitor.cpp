@@ -59,6 +59,7 @@ void ProcessMonitor::apply(const ProcessSampler::Sample &sample)
     usage.threads = sample.threads;
     usage.openFds = sample.openFds;
     usage.cpuWaitSecondsTotal = sample.cpuWaitSecondsTotal;
+    usage.cpuWaitPercent = sample.cpuWaitPercent;
     m_metrics->setProcessUsage(usage);
 }
 

@@ -104,10 +104,12 @@ alerts:
   - {name: quiet, metric: error_rate, op: below, threshold: 0.5, for_s: 5}
   - {name: hot, metric: cpu_percent, op: above, threshold: 90}
   - {name: fat, metric: rss_bytes, op: above, threshold: 2.0e9}
+  - {name: crowded_host, metric: cpu_wait_percent, op: above, threshold: 50, for_s: 60}
 )",
         &error);
     QVERIFY2(config, qPrintable(error));
-    QCOMPARE(config->alerts.size(), 5);
+    QCOMPARE(config->alerts.size(), 6);
+    QCOMPARE(config->alerts.at(5).metric, AlertMetric::CpuWaitPercent);
     const AlertRuleConfig &first = config->alerts.first();
     QCOMPARE(first.name, u"many_connections"_s);
     QCOMPARE(first.metric, AlertMetric::Connections);
@@ -242,6 +244,14 @@ void tst_Alerts::metricValues()
     metrics.setProcessUsage(Metrics::ProcessUsage { true, 42.0, 1.0, 123456789, 3, 10 });
     QCOMPARE(*engine.valueOf(AlertMetric::CpuPercent), 42.0);
     QCOMPARE(*engine.valueOf(AlertMetric::RssBytes), 123456789.0);
+    // Run-queue wait: unknown (no schedstat) stays unknown, not 0.
+    QVERIFY(!engine.valueOf(AlertMetric::CpuWaitPercent));
+    const auto process = [&metrics] { return metrics.snapshot({}).value(u"process"_s).toObject(); };
+    QVERIFY(!process().contains(u"cpu_wait_percent"_s));
+    metrics.setProcessUsage(Metrics::ProcessUsage { true, 42.0, 1.0, 123456789, 3, 10, 12.5, 74.0 });
+    QCOMPARE(*engine.valueOf(AlertMetric::CpuWaitPercent), 74.0);
+    QCOMPARE(process().value(u"cpu_wait_percent"_s).toDouble(), 74.0);
+    QCOMPARE(process().value(u"cpu_wait_seconds_total"_s).toDouble(), 12.5);
 }
 
 void tst_Alerts::firesAndResolvesEndToEnd()

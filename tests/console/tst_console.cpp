@@ -136,6 +136,7 @@ private Q_SLOTS:
     // Pure pieces first: fast and independent of the server.
     void jsonEditorValidatesAsYouType();
     void statsTimelineKeepsOnePointPerSecond();
+    void cpuTileShowsWaitingForACpu();
     void connectionModelKeepsRowsOnRefresh();
 
     // Against the real server, in order: they share one console.
@@ -279,6 +280,32 @@ void TestConsole::statsTimelineKeepsOnePointPerSecond()
     timeline.addProcessSample(12.5, 1024, t0 + 1100);
     QCOMPARE(*timeline.cpuPercent(t0 + 1200), 12.5);
     QVERIFY(!timeline.cpuPercent(t0 + 1100 + StatsTimeline::ProcessSampleMaxAgeMs + 1));
+}
+
+void TestConsole::cpuTileShowsWaitingForACpu()
+{
+    StatsTimeline timeline;
+    DashboardPage page(&timeline);
+    const auto body = [](const QJsonObject &process) {
+        return QJsonObject {{u"uptime_s"_s, 10}, {u"connections"_s, QJsonObject {{u"current"_s, 1}}},
+                            {u"process"_s, process}};
+    };
+    const qint64 t0 = QDateTime::currentMSecsSinceEpoch();
+    // An older server (or a kernel without schedstat): CPU only.
+    std::optional<StatsSnapshot> snapshot = StatsSnapshot::fromJson(body({{u"known"_s, true}, {u"cpu_percent"_s, 120.0}}));
+    QVERIFY(snapshot);
+    QVERIFY(!snapshot->cpuWaitPercent);
+    timeline.addSnapshot(*snapshot, t0);
+    QCOMPARE(page.tile(DashboardPage::CpuTile)->value(), Format::percent(120.0));
+    QCOMPARE(page.tile(DashboardPage::CpuTile)->detail(), DashboardPage::tr("of one core"));
+    // With the threads' run-queue wait: shown beside the CPU.
+    snapshot = StatsSnapshot::fromJson(body({{u"known"_s, true}, {u"cpu_percent"_s, 120.0}, {u"cpu_wait_percent"_s, 74.0}}));
+    QVERIFY(snapshot);
+    QCOMPARE(snapshot->cpuWaitPercent.value_or(-1), 74.0);
+    snapshot->uptimeSec = 11;
+    timeline.addSnapshot(*snapshot, t0 + 1000);
+    QVERIFY2(page.tile(DashboardPage::CpuTile)->detail().contains(Format::percent(74.0)),
+             qPrintable(page.tile(DashboardPage::CpuTile)->detail()));
 }
 
 void TestConsole::connectionModelKeepsRowsOnRefresh()

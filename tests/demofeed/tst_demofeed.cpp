@@ -308,11 +308,14 @@ void TestDemoFeed::processSamplerCountsRunQueueWait()
         });
     }
     QThread::msleep(300);
-    const double during = sampler.sample().cpuWaitSecondsTotal;
+    const ProcessSampler::Sample duringSample = sampler.sample();
+    const double during = duringSample.cpuWaitSecondsTotal;
     stop = true;
     for (std::thread &spinner : spinners)
         spinner.join();
     QVERIFY2(during > before, qPrintable(u"%1 -> %2"_s.arg(before).arg(during)));
+    // Over the interval: well above 0 % of wall time with the cores oversubscribed.
+    QVERIFY2(duringSample.cpuWaitPercent > 0.0, qPrintable(QString::number(duringSample.cpuWaitPercent)));
     // Threads that ended take their files with them; the counter keeps their wait.
     const double after = sampler.sample().cpuWaitSecondsTotal;
     QVERIFY2(after >= during, qPrintable(u"%1 -> %2"_s.arg(during).arg(after)));
