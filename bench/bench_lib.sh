@@ -38,5 +38,7 @@ cpu_s() {
 # field of each /proc/PID/task/*/schedstat, in ns), summed: what a process on
 # shared cores lost to the others.
 runq_wait_s() {
-  cat /proc/"$1"/task/*/schedstat 2> /dev/null | awk '{ns += $2} END {printf "%.2f", ns / 1e9}'
+  # A thread that ends between the glob and the read is skipped (|| true:
+  # callers run under set -e -o pipefail).
+  { cat /proc/"$1"/task/*/schedstat 2> /dev/null || true; } | awk '{ns += $2} END {printf "%.2f", ns / 1e9}'
 }

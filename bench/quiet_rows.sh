@@ -15,7 +15,7 @@ run_lg() { # workers mode...
   local c0=$(cpu_s $P)
   local r=$($B/bin/quantpush-loadgen --url ws://127.0.0.1:$PORT/ws --api-key bench-admin-key --server-pid $P --clients 1000 "$@" --duration 8 2>/dev/null | tail -1)
   local c1=$(cpu_s $P); local rss=$(awk '/VmHWM/ {print $2}' /proc/$P/status)
-  echo "workers=$w $* load=$(cut -d' ' -f1 /proc/loadavg) server_cpu_s=$(echo "$c1 - $c0" | bc) server_rss_hwm_kb=$rss $r"
+  echo "workers=$w $* load=$(cut -d' ' -f1 /proc/loadavg) server_cpu_run_s=$(echo "$c1 - $c0" | bc) server_rss_hwm_kb=$rss $r"
   kill $P; wait $P 2>/dev/null
 }
 for run in 1 2 3 4 5; do for w in 1 2; do run_lg $w --rate 1000; done; done

@@ -70,7 +70,7 @@ int runConnectMode(const Options &options, const std::vector<Endpoint> &endpoint
     line.add("open_after_settle", std::to_string(stillOpen));
     line.add("server_runq_wait_s", serverWaitBefore >= 0 && serverWaitAfter >= 0,
              std::max(0.0, serverWaitAfter - serverWaitBefore), 3);
-    line.add("bench_runq_wait_s", waitBefore >= 0 && waitAfter >= 0, waitAfter - waitBefore, 3);
+    line.add("bench_runq_wait_s", waitBefore >= 0 && waitAfter >= 0, std::max(0.0, waitAfter - waitBefore), 3);
     std::printf("%s\n", line.text().c_str());
     std::fflush(stdout);
 

@@ -83,7 +83,7 @@ double runQueueWaitSecondsOf(int pid)
         const std::string schedstat = readSmallFile(tasks + "/" + entry->d_name + "/schedstat");
         const char *p = schedstat.c_str();
         char *end = nullptr;
-        std::strtoull(p, &end, 10);
+        const unsigned long long onCpu = std::strtoull(p, &end, 10);
         if (end == p)
             continue;
         p = end;
@@ -91,7 +91,9 @@ double runQueueWaitSecondsOf(int pid)
         if (end == p)
             continue;
         waitNs += wait;
-        any = true;
+        // A kernel that keeps no schedstat prints zeros.
+        if (onCpu > 0)
+            any = true;
     }
     closedir(dir);
     return any ? double(waitNs) / 1e9 : -1;

@@ -264,7 +264,7 @@ int main(int argc, char **argv)
     out.add("server_cpu_s", server.cpuSeconds() >= 0, server.cpuSeconds(), 2);
     out.add("server_rss_peak_kb", server.rssPeakKb() >= 0, double(server.rssPeakKb()), 0);
     out.add("server_runq_wait_s", server.runQueueWaitSeconds() >= 0, server.runQueueWaitSeconds(), 2);
-    out.add("loadgen_runq_wait_s", waitBefore >= 0 && waitAfter >= 0, waitAfter - waitBefore, 2);
+    out.add("loadgen_runq_wait_s", waitBefore >= 0 && waitAfter >= 0, std::max(0.0, waitAfter - waitBefore), 2);
     std::printf("%s\n", out.text().c_str());
     std::fflush(stdout);
 

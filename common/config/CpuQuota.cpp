@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+using namespace Qt::Literals::StringLiterals;
+
 namespace QuantPush {
 
 namespace {
@@ -26,10 +28,28 @@ struct Mount
     QByteArray root;
 };
 
-// The cgroup2 mount and the v1 mount carrying the cpu controller, from
+// mountinfo escapes space, tab, newline and backslash as \ooo (octal).
+QByteArray unescapeMountField(const QByteArray &field)
+{
+    QByteArray out;
+    out.reserve(field.size());
+    for (qsizetype i = 0; i < field.size(); ++i) {
+        const auto isOctal = [&](qsizetype at) { return at < field.size() && field[at] >= '0' && field[at] <= '7'; };
+        if (field[i] == '\\' && isOctal(i + 1) && isOctal(i + 2) && isOctal(i + 3)) {
+            out.append(char(((field[i + 1] - '0') << 6) | ((field[i + 2] - '0') << 3) | (field[i + 3] - '0')));
+            i += 3;
+        } else {
+            out.append(field[i]);
+        }
+    }
+    return out;
+}
+
+// Every cgroup2 mount, and every v1 mount carrying the cpu controller, from
 // /proc/self/mountinfo: "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [TAGS] - TYPE
-// SOURCE SUPEROPTS".
-void findMounts(const QByteArray &mountInfo, std::optional<Mount> *v2, std::optional<Mount> *v1Cpu)
+// SOURCE SUPEROPTS". Bind mounts and nested containers can mount one
+// hierarchy more than once, with different roots.
+void findMounts(const QByteArray &mountInfo, QList<Mount> *v2, QList<Mount> *v1Cpu)
 {
     for (const QByteArray &line : mountInfo.split('\n')) {
         const QByteArrayList fields = line.split(' ');
@@ -37,11 +57,11 @@ void findMounts(const QByteArray &mountInfo, std::optional<Mount> *v2, std::opti
         if (dash < 5 || dash + 3 >= fields.size())
             continue;
         const QByteArray &type = fields.at(dash + 1);
-        Mount mount {fields.at(4), fields.at(3)};
-        if (type == "cgroup2" && !*v2)
-            *v2 = mount;
-        else if (type == "cgroup" && fields.at(dash + 3).split(',').contains("cpu") && !*v1Cpu)
-            *v1Cpu = mount;
+        const Mount mount {unescapeMountField(fields.at(4)), unescapeMountField(fields.at(3))};
+        if (type == "cgroup2")
+            v2->append(mount);
+        else if (type == "cgroup" && fields.at(dash + 3).split(',').contains("cpu"))
+            v1Cpu->append(mount);
     }
 }
 
@@ -61,19 +81,39 @@ QByteArray cgroupPath(const QByteArray &cgroups, bool v2)
     return {};
 }
 
-// The directories from the process's cgroup up to the mount point, in the
-// mounted file system: a path outside the mount's root is not ours to see.
-QStringList cgroupDirectories(const QString &root, const Mount &mount, QByteArray path)
+// `path` below `root` (or equal to it): what is left of it inside the mount,
+// "" for the mount's own root; nullopt when the mount cannot show it.
+std::optional<QByteArray> pathInside(const QByteArray &root, const QByteArray &path)
 {
-    if (mount.root != "/" && path.startsWith(mount.root))
-        path = path.mid(mount.root.size());
-    else if (mount.root != "/")
+    if (root == "/")
+        return path;
+    if (path == root)
+        return QByteArray();
+    if (path.startsWith(QByteArray(root + '/')))
+        return path.mid(root.size());
+    return std::nullopt;
+}
+
+// The directories from the process's cgroup up to the mount point, through
+// the mount that shows the longest part of the path (the most specific one).
+QStringList cgroupDirectories(const QString &root, const QList<Mount> &mounts, const QByteArray &cgroup)
+{
+    const Mount *best = nullptr;
+    QByteArray path;
+    for (const Mount &mount : mounts) {
+        const std::optional<QByteArray> inside = pathInside(mount.root, cgroup);
+        if (inside && (!best || mount.root.size() > best->root.size())) {
+            best = &mount;
+            path = *inside;
+        }
+    }
+    if (!best)
         return {};
     QStringList directories;
     for (;;) {
         while (path.endsWith('/'))
             path.chop(1);
-        directories.append(root + QString::fromUtf8(mount.mountPoint + path));
+        directories.append(root + QString::fromUtf8(best->mountPoint + path));
         if (path.isEmpty())
             return directories;
         path.truncate(path.lastIndexOf('/'));
@@ -112,28 +152,22 @@ std::optional<double> CpuQuota::fromCfs(QByteArrayView quotaUs, QByteArrayView p
 
 std::optional<double> CpuQuota::cores(const QString &root)
 {
-    std::optional<Mount> v2;
-    std::optional<Mount> v1Cpu;
-    findMounts(readFile(root + QStringLiteral("/proc/self/mountinfo")), &v2, &v1Cpu);
-    const QByteArray cgroups = readFile(root + QStringLiteral("/proc/self/cgroup"));
+    QList<Mount> v2;
+    QList<Mount> v1Cpu;
+    findMounts(readFile(root + u"/proc/self/mountinfo"_s), &v2, &v1Cpu);
+    const QByteArray cgroups = readFile(root + u"/proc/self/cgroup"_s);
     std::optional<double> quota;
     // A hybrid system mounts both: the cpu controller is in whichever has it,
     // and reading both takes the lower limit.
-    if (v1Cpu) {
-        const QByteArray path = cgroupPath(cgroups, false);
-        if (!path.isEmpty()) {
-            for (const QString &directory : cgroupDirectories(root, *v1Cpu, path)) {
-                quota = lowest(quota, fromCfs(readFile(directory + QStringLiteral("/cpu.cfs_quota_us")),
-                                              readFile(directory + QStringLiteral("/cpu.cfs_period_us"))));
-            }
+    if (const QByteArray path = cgroupPath(cgroups, false); !path.isEmpty()) {
+        for (const QString &directory : cgroupDirectories(root, v1Cpu, path)) {
+            quota = lowest(quota, fromCfs(readFile(directory + u"/cpu.cfs_quota_us"_s),
+                                          readFile(directory + u"/cpu.cfs_period_us"_s)));
         }
     }
-    if (v2) {
-        const QByteArray path = cgroupPath(cgroups, true);
-        if (!path.isEmpty()) {
-            for (const QString &directory : cgroupDirectories(root, *v2, path))
-                quota = lowest(quota, fromCpuMax(readFile(directory + QStringLiteral("/cpu.max"))));
-        }
+    if (const QByteArray path = cgroupPath(cgroups, true); !path.isEmpty()) {
+        for (const QString &directory : cgroupDirectories(root, v2, path))
+            quota = lowest(quota, fromCpuMax(readFile(directory + u"/cpu.max"_s)));
     }
     return quota;
 }

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cmath>
 
+using namespace Qt::Literals::StringLiterals;
+
 namespace QuantPush {
 
 namespace {
@@ -26,7 +28,9 @@ const CoreBudget &coreBudget()
         b.cores = std::max(1, QThread::idealThreadCount());
         b.quota = CpuQuota::cores();
         int threads = b.cores;
-        // Rounded up: 1.5 cores' worth lets two threads run most of the time.
+        // Rounded up, as the JVM does: under 1.5 cores' worth one thread
+        // could never use the half; two can, and are throttled only when
+        // both stay busy past 75 % of a period.
         if (b.quota)
             threads = std::min(threads, std::max(1, int(std::ceil(*b.quota - 1e-6))));
         b.threads = std::clamp(threads, 1, WebSocketConfig::MaxWorkerThreads);
@@ -46,12 +50,12 @@ QString WebSocketConfig::defaultWorkerThreadsBasis()
 {
     const CoreBudget &b = coreBudget();
     if (b.quota && b.threads < b.cores) {
-        return QStringLiteral("%1, capped by the cgroup's CPU quota of %2 CPU-seconds per second (%3 CPUs usable)")
+        return u"%1, capped by the cgroup's CPU quota of %2 CPU-seconds per second (%3 CPUs usable)"_s
             .arg(b.threads)
             .arg(*b.quota, 0, 'f', 2)
             .arg(b.cores);
     }
-    return QStringLiteral("%1, one per core this process may use").arg(b.threads);
+    return u"%1, one per core this process may use"_s.arg(b.threads);
 }
 
 ServerConfig ServerConfig::defaults()

@@ -64,7 +64,7 @@ int main(int argc, char *argv[])
         qCWarning(lcServer).noquote() << warning;
     qCInfo(lcServer) << "event loop:" << EventLoopChoice::name(options->eventLoop);
     qCInfo(lcServer).noquote() << "worker_threads:" << options->config.websocket.workerThreads
-                               << QStringLiteral("(default %1)").arg(WebSocketConfig::defaultWorkerThreadsBasis());
+                               << u"(default %1)"_s.arg(WebSocketConfig::defaultWorkerThreadsBasis());
     AccessLog accessLog;
     if (!accessLog.open(options->config.logging.accessLogFile, &error)) {
         std::fprintf(stderr, "quantpush-server: %s\n", qPrintable(error));

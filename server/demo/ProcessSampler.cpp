@@ -4,8 +4,9 @@
 #include <QList>
 
 #include <dirent.h>
-#include <cstdlib>
 #include <unistd.h>
+
+#include <cstdlib>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -53,12 +54,15 @@ ProcessSampler::Sample ProcessSampler::sample()
     if (accumulateRunQueueWait()) {
         s.cpuWaitSecondsTotal = double(m_waitNsTotal) / 1e9;
         const qint64 nowNs = m_clock.nsecsElapsed();
-        if (m_lastWaitElapsedNs >= 0 && nowNs > m_lastWaitElapsedNs) {
+        if (m_lastWaitElapsedNs < 0) {
+            m_lastWaitNsTotal = m_waitNsTotal;
+            m_lastWaitElapsedNs = nowNs;
+        } else if (nowNs - m_lastWaitElapsedNs >= MinWaitIntervalMs * 1000000) {
             s.cpuWaitPercent =
                 100.0 * double(m_waitNsTotal - m_lastWaitNsTotal) / double(nowNs - m_lastWaitElapsedNs);
+            m_lastWaitNsTotal = m_waitNsTotal;
+            m_lastWaitElapsedNs = nowNs;
         }
-        m_lastWaitNsTotal = m_waitNsTotal;
-        m_lastWaitElapsedNs = nowNs;
     }
     return s;
 }
@@ -144,12 +148,15 @@ bool ProcessSampler::accumulateRunQueueWait()
         const quint64 waitNs = fields.size() >= 2 ? fields.at(1).toULongLong(&ok) : 0;
         if (!ok)
             continue;
+        // A kernel that keeps no schedstat prints zeros: this thread, at
+        // least, has run.
+        if (fields.at(0).toULongLong() > 0)
+            any = true;
         const int tid = int(std::strtol(entry->d_name, nullptr, 10));
         const quint64 before = m_waitNsByThread.value(tid, 0);
         if (waitNs > before)
             m_waitNsTotal += waitNs - before;
         seen.insert(tid, waitNs);
-        any = true;
     }
     ::closedir(tasks);
     m_waitNsByThread = std::move(seen);

@@ -1,9 +1,8 @@
 #pragma once
 
 #include <QtCore/QElapsedTimer>
-#include <QtCore/QtGlobal>
-
 #include <QtCore/QHash>
+#include <QtCore/QtGlobal>
 
 #include <array>
 
@@ -25,16 +24,21 @@ public:
         int openFds = -1;
         std::array<double, 3> loadAverage {}; // 1, 5 and 15 minutes
         // Seconds this process's threads have been runnable but waiting for
-        // a CPU (run-queue wait), summed: a counter that keeps what threads
-        // that ended waited; -1 when the kernel does not keep it (no
-        // /proc/<tid>/schedstat). High while p99 is high: the host is
-        // oversubscribed, not the server slow.
+        // a CPU (run-queue wait), summed, as of each thread's last sample: a
+        // counter that never goes back when a thread ends (what it waited
+        // after its last sample is not counted); -1 when the kernel does not
+        // keep it (no /proc/<tid>/schedstat, or only zeros in it). High while
+        // p99 is high: the host is oversubscribed, not the server slow.
         double cpuWaitSecondsTotal = -1;
-        // The same over the interval since the previous sample, in percent
+        // The same over the interval since the previous figure, in percent
         // of wall time (summed over threads, so it may exceed 100); -1 when
-        // unknown or on the first sample.
+        // unknown or when less than MinWaitIntervalMs passed (a wait is
+        // added when its thread next runs: over a short interval one lump
+        // would read as a huge rate).
         double cpuWaitPercent = -1;
     };
+
+    static constexpr qint64 MinWaitIntervalMs = 200;
 
     ProcessSampler();
 

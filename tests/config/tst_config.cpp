@@ -282,6 +282,23 @@ void tst_Config::cpuQuotaTrees_data()
         {u"/proc/self/mountinfo"_s, ProcMount},
         {u"/proc/self/cgroup"_s, "0::/\n"},
     } << -1.0;
+    QTest::newRow("a root that is only a prefix of the path's name") << FileTree {
+        {u"/proc/self/mountinfo"_s, "40 30 0:26 /docker/abc /sys/fs/cgroup ro - cgroup2 cgroup2 rw\n"},
+        {u"/proc/self/cgroup"_s, "0::/docker/abcdef\n"},
+        {u"/sys/fs/cgroup/cpu.max"_s, "100000 100000"},
+        {u"/sys/fs/cgroupdef/cpu.max"_s, "100000 100000"},
+    } << -1.0;
+    QTest::newRow("two mounts of the hierarchy: the one that shows the path") << FileTree {
+        {u"/proc/self/mountinfo"_s, "40 30 0:26 /other /mnt/other ro - cgroup2 cgroup2 rw\n" + V2Mount},
+        {u"/proc/self/cgroup"_s, "0::/app\n"},
+        {u"/mnt/other/cpu.max"_s, "100000 100000"},
+        {u"/sys/fs/cgroup/app/cpu.max"_s, "300000 100000"},
+    } << 3.0;
+    QTest::newRow("a mount point with a space (escaped in mountinfo)") << FileTree {
+        {u"/proc/self/mountinfo"_s, "40 30 0:26 / /cg\\040root rw - cgroup2 cgroup2 rw\n"},
+        {u"/proc/self/cgroup"_s, "0::/app\n"},
+        {u"/cg root/app/cpu.max"_s, "250000 100000"},
+    } << 2.5;
     QTest::newRow("cgroup outside the mounted sub-tree") << FileTree {
         {u"/proc/self/mountinfo"_s, "40 30 0:26 /docker/abc /sys/fs/cgroup ro - cgroup2 cgroup2 rw\n"},
         {u"/proc/self/cgroup"_s, "0::/elsewhere\n"},
@@ -309,7 +326,7 @@ void tst_Config::defaultWorkerThreadsFitTheMachine()
     QVERIFY(threads <= std::max(1, QThread::idealThreadCount()));
     if (const std::optional<double> quota = CpuQuota::cores())
         QVERIFY2(threads <= std::max(1, int(std::ceil(*quota))), qPrintable(QString::number(*quota)));
-    QVERIFY2(WebSocketConfig::defaultWorkerThreadsBasis().startsWith(QString::number(threads)),
+    QVERIFY2(WebSocketConfig::defaultWorkerThreadsBasis().startsWith(QString::number(threads) + u","_s),
              qPrintable(WebSocketConfig::defaultWorkerThreadsBasis()));
     QCOMPARE(WebSocketConfig().workerThreads, threads);
 }

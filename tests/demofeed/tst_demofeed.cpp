@@ -292,7 +292,9 @@ void TestDemoFeed::processSamplerReadsProc()
 
 void TestDemoFeed::processSamplerCountsRunQueueWait()
 {
-    if (!QFile::exists(u"/proc/self/schedstat"_s))
+    // The kernel keeps it when this thread's own on-CPU time reads above 0.
+    QFile own(u"/proc/self/schedstat"_s);
+    if (!own.open(QIODevice::ReadOnly) || own.readAll().split(' ').value(0).toULongLong() == 0)
         QSKIP("this kernel keeps no schedstat");
     ProcessSampler sampler;
     const double before = sampler.sample().cpuWaitSecondsTotal;
@@ -307,7 +309,7 @@ void TestDemoFeed::processSamplerCountsRunQueueWait()
             while (!stop.load(std::memory_order_relaxed)) { }
         });
     }
-    QThread::msleep(300);
+    QThread::msleep(qMax<qint64>(300, ProcessSampler::MinWaitIntervalMs + 100));
     const ProcessSampler::Sample duringSample = sampler.sample();
     const double during = duringSample.cpuWaitSecondsTotal;
     stop = true;

@@ -306,7 +306,8 @@ def check_metrics(tally, families, samples, open_clients):
     if os.path.exists("/proc/self/schedstat"):
         wait = value(samples, "quantpush_process_cpu_wait_seconds_total")
         check(wait is not None and wait >= 0, f"process_cpu_wait_seconds_total={wait}")
-        check(families["quantpush_process_cpu_wait_seconds"].type == "counter", "cpu wait is a counter")
+        family = families.get("quantpush_process_cpu_wait_seconds")
+        check(family is not None and family.type == "counter", "cpu wait is a counter")
     check(value(samples, "quantpush_messages_delivered_per_second") is not None, "throughput gauge")
     check(value(samples, "quantpush_alert_active", rule="never_fires") == 0, "alert_active{never_fires}")
     check(families["quantpush_errors"].type == "counter", "errors_total is a counter")
