@@ -36,10 +36,6 @@ ProcessSampler::ProcessSampler()
     // The first sample() then reports the average since construction.
     m_clock.start();
     m_lastCpuTicks = readCpuTicks(nullptr);
-    if (accumulateRunQueueWait()) {
-        m_lastWaitNsTotal = m_waitNsTotal;
-        m_lastWaitElapsedNs = 0;
-    }
 }
 
 ProcessSampler::Sample ProcessSampler::sample()
@@ -54,7 +50,7 @@ ProcessSampler::Sample ProcessSampler::sample()
     if (accumulateRunQueueWait()) {
         s.cpuWaitSecondsTotal = double(m_waitNsTotal) / 1e9;
         const qint64 nowNs = m_clock.nsecsElapsed();
-        if (m_lastWaitElapsedNs < 0) {
+        if (m_lastWaitElapsedNs < 0) { // the first figure: the percentage's baseline
             m_lastWaitNsTotal = m_waitNsTotal;
             m_lastWaitElapsedNs = nowNs;
         } else if (nowNs - m_lastWaitElapsedNs >= MinWaitIntervalMs * 1000000) {
