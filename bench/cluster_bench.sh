@@ -111,11 +111,11 @@ for ((round = 1; round <= ROUNDS; ++round)); do
       i=0
       for pid in "${PIDS[@]}"; do
         cpu+=" node$((i + 1))_cpu_s=$(awk -v a="$(cpu_s "$pid")" -v b="${before[$i]}" 'BEGIN {printf "%.2f", a - b}')"
-        cpu+=" node$((i + 1))_runq_wait_s=$(awk -v a="$(runq_wait_s "$pid")" -v b="${waits[$i]}" 'BEGIN {d = a - b; printf "%.2f", d > 0 ? d : 0}')"
+        cpu+=" node$((i + 1))_runq_wait_s=$(awk -v a="$(runq_wait_s "$pid")" -v b="${waits[$i]}" 'BEGIN {d = a - b; printf "%.2f", (d > 0 ? d : 0)}')"
         i=$((i + 1))
       done
       cpu+=" redis_cpu_s=$(awk -v a="$(cpu_s "$REDIS_PID")" -v b="${before[$i]}" 'BEGIN {printf "%.2f", a - b}')"
-      cpu+=" redis_runq_wait_s=$(awk -v a="$(runq_wait_s "$REDIS_PID")" -v b="${waits[$i]}" 'BEGIN {d = a - b; printf "%.2f", d > 0 ? d : 0}')"
+      cpu+=" redis_runq_wait_s=$(awk -v a="$(runq_wait_s "$REDIS_PID")" -v b="${waits[$i]}" 'BEGIN {d = a - b; printf "%.2f", (d > 0 ? d : 0)}')"
       echo "$row $setup load=$(cut -d' ' -f1 /proc/loadavg) $result$cpu"
       stop_all
     done
