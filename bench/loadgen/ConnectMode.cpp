@@ -32,6 +32,7 @@ int runConnectMode(const Options &options, const std::vector<Endpoint> &endpoint
     const double cpuBefore = processCpuSeconds();
     const double serverWaitBefore = runQueueWaitSecondsOf(pid);
     const double waitBefore = runQueueWaitSecondsOf(int(getpid()));
+    const double stealBefore = machineStealSeconds();
     const std::int64_t start = monotonicUs();
     const bool settled = group.open(options.concurrency, start + std::int64_t(options.connectTimeoutSec * 1e6), false);
     const std::int64_t end = monotonicUs();
@@ -39,6 +40,7 @@ int runConnectMode(const Options &options, const std::vector<Endpoint> &endpoint
     const double serverCpuAfter = processCpuSecondsOf(pid);
     const double serverWaitAfter = runQueueWaitSecondsOf(pid);
     const double waitAfter = runQueueWaitSecondsOf(int(getpid()));
+    const double stealAfter = machineStealSeconds();
 
     // All of them stay open (pings answered) while the server settles.
     const std::int64_t settleEnd = monotonicUs() + std::int64_t(options.settleSec * 1e6);
@@ -71,6 +73,7 @@ int runConnectMode(const Options &options, const std::vector<Endpoint> &endpoint
     line.add("server_runq_wait_s", serverWaitBefore >= 0 && serverWaitAfter >= 0,
              std::max(0.0, serverWaitAfter - serverWaitBefore), 3);
     line.add("bench_runq_wait_s", waitBefore >= 0 && waitAfter >= 0, std::max(0.0, waitAfter - waitBefore), 3);
+    line.add("steal_s", stealBefore >= 0 && stealAfter >= 0, std::max(0.0, stealAfter - stealBefore), 2);
     std::printf("%s\n", line.text().c_str());
     std::fflush(stdout);
 

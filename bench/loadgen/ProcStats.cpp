@@ -99,4 +99,22 @@ double runQueueWaitSecondsOf(int pid)
     return any ? double(waitNs) / 1e9 : -1;
 }
 
+double machineStealSeconds()
+{
+    const std::string stat = readSmallFile("/proc/stat");
+    // "cpu  user nice system idle iowait irq softirq steal ...", in ticks.
+    if (stat.compare(0, 4, "cpu ") != 0)
+        return -1;
+    const char *p = stat.c_str() + 4;
+    unsigned long long value = 0;
+    for (int field = 1; field <= 8; ++field) {
+        char *end = nullptr;
+        value = std::strtoull(p, &end, 10);
+        if (end == p)
+            return -1;
+        p = end;
+    }
+    return double(value) / double(sysconf(_SC_CLK_TCK));
+}
+
 } // namespace loadgen

@@ -16,5 +16,10 @@ long residentKbOf(int pid);
 // machine where the generator and the server share two cores, it is what
 // separates "slow" from "waiting its turn".
 double runQueueWaitSecondsOf(int pid);
+// CPU seconds the hypervisor gave to others while this machine's CPUs had
+// work (the "steal" column of /proc/stat's cpu line, summed over CPUs). On
+// a shared virtual machine it moves every figure of a run: a row that is
+// slow while steal was high says less about the server than about the host.
+double machineStealSeconds();
 
 } // namespace loadgen

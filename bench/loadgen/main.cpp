@@ -151,6 +151,7 @@ int main(int argc, char **argv)
     server.begin();
     const double cpuBefore = processCpuSeconds();
     const double waitBefore = runQueueWaitSecondsOf(int(getpid()));
+    const double stealBefore = machineStealSeconds();
     const std::int64_t publishStartReal = realtimeUs();
     const std::int64_t publishStart = monotonicUs();
     const std::int64_t publishEnd = publishStart + std::int64_t(options.durationSec * 1e6);
@@ -185,6 +186,7 @@ int main(int argc, char **argv)
     }
     const double cpuSeconds = processCpuSeconds() - cpuBefore;
     const double waitAfter = runQueueWaitSecondsOf(int(getpid()));
+    const double stealAfter = machineStealSeconds();
     server.end();
 
     // Totals, before closing (a close is not a disconnect under load).
@@ -265,6 +267,7 @@ int main(int argc, char **argv)
     out.add("server_rss_peak_kb", server.rssPeakKb() >= 0, double(server.rssPeakKb()), 0);
     out.add("server_runq_wait_s", server.runQueueWaitSeconds() >= 0, server.runQueueWaitSeconds(), 2);
     out.add("loadgen_runq_wait_s", waitBefore >= 0 && waitAfter >= 0, std::max(0.0, waitAfter - waitBefore), 2);
+    out.add("steal_s", stealBefore >= 0 && stealAfter >= 0, std::max(0.0, stealAfter - stealBefore), 2);
     std::printf("%s\n", out.text().c_str());
     std::fflush(stdout);
 

@@ -77,14 +77,17 @@ def run(loadgen, port, extra):
             failures.append(f"{key}={fields[key]}")
     if fields["drained"] != "yes":
         failures.append("not drained")
+    # Measured, not "-": CPU seconds and run-queue wait from /proc, and the
+    # machine's steal time (every run).
+    keys = ["steal_s"]
     if "--server-pid" in extra:
-        # Measured, not "-": CPU seconds and run-queue wait from /proc.
-        for key in ("server_cpu_s", "server_runq_wait_s", "loadgen_runq_wait_s"):
-            try:
-                if float(fields.get(key, "-")) < 0:
-                    failures.append(f"{key}={fields[key]} is negative")
-            except ValueError:
-                failures.append(f"{key}={fields.get(key)} is not a figure")
+        keys += ["server_cpu_s", "server_runq_wait_s", "loadgen_runq_wait_s"]
+    for key in keys:
+        try:
+            if float(fields.get(key, "-")) < 0:
+                failures.append(f"{key}={fields[key]} is negative")
+        except ValueError:
+            failures.append(f"{key}={fields.get(key)} is not a figure")
     if "--compression" in extra and fields["binary_frames"] != fields["frames"]:
         failures.append(f"compressed run: binary_frames={fields['binary_frames']} of frames={fields['frames']}")
     return failures
