@@ -14,6 +14,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QSortFilterProxyModel>
 #include <QStandardItemModel>
 #include <QTableView>
@@ -76,7 +77,7 @@ StatisticsPage::StatisticsPage(StatsTimeline *timeline, QWidget *parent)
     m_chartView->setRenderHint(QPainter::Antialiasing);
     m_chartView->setMinimumHeight(220);
 
-    const int columns[TableCount] = {2, 2, 2, 7};
+    const int columns[TableCount] = {2, 2, 2, 3, 7};
     for (int t = 0; t < TableCount; ++t) {
         auto *model = new QStandardItemModel(0, columns[t], this);
         auto *proxy = new QSortFilterProxyModel(this);
@@ -87,7 +88,8 @@ StatisticsPage::StatisticsPage(StatsTimeline *timeline, QWidget *parent)
         auto *view = new QTableView(this);
         view->setModel(proxy);
         view->setSortingEnabled(true);
-        view->sortByColumn(t == ChannelTable ? 0 : 1, t == ChannelTable ? Qt::AscendingOrder : Qt::DescendingOrder);
+        const bool byName = t == ChannelTable || t == NodeTable;
+        view->sortByColumn(byName ? 0 : 1, byName ? Qt::AscendingOrder : Qt::DescendingOrder);
         view->setSelectionBehavior(QAbstractItemView::SelectRows);
         view->setEditTriggers(QAbstractItemView::NoEditTriggers);
         view->setAlternatingRowColors(true);
@@ -95,11 +97,15 @@ StatisticsPage::StatisticsPage(StatsTimeline *timeline, QWidget *parent)
         view->horizontalHeader()->setStretchLastSection(t != ChannelTable);
         if (t == ChannelTable)
             view->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+        if (t == NodeTable) // "ws-a (this console's)" on one line
+            view->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
         m_models.append(model);
         m_proxies.append(proxy);
         m_views.append(view);
         m_titles.append(new QLabel(this));
     }
+    // Its title carries the cluster's state, which may be long.
+    m_titles[NodeTable]->setWordWrap(true);
     buildLayout();
     retranslate();
 
@@ -113,6 +119,8 @@ StatisticsPage::StatisticsPage(StatsTimeline *timeline, QWidget *parent)
 
 QTableView *StatisticsPage::table(Table table) const { return m_views.at(table); }
 
+QString StatisticsPage::tableTitle(Table table) const { return m_titles.at(table)->text(); }
+
 void StatisticsPage::buildLayout()
 {
     auto *top = new QHBoxLayout;
@@ -122,8 +130,8 @@ void StatisticsPage::buildLayout()
 
     auto *tables = new QGridLayout;
     tables->setSpacing(8);
-    for (int t = NetworkTable; t <= UserTable; ++t) {
-        tables->addWidget(m_titles.at(t), 0, t);
+    for (int t = NetworkTable; t <= NodeTable; ++t) {
+        tables->addWidget(m_titles.at(t), 0, t, Qt::AlignBottom); // in line when one wraps
         tables->addWidget(m_views.at(t), 1, t);
     }
 
@@ -146,7 +154,7 @@ void StatisticsPage::changeEvent(QEvent *event)
 
 void StatisticsPage::retranslate()
 {
-    m_search->setPlaceholderText(tr("Search networks, roles, users and channels…"));
+    m_search->setPlaceholderText(tr("Search networks, roles, users, nodes and channels…"));
     m_chart->setTitle(tr("How long connections last"));
     m_openSet->setLabel(tr("Open now (age)"));
     m_closedSet->setLabel(tr("Closed since start (duration)"));
@@ -154,10 +162,12 @@ void StatisticsPage::retranslate()
     m_titles[NetworkTable]->setText(tr("By network"));
     m_titles[RoleTable]->setText(tr("By role"));
     m_titles[UserTable]->setText(tr("By user"));
+    m_titles[NodeTable]->setText(tr("Nodes"));
     m_titles[ChannelTable]->setText(tr("Channels: live latency and pending messages"));
     m_models[NetworkTable]->setHorizontalHeaderLabels({tr("Network"), tr("Connections")});
     m_models[RoleTable]->setHorizontalHeaderLabels({tr("Role"), tr("Connections")});
     m_models[UserTable]->setHorizontalHeaderLabels({tr("User"), tr("Connections")});
+    m_models[NodeTable]->setHorizontalHeaderLabels({tr("Node"), tr("Connections"), tr("Last heartbeat")});
     m_models[ChannelTable]->setHorizontalHeaderLabels({tr("Channel"), tr("Subscriptions"), tr("Pending"),
                                                        tr("p50, 10 s"), tr("p99, 10 s"), tr("p99, 1 min"),
                                                        tr("p99, 5 min")});
@@ -185,6 +195,7 @@ void StatisticsPage::refresh()
     }
     refreshDurations(stats);
     refreshChannels(stats);
+    refreshNodes(stats);
     for (QSortFilterProxyModel *proxy : std::as_const(m_proxies))
         proxy->invalidate();
 }
@@ -250,6 +261,45 @@ void StatisticsPage::refreshChannels(const StatsSnapshot &stats)
         row.append(latencyItem(c.latency[StatsSnapshot::OneMinute], false));
         row.append(latencyItem(c.latency[StatsSnapshot::FiveMinutes], false));
         model->appendRow(row);
+    }
+}
+
+void StatisticsPage::refreshNodes(const StatsSnapshot &stats)
+{
+    QStandardItemModel *model = m_models[NodeTable];
+    model->removeRows(0, model->rowCount());
+    QLabel *title = m_titles[NodeTable];
+    title->setStyleSheet(QString());
+    if (!stats.broker) {
+        title->setText(tr("Nodes: not reported by this server"));
+        return;
+    }
+    const StatsSnapshot::Broker &broker = *stats.broker;
+    const auto nodeItem = [&](const QString &nodeId) {
+        // The console's own node is the one that sent these stats.
+        return textItem(nodeId == broker.nodeId ? tr("%1 (this console's)").arg(nodeId) : nodeId);
+    };
+    if (broker.type != u"redis"_s) {
+        title->setText(tr("Nodes: one node, nothing shared (no broker)"));
+        model->appendRow({nodeItem(broker.nodeId), numberItem(double(stats.connections), Format::count(stats.connections)),
+                          numberItem(-1, u"—"_s)});
+        return;
+    }
+    for (const StatsSnapshot::ClusterNode &node : broker.nodes) {
+        QStandardItem *beat = node.beatAgeMs
+            ? numberItem(*node.beatAgeMs, tr("%1 s ago").arg(QLocale().toString(*node.beatAgeMs / 1000.0, 'f', 1)))
+            : numberItem(-1, u"—"_s);
+        model->appendRow({nodeItem(node.nodeId), numberItem(double(node.connections), Format::count(node.connections)),
+                          beat});
+    }
+    if (broker.available) {
+        title->setText(tr("Nodes on Redis: %n alive; connections in all: %1", nullptr, int(broker.nodes.size()))
+                           .arg(Format::count(broker.clusterConnections)));
+    } else {
+        // Publishes are refused until Redis is back; the list is the last one read.
+        title->setText(tr("Redis unavailable (%1): publishes are refused; nodes as last seen")
+                           .arg(broker.unavailableReason));
+        title->setStyleSheet(u"color: #c0392b; font-weight: bold;"_s);
     }
 }
 

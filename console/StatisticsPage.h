@@ -21,8 +21,10 @@ struct StatsSnapshot;
 // Connection statistics from the latest stats body: how long connections
 // last (a histogram of the open ones' ages and of the closed ones'
 // durations), who is connected by network prefix, role and user, and each
-// channel's live latency (10 s, 1 min, 5 min) and pending messages. Every
-// table sorts by a click on its header; the search box narrows them all.
+// channel's live latency (10 s, 1 min, 5 min) and pending messages, and the
+// nodes: this one alone, or with Redis every node alive, its connections and
+// how long ago it last beat. Every table sorts by a click on its header; the
+// search box narrows them all.
 class StatisticsPage : public QWidget
 {
     Q_OBJECT
@@ -30,9 +32,10 @@ class StatisticsPage : public QWidget
 public:
     explicit StatisticsPage(StatsTimeline *timeline, QWidget *parent = nullptr);
 
-    enum Table { NetworkTable, RoleTable, UserTable, ChannelTable, TableCount };
+    enum Table { NetworkTable, RoleTable, UserTable, NodeTable, ChannelTable, TableCount };
     // Tests and screenshots read them through these.
     QTableView *table(Table table) const;
+    QString tableTitle(Table table) const;
     QLineEdit *searchBox() const { return m_search; }
     QBarSet *openDurations() const { return m_openSet; }
     QBarSet *closedDurations() const { return m_closedSet; }
@@ -46,6 +49,7 @@ private:
     void refresh();
     void refreshDurations(const StatsSnapshot &stats);
     void refreshChannels(const StatsSnapshot &stats);
+    void refreshNodes(const StatsSnapshot &stats);
 
     StatsTimeline *m_timeline;
     QLineEdit *m_search;

@@ -53,6 +53,29 @@ QHash<QString, qint64> countsOf(const QJsonValue &value)
     return counts;
 }
 
+std::optional<StatsSnapshot::Broker> brokerOf(const QJsonObject &body)
+{
+    const QJsonObject object = body.value(Wire::Stats::Broker).toObject();
+    if (object.isEmpty())
+        return std::nullopt;
+    StatsSnapshot::Broker broker;
+    broker.type = object.value(Wire::Stats::Type).toString();
+    broker.nodeId = object.value(Wire::Stats::NodeId).toString(body.value(Wire::Stats::NodeId).toString());
+    broker.available = object.value(Wire::Stats::Available).toBool(true);
+    broker.unavailableReason = object.value(Wire::Stats::UnavailableReason).toString();
+    broker.clusterConnections = object.value(Wire::Stats::ClusterConnections).toInteger();
+    const QJsonArray nodes = object.value(Wire::Stats::Nodes).toArray();
+    for (const QJsonValue &value : nodes) {
+        const QJsonObject node = value.toObject();
+        StatsSnapshot::ClusterNode entry;
+        entry.nodeId = node.value(Wire::Stats::NodeId).toString();
+        entry.connections = node.value(Wire::Stats::Connections).toInteger();
+        entry.beatAgeMs = optionalNumber(node, Wire::Stats::BeatAgeMs);
+        broker.nodes.append(entry);
+    }
+    return broker;
+}
+
 } // namespace
 
 QString StatsSnapshot::windowName(Window window)
@@ -127,6 +150,7 @@ std::optional<StatsSnapshot> StatsSnapshot::fromJson(const QJsonObject &body)
             counters.latency[w] = latencyOf(channelLatency.value(windowName(Window(w))));
         s.channels.insert(it.key(), counters);
     }
+    s.broker = brokerOf(body);
     return s;
 }
 

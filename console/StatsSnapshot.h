@@ -43,6 +43,24 @@ struct StatsSnapshot
         qint64 count = 0;
     };
 
+    // The node that sent the stats and its broker; with Redis, every node
+    // alive by its heartbeat (the "cluster view").
+    struct ClusterNode
+    {
+        QString nodeId;
+        qint64 connections = 0;
+        std::optional<double> beatAgeMs; // absent from servers that do not send it
+    };
+    struct Broker
+    {
+        QString type; // "local" or "redis"
+        QString nodeId;
+        bool available = true;
+        QString unavailableReason;
+        qint64 clusterConnections = 0;
+        QList<ClusterNode> nodes; // with Redis: the nodes alive (the last list read while it is away)
+    };
+
     double uptimeSec = 0;
     qint64 connections = 0;
     qint64 peakConnections = 0;
@@ -74,6 +92,7 @@ struct StatsSnapshot
     std::optional<double> cpuWaitPercent;
     std::optional<qint64> rssBytes;
     QHash<QString, ChannelCounters> channels;
+    std::optional<Broker> broker; // absent from servers older than the broker
 
     // Missing or malformed fields leave their defaults; a body that is not
     // a stats body at all (no "connections" object) gives std::nullopt.

@@ -6,7 +6,8 @@
 #
 # Needs: xvfb-run, ImageMagick's `import`, fonts-noto-cjk; node (>= 20, for
 # a few subscriber bots so the tables have more than the console in them;
-# skipped when absent). Builds nothing: build quantpush-server and
+# skipped when absent); redis-server for the cluster pictures (skipped when
+# absent). Builds nothing: build quantpush-server and
 # quantpush-console first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,15 +42,20 @@ cleanup() {
 trap cleanup EXIT
 
 # 1. The server, with the demo feed; it prints an admin token on stderr.
-"$SERVER" --demo --port "$PORT" >"$WORK/server.out" 2>"$WORK/server.err" &
-PIDS+=($!)
-TOKEN=
-for _ in $(seq 50); do
-    TOKEN=$(grep -Eo '^eyJ[A-Za-z0-9_.-]+' "$WORK/server.err" || true)
-    [[ -n $TOKEN ]] && break
-    sleep 0.2
-done
-[[ -n $TOKEN ]] || { cat "$WORK/server.err" >&2; echo "take_screenshots: no admin token" >&2; exit 1; }
+start_demo_server() { # NAME PORT [ARGS...] -> TOKEN
+    local name=$1 port=$2
+    shift 2
+    "$SERVER" --demo --port "$port" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
+    PIDS+=($!)
+    TOKEN=
+    for _ in $(seq 50); do
+        TOKEN=$(grep -Eo '^eyJ[A-Za-z0-9_.-]+' "$WORK/$name.err" || true)
+        [[ -n $TOKEN ]] && break
+        sleep 0.2
+    done
+    [[ -n $TOKEN ]] || { cat "$WORK/$name.err" >&2; echo "take_screenshots: no admin token" >&2; exit 1; }
+}
+start_demo_server server "$PORT"
 
 # 2. A few subscribers, as trading bots and dashboards would be (the demo
 #    server accepts anonymous clients). Real connections, real traffic.
@@ -108,3 +114,33 @@ for lang in en zh_CN; do
     shoot "statistics_${lang}.png" 8 --lang "$lang" --page statistics --inspect market_data
     shoot "inspector_${lang}.png" 6 --lang "$lang" --page inspector --inspect market_data
 done
+
+# 4. The cluster view (Statistics, Nodes): two nodes on one redis-server,
+#    bots on both, the console on the first. Skipped without redis-server.
+if command -v redis-server >/dev/null; then
+    REDIS_PORT=$((PORT + 1))
+    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no >"$WORK/redis.log" 2>&1 &
+    PIDS+=($!)
+    sleep 0.5
+    for node in ws-a ws-b; do
+        # Anonymous bots as traders, like the demo's embedded defaults.
+        printf 'websocket: {auth_required: false}\nauth: {anonymous_role: trader}\nbroker: {type: redis, url: "redis://127.0.0.1:%s/0", node_id: %s}\n' \
+            "$REDIS_PORT" "$node" >"$WORK/$node.yaml"
+    done
+    "$SERVER" --config "$WORK/ws-b.yaml" --port $((PORT + 3)) >"$WORK/ws-b.out" 2>&1 &
+    PIDS+=($!)
+    start_demo_server ws-a $((PORT + 2)) --config "$WORK/ws-a.yaml"
+    if declare -F bot >/dev/null; then
+        URL="ws://127.0.0.1:$((PORT + 3))/ws"
+        bot market_data trading_signals
+        bot strategy_status
+        bot market_data
+        URL="ws://127.0.0.1:$((PORT + 2))/ws"
+        bot trading_signals performance_metrics
+    fi
+    URL="ws://127.0.0.1:$((PORT + 2))/ws"
+    sleep 3 # two heartbeats: each node lists the other
+    for lang in en zh_CN; do
+        shoot "cluster_${lang}.png" 8 --lang "$lang" --page statistics
+    done
+fi

@@ -1138,10 +1138,6 @@ Clients that reconnect by themselves will come back.</translation>
 <context>
     <name>QuantPush::StatisticsPage</name>
     <message>
-        <source>Search networks, roles, users and channels…</source>
-        <translation>Search networks, roles, users and channels…</translation>
-    </message>
-    <message>
         <source>How long connections last</source>
         <translation>How long connections last</translation>
     </message>
@@ -1247,6 +1243,49 @@ Clients that reconnect by themselves will come back.</translation>
     <message>
         <source>≤ %1</source>
         <translation>≤ %1</translation>
+    </message>
+    <message>
+        <source>Search networks, roles, users, nodes and channels…</source>
+        <translation>Search networks, roles, users, nodes and channels…</translation>
+    </message>
+    <message>
+        <source>Nodes</source>
+        <translation>Nodes</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>Node</translation>
+    </message>
+    <message>
+        <source>Last heartbeat</source>
+        <translation>Last heartbeat</translation>
+    </message>
+    <message>
+        <source>Nodes: not reported by this server</source>
+        <translation>Nodes: not reported by this server</translation>
+    </message>
+    <message>
+        <source>%1 (this console&apos;s)</source>
+        <translation>%1 (this console&apos;s)</translation>
+    </message>
+    <message>
+        <source>Nodes: one node, nothing shared (no broker)</source>
+        <translation>Nodes: one node, nothing shared (no broker)</translation>
+    </message>
+    <message>
+        <source>%1 s ago</source>
+        <translation>%1 s ago</translation>
+    </message>
+    <message numerus="yes">
+        <source>Nodes on Redis: %n alive; connections in all: %1</source>
+        <translation>
+            <numerusform>Nodes on Redis: %n alive; connections in all: %1</numerusform>
+            <numerusform>Nodes on Redis: %n alive; connections in all: %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Redis unavailable (%1): publishes are refused; nodes as last seen</source>
+        <translation>Redis unavailable (%1): publishes are refused; nodes as last seen</translation>
     </message>
 </context>
 </TS>

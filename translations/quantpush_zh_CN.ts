@@ -1127,10 +1127,6 @@ Clients that reconnect by themselves will come back.</source>
 <context>
     <name>QuantPush::StatisticsPage</name>
     <message>
-        <source>Search networks, roles, users and channels…</source>
-        <translation>搜索网络、角色、用户和频道…</translation>
-    </message>
-    <message>
         <source>How long connections last</source>
         <translation>连接持续时间</translation>
     </message>
@@ -1235,6 +1231,48 @@ Clients that reconnect by themselves will come back.</source>
     <message>
         <source>≤ %1</source>
         <translation>≤ %1</translation>
+    </message>
+    <message>
+        <source>Search networks, roles, users, nodes and channels…</source>
+        <translation>搜索网络、角色、用户、节点和频道…</translation>
+    </message>
+    <message>
+        <source>Nodes</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <source>Last heartbeat</source>
+        <translation>最近心跳</translation>
+    </message>
+    <message>
+        <source>Nodes: not reported by this server</source>
+        <translation>节点：此服务器未报告</translation>
+    </message>
+    <message>
+        <source>%1 (this console&apos;s)</source>
+        <translation>%1（本控制台所连）</translation>
+    </message>
+    <message>
+        <source>Nodes: one node, nothing shared (no broker)</source>
+        <translation>节点：单节点，无共享（无消息代理）</translation>
+    </message>
+    <message>
+        <source>%1 s ago</source>
+        <translation>%1 秒前</translation>
+    </message>
+    <message numerus="yes">
+        <source>Nodes on Redis: %n alive; connections in all: %1</source>
+        <translation>
+            <numerusform>Redis 上的节点：%n 个存活；连接总数：%1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Redis unavailable (%1): publishes are refused; nodes as last seen</source>
+        <translation>Redis 不可用（%1）：发布被拒绝；节点为最后所见</translation>
     </message>
 </context>
 </TS>

@@ -112,4 +112,17 @@ inline constexpr QLatin1StringView Bytes = "bytes"_L1;
 inline constexpr QLatin1StringView Firing = "firing"_L1;
 inline constexpr QLatin1StringView Ok = "ok"_L1;
 
+// broker: this node's broker and, with Redis, every node alive.
+inline constexpr QLatin1StringView Type = "type"_L1; // "local" or "redis"
+inline constexpr QLatin1StringView Available = "available"_L1;
+inline constexpr QLatin1StringView UnavailableReason = "unavailable_reason"_L1;
+inline constexpr QLatin1StringView NodesAlive = "nodes_alive"_L1;
+inline constexpr QLatin1StringView ClusterConnections = "cluster_connections"_L1;
+inline constexpr QLatin1StringView Nodes = "nodes"_L1;
+// broker.nodes[]: node_id, connections, and its last heartbeat: the
+// node's wall clock then, and how long ago by the describing node's clock
+// (what the console shows: no skew against the console's own clock).
+inline constexpr QLatin1StringView LastBeatMs = "last_beat_ms"_L1;
+inline constexpr QLatin1StringView BeatAgeMs = "beat_age_ms"_L1;
+
 } // namespace QuantPush::StatsKey

@@ -2,6 +2,7 @@
 
 #include "Logging.h"
 #include "protocol/Message.h"
+#include "protocol/StatsKeys.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -47,7 +48,7 @@ void LocalBroker::replay(SubscriptionType channel, qint64 since, Accept accept, 
 
 QJsonObject LocalBroker::describe() const
 {
-    return QJsonObject {{u"type"_s, u"local"_s}};
+    return QJsonObject {{StatsKey::Type, u"local"_s}};
 }
 
 QJsonObject LocalBroker::health() const

@@ -5,6 +5,7 @@
 #include "RedisConnection.h"
 #include "RedisScripts.h"
 #include "protocol/Message.h"
+#include "protocol/StatsKeys.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QDateTime>
@@ -13,6 +14,8 @@
 #include <QtCore/QTimer>
 
 #include <hiredis/hiredis.h>
+
+#include <algorithm>
 
 #include <sys/time.h>
 
@@ -524,23 +527,32 @@ QJsonObject RedisBroker::describe() const
 {
     QJsonArray nodes;
     int total = 0;
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
     for (const QJsonValue &value : m_clusterNodes) {
         const QJsonObject node = value.toObject();
-        total += node.value(u"connections"_s).toInt();
-        nodes.append(QJsonObject {
-            {u"node_id"_s, node.value(u"node_id"_s)},
-            {u"connections"_s, node.value(u"connections"_s)},
-            {u"last_beat_ms"_s, node.value(u"beat_ms"_s)},
-        });
+        total += node.value(StatsKey::Connections).toInt();
+        const QJsonValue beat = node.value(u"beat_ms"_s);
+        QJsonObject entry {
+            {StatsKey::NodeId, node.value(StatsKey::NodeId)},
+            {StatsKey::Connections, node.value(StatsKey::Connections)},
+            {StatsKey::LastBeatMs, beat},
+        };
+        if (beat.isDouble())
+            entry.insert(StatsKey::BeatAgeMs, double(std::max<qint64>(0, nowMs - qint64(beat.toDouble()))));
+        nodes.append(entry);
     }
-    return QJsonObject {
-        {u"type"_s, u"redis"_s},
-        {u"node_id"_s, m_nodeId},
-        {u"available"_s, m_available},
-        {u"nodes_alive"_s, nodes.size()},
-        {u"cluster_connections"_s, total},
-        {u"nodes"_s, nodes},
+    QJsonObject description {
+        {StatsKey::Type, u"redis"_s},
+        {StatsKey::NodeId, m_nodeId},
+        {StatsKey::Available, m_available},
+        {StatsKey::NodesAlive, nodes.size()},
+        {StatsKey::ClusterConnections, total},
+        {StatsKey::Nodes, nodes},
     };
+    // While Redis is away the node list is the last one read, and says so.
+    if (!m_available)
+        description.insert(StatsKey::UnavailableReason, m_unavailableReason);
+    return description;
 }
 
 } // namespace QuantPush

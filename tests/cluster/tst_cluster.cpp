@@ -269,6 +269,16 @@ void tst_Cluster::threeNodesEveryMessageExactlyOnce()
             return withSubscriber == 3;
         }(),
         QJsonDocument(broker).toJson().constData(), Slow);
+    // Each node's heartbeat age, by node 2's clock: what the console shows.
+    // A node is listed while its key lives (3 beats of 1 s), and the list is
+    // re-read every beat; 10 s leaves room for a slow machine.
+    for (const QJsonValue &node : broker.value(u"nodes"_s).toArray()) {
+        const QJsonValue age = node.toObject().value(u"beat_age_ms"_s);
+        QVERIFY2(age.isDouble() && age.toDouble() >= 0 && age.toDouble() < 10000,
+                 QJsonDocument(broker).toJson().constData());
+    }
+    QVERIFY(broker.value(u"available"_s).toBool());
+    QVERIFY(!broker.contains(u"unavailable_reason"_s));
 
     QList<qint64> restSeqs;
     for (int i = 0; i < 20; ++i) {
@@ -397,6 +407,11 @@ void tst_Cluster::redisKilledAndBackEmpty()
     QByteArray body;
     QCOMPARE(restPublish(1, QJsonObject {{u"n"_s, 1}}, &body), 503);
     QVERIFY2(body.contains("broker_unavailable"), body.constData());
+    // The stats say so too (the console's node table turns red with the reason).
+    const QJsonObject lostBroker = fetch(1, "/websocket/stats").value(u"broker"_s).toObject();
+    QVERIFY2(!lostBroker.value(u"available"_s).toBool(true)
+                 && !lostBroker.value(u"unavailable_reason"_s).toString().isEmpty(),
+             QJsonDocument(lostBroker).toJson().constData());
 
     // Back, empty.
     m_redis = std::make_unique<RedisServer>();
