@@ -1,5 +1,7 @@
 #include "ConnectionStatusWidget.h"
 
+#include "StatsTimeline.h"
+
 #include <QDateTime>
 #include <QEvent>
 #include <QHBoxLayout>
@@ -35,6 +37,16 @@ ConnectionStatusWidget::ConnectionStatusWidget(ConsoleController *controller, QW
     m_countdown->setInterval(CountdownTickMs);
     connect(m_countdown, &QTimer::timeout, this, &ConnectionStatusWidget::refresh);
     connect(controller, &ConsoleController::statusChanged, this, &ConnectionStatusWidget::onStatus);
+    connect(controller->timeline(), &StatsTimeline::updated, this, [this] {
+        const std::optional<StatsTimeline::Point> latest = m_controller->timeline()->latest();
+        const bool cluster = latest && latest->stats.broker && latest->stats.broker->type == u"redis"_s;
+        const QString node = cluster && m_status.state == PushClient::State::Connected ? latest->stats.broker->nodeId
+                                                                                       : QString();
+        if (node != m_nodeId) {
+            m_nodeId = node;
+            refresh();
+        }
+    });
     connect(controller, &ConsoleController::roundTripMeasured, this, [this](double ms) {
         m_rttMs = ms;
         refresh();
@@ -49,8 +61,10 @@ void ConnectionStatusWidget::onStatus(const ConsoleController::Status &status)
         m_countdown->start();
     else
         m_countdown->stop();
-    if (status.state != PushClient::State::Connected)
+    if (status.state != PushClient::State::Connected) {
         m_rttMs = -1;
+        m_nodeId.clear(); // a reconnection may land on another node
+    }
     refresh();
 }
 
@@ -95,6 +109,8 @@ QString ConnectionStatusWidget::describe(QColor *color) const
                 .arg(server, m_status.user, m_status.role, m_status.reason);
         }
         *color = QColor(0x2e, 0x7d, 0x32);
+        if (!m_nodeId.isEmpty())
+            return tr("Connected to %1, node %4, as %2 (%3)").arg(server, m_status.user, m_status.role, m_nodeId);
         return tr("Connected to %1 as %2 (%3)").arg(server, m_status.user, m_status.role);
     case PushClient::State::Reconnecting: {
         *color = QColor(0xd9, 0x82, 0x2b);

@@ -9,8 +9,8 @@ class QTimer;
 
 namespace QuantPush {
 
-// The status bar's account of the admin connection: connected (as whom,
-// round-trip time), reconnecting with a live countdown of the backoff
+// The status bar's account of the admin connection: connected (as whom, to
+// which node of a cluster, round-trip time), reconnecting with a live countdown of the backoff
 // delay from PushClient::reconnectScheduled, or failed with the reason.
 class ConnectionStatusWidget : public QWidget
 {
@@ -37,6 +37,9 @@ private:
     QLabel *m_rtt;
     QTimer *m_countdown;
     double m_rttMs = -1;
+    // With Redis, the node the connection landed on (through a load
+    // balancer the URL does not say); empty for a single node.
+    QString m_nodeId;
 };
 
 } // namespace QuantPush

@@ -389,6 +389,10 @@
         <source>RTT %1 ms</source>
         <translation>RTT %1 ms</translation>
     </message>
+    <message>
+        <source>Connected to %1, node %4, as %2 (%3)</source>
+        <translation>Connected to %1, node %4, as %2 (%3)</translation>
+    </message>
 </context>
 <context>
     <name>QuantPush::ConnectionTableModel</name>

@@ -384,6 +384,10 @@
         <source>RTT %1 ms</source>
         <translation>往返 %1 毫秒</translation>
     </message>
+    <message>
+        <source>Connected to %1, node %4, as %2 (%3)</source>
+        <translation>已连接到 %1，节点 %4，用户 %2（%3）</translation>
+    </message>
 </context>
 <context>
     <name>QuantPush::ConnectionTableModel</name>

@@ -335,6 +335,16 @@ void TestConsole::consoleConnects()
     QTRY_COMPARE_WITH_TIMEOUT(m_controller->status().state, PushClient::State::Connected, 5000);
     QCOMPARE(m_controller->status().role, u"admin"_s);
     QVERIFY(m_window->statusWidget()->text().contains(u"Connected"_s));
+    // The status bar names the node only in a cluster: this server is alone...
+    QTRY_VERIFY_WITH_TIMEOUT(m_controller->timeline()->latest(), 3000);
+    QVERIFY(!m_window->statusWidget()->text().contains(u"node"_s));
+    // ...a node on Redis is named (its stats: the real ones with a Redis broker)...
+    StatsSnapshot onRedis = m_controller->timeline()->latest()->stats;
+    onRedis.broker = StatsSnapshot::Broker {u"redis"_s, u"ws-b"_s};
+    m_controller->timeline()->addSnapshot(onRedis, QDateTime::currentMSecsSinceEpoch());
+    QVERIFY2(m_window->statusWidget()->text().contains(u", node ws-b,"_s), qPrintable(m_window->statusWidget()->text()));
+    // ...and the server's next stats (one node again) take the name back.
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->statusWidget()->text().contains(u"node"_s), 3000);
 }
 
 void TestConsole::chartsGainPointsEachSecond()
