@@ -11,6 +11,8 @@ PACKAGES=(
   qt6-base-dev qt6-websockets-dev qt6-charts-dev libqt6opengl6-dev
   qt6-l10n-tools qt6-tools-dev qt6-tools-dev-tools qt6-translations-l10n
   libyaml-cpp-dev libgl-dev libhiredis-dev
+  # the server's malloc (tcmalloc_minimal; -DQUANTPUSH_ALLOCATOR=system builds without it)
+  libgoogle-perftools-dev
   # compressed push frames (libdeflate); zlib only for the libdeflate-vs-zlib bench
   libdeflate-dev zlib1g-dev
   # several nodes: the Redis broker (hiredis + its Qt adapter), and the cluster tests' Redis and load balancer

@@ -2,6 +2,7 @@
 #include "config/ConfigLoader.h"
 #include "eventloop/EventLoopChoice.h"
 #include "LogEscaper.h"
+#include "MallocInfo.h"
 #include "Logging.h"
 #include "SecretStore.h"
 #include "ServerOptions.h"
@@ -51,7 +52,7 @@ int main(int argc, char *argv[])
     EventLoopChoice::installForMainThread(eventLoop);
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(u"quantpush-server"_s);
-    QCoreApplication::setApplicationVersion(QStringLiteral(QUANTPUSH_VERSION));
+    QCoreApplication::setApplicationVersion(u"%1 (malloc: %2)"_s.arg(QStringLiteral(QUANTPUSH_VERSION), mallocDescription()));
 
     QString error;
     const std::optional<ServerOptions> options = ServerOptions::parse(QCoreApplication::arguments(), &error);
@@ -63,6 +64,7 @@ int main(int argc, char *argv[])
     for (const QString &warning : options->warnings)
         qCWarning(lcServer).noquote() << warning;
     qCInfo(lcServer) << "event loop:" << EventLoopChoice::name(options->eventLoop);
+    qCInfo(lcServer).noquote() << "malloc:" << mallocDescription();
     qCInfo(lcServer).noquote() << "worker_threads:" << options->config.websocket.workerThreads
                                << u"(default %1)"_s.arg(WebSocketConfig::defaultWorkerThreadsBasis());
     AccessLog accessLog;
