@@ -16,6 +16,10 @@
 
 #include <QtCore/QCoreApplication>
 
+#ifdef QUANTPUSH_WITH_TCMALLOC
+#include "PrefaultingSysAllocator.h"
+#endif
+
 #include <cstdio>
 
 using namespace QuantPush;
@@ -39,6 +43,10 @@ void announceDemo(const ServerOptions &options, quint16 port)
 
 int main(int argc, char *argv[])
 {
+#ifdef QUANTPUSH_WITH_TCMALLOC
+    if (!qEnvironmentVariableIsSet("QUANTPUSH_NO_PREFAULT")) // for comparing, docs/benchmarks.md
+        PrefaultingSysAllocator::install();
+#endif
     // The main thread's dispatcher must exist before the application object,
     // so --event-loop is read from argv here; ServerOptions validates it below.
     // epoll by default: Qt's poll dispatcher costs O(connections) per loop turn.
