@@ -7,6 +7,10 @@
 
 namespace QuantPush {
 
+namespace {
+constexpr size_t MaxPrefaultBytes = 2 * 1024 * 1024;
+} // namespace
+
 void PrefaultingSysAllocator::install()
 {
     MallocExtension *const extension = MallocExtension::instance();
@@ -24,6 +28,12 @@ void *PrefaultingSysAllocator::Alloc(size_t size, size_t *actualSize, size_t ali
     if (!chunk)
         return nullptr;
     const size_t length = actualSize ? *actualSize : size;
+    // Small objects' spans come from chunks of tcmalloc's minimum growth (1
+    // MiB); anything bigger is one large allocation (a long message, a big
+    // table), which may never be touched in full: left to fault as used, so
+    // that nothing is resident before it is written.
+    if (length > MaxPrefaultBytes)
+        return chunk;
     // madvise wants a page-aligned start; the chunk's first partial page (if
     // any) faults in the ordinary way.
     static const auto pageSize = std::uintptr_t(sysconf(_SC_PAGESIZE));

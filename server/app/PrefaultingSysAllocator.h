@@ -4,8 +4,9 @@
 
 namespace QuantPush {
 
-// tcmalloc's source of memory, wrapped: each chunk its heap grows by (1 MiB
-// or more) is faulted in by one madvise(MADV_POPULATE_WRITE) instead of one
+// tcmalloc's source of memory, wrapped: each chunk its heap grows by for
+// small objects (1 MiB; chunks over 2 MiB are large allocations and are left
+// alone) is faulted in by one madvise(MADV_POPULATE_WRITE) instead of one
 // page fault per 4 KiB page as objects are carved from it. On a virtual
 // machine a fault is a trap to the hypervisor: while 10,000 clients
 // connected, a tenth of the server's CPU went to faults on fresh heap
