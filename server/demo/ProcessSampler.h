@@ -44,11 +44,15 @@ public:
 
     Sample sample();
 
+    // Descriptors open in this process: from /proc/self/fd's size where the
+    // kernel reports it (6.2+), else by listing (countOpenFdsByListing).
+    static int countOpenFds();
+    static int countOpenFdsByListing();
+
 private:
     // CPU time in clock ticks (utime + stime), or -1 when unreadable.
     static qint64 readCpuTicks(int *threads);
     static qint64 readRssBytes();
-    static int countOpenFds();
     static std::array<double, 3> readLoadAverage();
     // Adds what each thread waited since the previous call; false when
     // no thread's schedstat could be read.

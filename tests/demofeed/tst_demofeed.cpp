@@ -17,6 +17,7 @@
 #include <cmath>
 #include <thread>
 #include <vector>
+#include <unistd.h>
 
 using namespace Qt::Literals::StringLiterals;
 using namespace QuantPush;
@@ -98,6 +99,7 @@ private slots:
     void strongerCrossoverRanksHigher();
 
     void processSamplerReadsProc();
+    void processSamplerCountsOpenFds();
     void processSamplerCountsRunQueueWait();
 
     void feedPublishesAllChannels();
@@ -288,6 +290,25 @@ void TestDemoFeed::processSamplerReadsProc()
 
     const ProcessSampler::Sample idle = sampler.sample();
     QVERIFY(idle.cpuPercent >= 0.0);
+}
+
+void TestDemoFeed::processSamplerCountsOpenFds()
+{
+    // The cheap count (the fd directory's size, Linux 6.2+) and the listing
+    // agree, and both follow descriptors opening and closing.
+    const int before = ProcessSampler::countOpenFds();
+    QCOMPARE(before, ProcessSampler::countOpenFdsByListing());
+    std::vector<int> fds;
+    for (int i = 0; i < 40; ++i) {
+        int pair[2];
+        QCOMPARE(::pipe(pair), 0);
+        fds.insert(fds.end(), {pair[0], pair[1]});
+    }
+    QCOMPARE(ProcessSampler::countOpenFds(), before + 80);
+    QCOMPARE(ProcessSampler::countOpenFdsByListing(), before + 80);
+    for (const int fd : fds)
+        ::close(fd);
+    QCOMPARE(ProcessSampler::countOpenFds(), before);
 }
 
 void TestDemoFeed::processSamplerCountsRunQueueWait()
