@@ -43,6 +43,7 @@ void readWebSocket(YamlSection section, WebSocketConfig &config)
     section.read("message_queue_size", config.messageQueueSize, 1, 10000000);
     section.read("max_message_size", config.maxMessageSize, 64, qint64(1) << 30);
     section.read("worker_threads", config.workerThreads, 1, WebSocketConfig::MaxWorkerThreads);
+    section.read("flush_pacing_ms", config.flushPacingMs, 0, 1000);
     readReconnection(section.section("reconnection"), config.reconnection);
     section.rejectUnknownKeys();
 }

@@ -82,6 +82,7 @@ public:
         int subscriptions = 0;
         qint64 queuedFrames = 0;
         qint64 bufferedBytes = 0;
+        int pacingThreads = 0; // connection threads gathering pushes (FlushPacer engaged)
         std::array<int, SubscriptionTypeCount> subscriptionsByChannel {};
         std::array<int, SubscriptionTypeCount> pendingByChannel {};
         std::array<qint64, SubscriptionTypeCount> seqByChannel {};

@@ -41,7 +41,7 @@ Session::Session(SessionId id, WsConnection *socket, const SessionLimits &limits
         // The 101 leaves first, with the welcome behind it, in one write;
         // the connection's own frames (pongs, pings, its close) never before them.
         if (const QByteArray answer = socket->takeAnswer(); !answer.isEmpty())
-            writeBytes(answer);
+            writeBytes(answer, FlushUrgency::ThisTurn);
         socket->setFlushBeforeOwnWrites([this] {
             if (!m_batch.isEmpty())
                 writeOutBatch();
@@ -181,7 +181,7 @@ void Session::sendSerialized(const QByteArray &utf8)
     if (m_batch.isDirect()) {
         // Into the batch behind the pushes handed over before it: a reply
         // never overtakes them, nor they it.
-        writeBytes(TextFrame::fromUtf8(utf8).bytes());
+        writeBytes(TextFrame::fromUtf8(utf8).bytes(), FlushUrgency::ThisTurn);
         m_metrics->controlFrameSent(utf8.size());
         return;
     }
@@ -280,7 +280,7 @@ void Session::write(const OutboundFrame &frame, FanOut *fanOut)
     if (deflated) {
         const DeflatedFrame &twin = frame.wire.deflated(*m_deflater);
         if (m_batch.isDirect()) {
-            writeBytes(twin.bytes);
+            writeBytes(twin.bytes, FlushUrgency::MayGather);
             bytes = twin.payload().size();
         } else {
             bytes = m_transport ? (m_transport->write(twin.bytes) < 0 ? 0 : twin.payload().size())
@@ -288,7 +288,7 @@ void Session::write(const OutboundFrame &frame, FanOut *fanOut)
         }
     } else {
         if (m_batch.isDirect()) {
-            writeBytes(frame.wire.bytes());
+            writeBytes(frame.wire.bytes(), FlushUrgency::MayGather);
             bytes = frame.wire.payload().size();
         } else {
             bytes = m_transport ? (m_transport->write(frame.wire.bytes()) < 0 ? 0 : frame.wire.payload().size())
@@ -314,25 +314,30 @@ void Session::write(const OutboundFrame &frame, FanOut *fanOut)
     }
 }
 
-void Session::writeBytes(const QByteArray &bytes)
+void Session::writeBytes(const QByteArray &bytes, FlushUrgency urgency)
 {
     if (m_closeFrameSent)
         return;
     m_batch.append(bytes);
-    scheduleFlush();
+    scheduleFlush(urgency);
 }
 
-void Session::scheduleFlush()
+void Session::scheduleFlush(FlushUrgency urgency)
 {
+    const bool urgent = urgency == FlushUrgency::ThisTurn;
+    m_urgentFrames = m_urgentFrames || urgent;
     if (!m_flushScheduled) {
         m_flushScheduled = true;
-        m_flushSlot = m_flusher->schedule(this);
+        m_flushSlot = m_flusher->schedule(this, urgent);
+    } else if (urgent) {
+        m_flusher->expedite();
     }
 }
 
 void Session::flushBatch()
 {
     m_flushScheduled = false;
+    m_urgentFrames = false;
     writeOutBatch();
     // Held frames left mean Qt's buffer holds bytes: its bytesWritten comes
     // back here. Otherwise the room the kernel made is room for what waits
@@ -353,7 +358,7 @@ void Session::onSocketWritten()
     // Frames held behind Qt's buffer go once it is empty, at the turn's end.
     if (!m_batch.isEmpty()) {
         if (m_socket->bytesToWrite() == 0)
-            scheduleFlush();
+            scheduleFlush(FlushUrgency::ThisTurn); // they may hold replies: as before pacing
         return;
     }
     drain();

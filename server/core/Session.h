@@ -137,6 +137,8 @@ public:
     const FrameBatch &batch() const { return m_batch; }
     // Writes this turn's batch (SessionFlusher calls it at the turn's end).
     void flushBatch();
+    // The batch holds a frame that may not wait for paced pushes (a reply).
+    bool hasUrgentFrames() const { return m_urgentFrames; }
 
 Q_SIGNALS:
     void textReceived(QuantPush::SessionId session, const QString &text);
@@ -148,9 +150,12 @@ private:
     void writeOutBatch();
     // `fanOut`: the fan-out this write belongs to (null: times itself).
     void write(const OutboundFrame &frame, FanOut *fanOut = nullptr);
+    // Pushes may wait for a paced flush (SessionFlusher); anything a peer
+    // waits on (the 101, replies, errors) goes at the end of this turn.
+    enum class FlushUrgency { MayGather, ThisTurn };
     // Bytes for the peer, in order behind everything handed over before.
-    void writeBytes(const QByteArray &bytes);
-    void scheduleFlush();
+    void writeBytes(const QByteArray &bytes, FlushUrgency urgency);
+    void scheduleFlush(FlushUrgency urgency);
     void onSocketWritten();
     void enqueue(const OutboundFrame &frame);
     void overflow(const OutboundFrame &frame);
@@ -196,6 +201,7 @@ private:
     // Frames handed over this turn, written at its end (plain TCP only).
     FrameBatch m_batch;
     bool m_flushScheduled = false;
+    bool m_urgentFrames = false; // the batch holds a frame a peer waits on
     std::size_t m_flushSlot = 0; // in SessionFlusher's list, while scheduled
     // This thread's flusher (a session never changes threads); null on TLS.
     SessionFlusher *m_flusher = nullptr;

@@ -5,6 +5,7 @@
 #include "Clock.h"
 #include "Logging.h"
 #include "RequestRouter.h"
+#include "SessionFlusher.h"
 #include "WelcomeFrame.h"
 #include "protocol/JsonKeys.h"
 
@@ -89,6 +90,8 @@ SessionHost::~SessionHost() = default;
 
 void SessionHost::start()
 {
+    // On the host's own thread: each thread's flusher paces its own pushes.
+    SessionFlusher::forCurrentThread()->setPacingIntervalMs(m_config.websocket.flushPacingMs);
     m_heartbeat->start();
     m_ackSweep->start();
 }
@@ -133,6 +136,9 @@ void SessionHost::addGauges(Metrics::Gauges &gauges, const QDateTime &now) const
 {
     gauges.connections += count();
     gauges.authenticated += authenticatedCount();
+    // Called on the host's own thread: its flusher is this thread's.
+    if (SessionFlusher::forCurrentThread()->pacer().engaged())
+        ++gauges.pacingThreads;
     for (const Session *session : m_sessions) {
         gauges.queuedFrames += session->queuedFrames();
         gauges.bufferedBytes += session->bufferedBytes();

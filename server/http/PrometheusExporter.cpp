@@ -266,6 +266,9 @@ void renderDelivery(Exposition &out, const Metrics &m, const Metrics::Gauges &g)
     out.sample(double(g.queuedFrames));
     out.family("session_buffered_bytes", "gauge", "Bytes waiting in connections' socket buffers (all connections).");
     out.sample(double(g.bufferedBytes));
+    out.family("flush_pacing_threads", "gauge",
+               "Connection threads gathering pushes for websocket.flush_pacing_ms because they wait for a CPU.");
+    out.sample(double(g.pacingThreads));
 }
 
 void renderOperations(Exposition &out, const Metrics &m)

@@ -90,6 +90,7 @@ void tst_Config::shippedFileLoadsAndMatchesDefaults()
     QCOMPARE(config->limits.maxPendingBytes, defaults.limits.maxPendingBytes);
     QCOMPARE(config->websocket.compressionEnabled, defaults.websocket.compressionEnabled);
     QCOMPARE(config->websocket.compressionMinBytes, defaults.websocket.compressionMinBytes);
+    QCOMPARE(config->websocket.flushPacingMs, defaults.websocket.flushPacingMs);
     for (SubscriptionType channel : allSubscriptionTypes()) {
         QCOMPARE(config->channel(channel).strategy, defaults.channel(channel).strategy);
         QCOMPARE(config->channel(channel).ack, defaults.channel(channel).ack);
@@ -157,6 +158,8 @@ void tst_Config::errors_data()
     row("worker threads zero", "websocket: {worker_threads: 0}", "websocket.worker_threads: must be between 1 and 256");
     row("worker threads too many", "websocket: {worker_threads: 100000}", "websocket.worker_threads: must be between 1 and 256");
     row("worker threads not a number", "websocket: {worker_threads: many}", "websocket.worker_threads: expected an integer, got 'many'");
+    row("flush pacing negative", "websocket: {flush_pacing_ms: -1}", "websocket.flush_pacing_ms: must be between 0 and 1000");
+    row("flush pacing too long", "websocket: {flush_pacing_ms: 5000}", "websocket.flush_pacing_ms: must be between 0 and 1000");
     row("compression not a bool", "websocket: {compression_enabled: sometimes}", "websocket.compression_enabled: expected true or false");
     row("compression threshold negative", "websocket: {compression_min_bytes: -1}", "websocket.compression_min_bytes: must be between");
     row("unknown channel", "channels: {gossip: {strategy: immediate}}", "channels.gossip: unknown channel");

@@ -267,6 +267,7 @@ def check_metrics(tally, families, samples, open_clients):
     check(value(samples, "quantpush_subscriptions", channel="strategy_status") == SUBSCRIBERS, "subscriptions gauge")
     check(value(samples, "quantpush_channel_seq", channel="strategy_status") == BROADCASTS, "channel_seq gauge")
     check(value(samples, "quantpush_session_queued_frames") == 0, "session_queued_frames")
+    check(value(samples, "quantpush_flush_pacing_threads") == 0, "flush_pacing_threads")
 
     # Bytes and frames, both ways, exactly.
     check(value(samples, "quantpush_frames_received_total") == tally.frames_out,

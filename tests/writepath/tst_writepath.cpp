@@ -10,6 +10,7 @@
 
 #include "DeliveryKit.h"
 
+#include "Clock.h"
 #include "Metrics.h"
 #include "Session.h"
 #include "FrontDoor.h"
@@ -19,6 +20,7 @@
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QPointer>
+#include <QtCore/QScopeGuard>
 #include <QtCore/QThread>
 #include <QtNetwork/QTcpServer>
 #include <QtTest/QSignalSpy>
@@ -158,6 +160,7 @@ private Q_SLOTS:
     void peerResetMidWrite();
     void serverSlowReaderAndResetPeerBesideBystander();
     void sessionDeletedBeforeItsFlush();
+    void pacedPushesWaitRepliesDoNot();
 };
 
 void TestWritePath::repliesStayInOrderWithPushes()
@@ -422,6 +425,72 @@ void TestWritePath::sessionDeletedBeforeItsFlush()
     QTRY_COMPARE_WITH_TIMEOUT(clients[0].messages().size(), 2, 10000);
     QTRY_COMPARE_WITH_TIMEOUT(clients[2].messages().size(), 2, 10000);
     QCOMPARE(flusher->scheduledSessions(), 0);
+}
+
+// While the thread waits for a CPU (FlushPacer engaged), pushes are
+// gathered until the pacing interval has passed since the last flush; a
+// session handed a reply is flushed at the end of the turn all the same,
+// with the pushes it held ahead of the reply, and the other sessions keep
+// theirs. The pacer reads a FakeClock and run-queue readings the test
+// makes up (half of each window spent waiting).
+void TestWritePath::pacedPushesWaitRepliesDoNot()
+{
+    SessionRig rig(roomyLimits());
+    std::array<RawWebSocket, 2> clients;
+    for (RawWebSocket &client : clients)
+        QVERIFY(openClient(rig, client));
+    QCoreApplication::processEvents();
+    Session *gathered = rig.sessions.at(0);
+    Session *answered = rig.sessions.at(1);
+
+    FakeClock clock(1'000'000);
+    qint64 waitedNs = 0;
+    SessionFlusher *flusher = SessionFlusher::forCurrentThread();
+    // A minute: the pace timer cannot fire while the test looks.
+    flusher->setPacingIntervalMs(60'000);
+    flusher->setPacingSources(&clock, [&waitedNs] { return std::optional<qint64>(waitedNs); });
+    const auto restore = qScopeGuard([flusher] {
+        flusher->setPacingIntervalMs(0);
+        flusher->setPacingSources(nullptr, {});
+    });
+
+    // Not engaged yet: the first reading starts a window, the push goes this turn.
+    gathered->sendFrame(pushFrame(1));
+    QVERIFY(!flusher->pacer().engaged());
+    QTRY_COMPARE_WITH_TIMEOUT(clients[0].messages().size(), 1, 10000);
+
+    // A window of 100 ms of which 50 were spent waiting: engaged.
+    clock.advance(100);
+    waitedNs += 50'000'000;
+    gathered->sendFrame(pushFrame(2));
+    answered->sendFrame(pushFrame(1));
+    QVERIFY(flusher->pacer().engaged());
+    QCOMPARE(flusher->scheduledSessions(), 2);
+
+    // A reply to the second session: it goes this turn, behind its push.
+    answered->sendMessage(pongReply(7));
+    QTRY_COMPARE_WITH_TIMEOUT(clients[1].messages().size(), 2, 10000);
+    QCOMPARE(tokens(clients[1].messages()), (QStringList {u"p1"_s, u"r7"_s}));
+    QCOMPARE(answered->batch().frames(), 0);
+    // The first session's push is still gathered.
+    QCoreApplication::processEvents();
+    QCOMPARE(gathered->batch().frames(), 1);
+    QCOMPARE(clients[0].messages().size(), 1);
+    QCOMPARE(flusher->scheduledSessions(), 1);
+
+    // More pushes join it; the paced flush (what the timer runs) sends them together.
+    gathered->sendFrame(pushFrame(3));
+    QCOMPARE(gathered->batch().frames(), 2);
+    flusher->flushAll();
+    QTRY_COMPARE_WITH_TIMEOUT(clients[0].messages().size(), 3, 10000);
+    QCOMPARE(tokens(clients[0].messages()), (QStringList {u"p1"_s, u"p2"_s, u"p3"_s}));
+    QCOMPARE(flusher->scheduledSessions(), 0);
+
+    // Pacing off (websocket.flush_pacing_ms 0): pushes go every turn again.
+    flusher->setPacingIntervalMs(0);
+    QVERIFY(!flusher->pacer().engaged());
+    gathered->sendFrame(pushFrame(4));
+    QTRY_COMPARE_WITH_TIMEOUT(clients[0].messages().size(), 4, 10000);
 }
 
 QTEST_GUILESS_MAIN(TestWritePath)
