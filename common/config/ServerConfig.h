@@ -43,7 +43,7 @@ struct WebSocketConfig
     // the main thread. Default: one per core the process may use (its
     // affinity mask, capped by a cgroup CPU quota: CpuQuota).
     int workerThreads = defaultWorkerThreads();
-    // While a connection thread waits for a CPU a tenth of its time or more
+    // While a connection thread waits for a CPU 15 % of its time or more
     // (more busy threads than cores), pushes to a connection are gathered
     // for up to this long and sent together, not every loop turn (fewer
     // syscalls when CPU is short); 0 never gathers. Replies never wait.

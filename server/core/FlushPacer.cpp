@@ -44,7 +44,11 @@ void FlushPacer::decide(qint64 nowMs)
         m_dwellMs = m_settings.dwellMs;
     if (m_settings.intervalMs <= 0) {
         m_engaged = false;
-    } else if (!m_engaged && m_lastShare >= m_settings.engageShare) {
+        m_windowsOver = 0;
+        return;
+    }
+    m_windowsOver = m_lastShare >= m_settings.engageShare ? m_windowsOver + 1 : 0;
+    if (!m_engaged && m_windowsOver >= m_settings.engageWindows) {
         // Back soon after letting go: the load outlasted the dwell.
         const bool soon = m_releasedAtMs >= 0 && nowMs - m_releasedAtMs < 2 * m_dwellMs;
         m_dwellMs = soon ? std::min(2 * m_dwellMs, m_settings.maxDwellMs) : m_settings.dwellMs;

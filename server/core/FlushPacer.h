@@ -19,8 +19,8 @@ namespace QuantPush {
 // server CPU 9.3 s -> 5.5 s for 8 s of load and p99 28 -> 18 ms with a
 // 12 ms interval (docs/benchmarks.md, session 26).
 //
-// So: a pacer engages when the thread's run-queue wait over a sample
-// window reaches `engageShare` of the window. Pacing itself takes the wait
+// So: a pacer engages when the thread's run-queue wait reaches
+// `engageShare` of the sample window in `engageWindows` windows in a row. Pacing itself takes the wait
 // away, so a low wait while engaged says nothing about the load: the pacer
 // stays engaged for a dwell (`dwellMs`), then lets go at the first window
 // whose wait is under `releaseShare`. Going back to pacing within two
@@ -39,8 +39,13 @@ public:
     {
         qint64 intervalMs = 0;     // 0: never pace (websocket.flush_pacing_ms sets it)
         qint64 sampleMs = 100;     // window over which the wait share is taken
-        double engageShare = 0.10; // wait / window at or above which pacing starts
-        double releaseShare = 0.03; // and below which it stops, after a dwell
+        // Wait / window at or above which pacing starts, in `engageWindows`
+        // windows in a row: one window over it was a burst of connections
+        // or a neighbour's moment as often as a lasting load (seen with one
+        // thread beside the generator).
+        double engageShare = 0.15;
+        int engageWindows = 2;
+        double releaseShare = 0.05; // and below which it stops, after a dwell
         qint64 dwellMs = 10'000;
         qint64 maxDwellMs = 160'000;
     };
@@ -81,6 +86,7 @@ private:
     qint64 m_sampleWaitNs = 0;
     qint64 m_lastFlushMs = -1;
     double m_lastShare = 0;
+    int m_windowsOver = 0; // consecutive windows at or over engageShare
     qint64 m_engagedAtMs = 0;
     qint64 m_releasedAtMs = -1;
     qint64 m_dwellMs = -1; // -1: the settings' dwellMs

@@ -1,7 +1,7 @@
 // FlushPacer (server/core): a thread's pushes are gathered for the pacing
 // interval while the thread waits for a CPU for a real share of its time,
 // and flushed every turn otherwise. Driven with made-up times and run-queue
-// readings: engaging, holding, the dwell that pacing's own calm cannot cut
+// readings: engaging (on windows in a row), holding, the dwell that pacing's own calm cannot cut
 // short, the dwell doubling while the load stays, the reset after a calm,
 // and pacing turned off.
 
@@ -21,6 +21,7 @@ FlushPacer::Settings settings()
     s.intervalMs = 12;
     s.sampleMs = 100;
     s.engageShare = 0.10;
+    s.engageWindows = 1;
     s.releaseShare = 0.03;
     s.dwellMs = 1000;
     s.maxDwellMs = 4000;
@@ -51,6 +52,7 @@ private Q_SLOTS:
     void dwellOutlastsPacingsOwnCalm();
     void loadThatStaysDoublesTheDwell();
     void longCalmResetsTheDwell();
+    void oneBusyWindowIsNotEnough();
     void zeroIntervalNeverPaces();
     void readingsThatGoBackwardsStartAWindow();
 };
@@ -152,6 +154,25 @@ void TestFlushPacer::longCalmResetsTheDwell()
     now = feed(pacer, waited, now, 8100, 40);
     QVERIFY(pacer.engaged());
     QCOMPARE(pacer.currentDwellMs(), 1000);
+}
+
+void TestFlushPacer::oneBusyWindowIsNotEnough()
+{
+    FlushPacer::Settings two = settings();
+    two.engageWindows = 2;
+    FlushPacer pacer(two);
+    qint64 waited = 0;
+    pacer.observe(0, waited);
+    // Busy, calm, busy, calm: never two in a row.
+    qint64 now = 0;
+    for (int i = 0; i < 10; ++i)
+        now = feed(pacer, waited, now, now + 100, i % 2 == 0 ? 50 : 0);
+    QVERIFY(!pacer.engaged());
+    // Two in a row: engaged at the second.
+    now = feed(pacer, waited, now, now + 100, 50);
+    QVERIFY(!pacer.engaged());
+    now = feed(pacer, waited, now, now + 100, 50);
+    QVERIFY(pacer.engaged());
 }
 
 void TestFlushPacer::zeroIntervalNeverPaces()

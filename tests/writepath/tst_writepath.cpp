@@ -459,10 +459,15 @@ void TestWritePath::pacedPushesWaitRepliesDoNot()
     QVERIFY(!flusher->pacer().engaged());
     QTRY_COMPARE_WITH_TIMEOUT(clients[0].messages().size(), 1, 10000);
 
-    // A window of 100 ms of which 50 were spent waiting: engaged.
+    // Two windows of 100 ms, each half spent waiting: engaged at the second.
     clock.advance(100);
     waitedNs += 50'000'000;
     gathered->sendFrame(pushFrame(2));
+    QVERIFY(!flusher->pacer().engaged());
+    QTRY_COMPARE_WITH_TIMEOUT(clients[0].messages().size(), 2, 10000);
+    clock.advance(100);
+    waitedNs += 50'000'000;
+    gathered->sendFrame(pushFrame(3));
     answered->sendFrame(pushFrame(1));
     QVERIFY(flusher->pacer().engaged());
     QCOMPARE(flusher->scheduledSessions(), 2);
@@ -475,22 +480,22 @@ void TestWritePath::pacedPushesWaitRepliesDoNot()
     // The first session's push is still gathered.
     QCoreApplication::processEvents();
     QCOMPARE(gathered->batch().frames(), 1);
-    QCOMPARE(clients[0].messages().size(), 1);
+    QCOMPARE(clients[0].messages().size(), 2);
     QCOMPARE(flusher->scheduledSessions(), 1);
 
     // More pushes join it; the paced flush (what the timer runs) sends them together.
-    gathered->sendFrame(pushFrame(3));
+    gathered->sendFrame(pushFrame(4));
     QCOMPARE(gathered->batch().frames(), 2);
     flusher->flushAll();
-    QTRY_COMPARE_WITH_TIMEOUT(clients[0].messages().size(), 3, 10000);
-    QCOMPARE(tokens(clients[0].messages()), (QStringList {u"p1"_s, u"p2"_s, u"p3"_s}));
+    QTRY_COMPARE_WITH_TIMEOUT(clients[0].messages().size(), 4, 10000);
+    QCOMPARE(tokens(clients[0].messages()), (QStringList {u"p1"_s, u"p2"_s, u"p3"_s, u"p4"_s}));
     QCOMPARE(flusher->scheduledSessions(), 0);
 
     // Pacing off (websocket.flush_pacing_ms 0): pushes go every turn again.
     flusher->setPacingIntervalMs(0);
     QVERIFY(!flusher->pacer().engaged());
-    gathered->sendFrame(pushFrame(4));
-    QTRY_COMPARE_WITH_TIMEOUT(clients[0].messages().size(), 4, 10000);
+    gathered->sendFrame(pushFrame(5));
+    QTRY_COMPARE_WITH_TIMEOUT(clients[0].messages().size(), 5, 10000);
 }
 
 QTEST_GUILESS_MAIN(TestWritePath)
