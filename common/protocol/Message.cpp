@@ -103,10 +103,14 @@ bool isValidRequestId(const QJsonValue &id)
         return true;
     if (!id.isDouble())
         return false;
-    // Integers are kept exactly (qint64) by Qt's parser; toInteger() falls back
-    // to its argument for fractions and out-of-range values, so two different
-    // fallbacks agree only for a real integer.
-    return id.toInteger(0) == id.toInteger(1);
+    // Whole numbers within +-(2^53 - 1) only: every JSON parser (a
+    // browser's included) holds those exactly, so the echo is the number
+    // sent. Past that, Qt's parser cannot tell 9007199254740993.0 (a double,
+    // read as ...992) from an exact integer, and the echo could differ from
+    // what was sent. Larger ids must be strings.
+    constexpr qint64 MaxSafe = (qint64(1) << 53) - 1;
+    const double value = id.toDouble();
+    return value >= -double(MaxSafe) && value <= double(MaxSafe) && id.toInteger(0) == id.toInteger(1);
 }
 
 } // namespace
@@ -134,7 +138,7 @@ DecodeResult Message::fromJson(const QJsonObject &object)
 {
     QJsonValue id = object.value(Key::Id);
     if (!id.isUndefined() && !isValidRequestId(id))
-        return failure(ErrorCode::BadRequest, u"\"id\" must be a string or an integer"_s);
+        return failure(ErrorCode::BadRequest, u"\"id\" must be a string or an integer within \u00b1(2^53 - 1)"_s);
     if (id.isString() && id.toString().toUtf8().size() > MaxRequestIdBytes)
         return failure(ErrorCode::BadRequest, u"\"id\" longer than %1 bytes"_s.arg(MaxRequestIdBytes));
 

@@ -74,10 +74,12 @@ void tst_Protocol::decodeValid_data()
     QTest::newRow("ping string data") << QByteArray(R"({"type":"ping","data":"x"})") << int(MessageType::Ping) << QString();
     QTest::newRow("string id") << QByteArray(R"({"type":"ping","id":"a-1"})") << int(MessageType::Ping) << u"a-1"_s;
     QTest::newRow("integer id") << QByteArray(R"({"type":"stats","id":7})") << int(MessageType::Stats) << u"7"_s;
-    QTest::newRow("largest integer id") << QByteArray(R"({"type":"ping","id":9223372036854775807})")
-                                        << int(MessageType::Ping) << u"9223372036854775807"_s;
-    QTest::newRow("smallest integer id") << QByteArray(R"({"type":"ping","id":-9223372036854775808})")
-                                         << int(MessageType::Ping) << u"-9223372036854775808"_s;
+    QTest::newRow("largest integer id") << QByteArray(R"({"type":"ping","id":9007199254740991})")
+                                        << int(MessageType::Ping) << u"9007199254740991"_s;
+    QTest::newRow("smallest integer id") << QByteArray(R"({"type":"ping","id":-9007199254740991})")
+                                         << int(MessageType::Ping) << u"-9007199254740991"_s;
+    QTest::newRow("whole number with an exponent") << QByteArray(R"({"type":"ping","id":1e3})")
+                                                   << int(MessageType::Ping) << u"1000"_s;
     QTest::newRow("subscribe") << QByteArray(R"({"type":"subscribe","data":{"type":"market_data"}})")
                                << int(MessageType::Subscribe) << QString();
     QTest::newRow("array data") << QByteArray(R"({"type":"ack","data":[]})") << int(MessageType::Ack) << QString();
@@ -113,6 +115,15 @@ void tst_Protocol::decodeInvalid_data()
     QTest::newRow("object id") << QByteArray(R"({"type":"ping","id":{}})") << u"bad_request"_s << u"\"id\""_s << QString();
     QTest::newRow("fractional id") << QByteArray(R"({"type":"ping","id":1.5})") << u"bad_request"_s << u"\"id\""_s << QString();
     QTest::newRow("id beyond 64 bits") << QByteArray(R"({"type":"ping","id":1e19})") << u"bad_request"_s << u"\"id\""_s << QString();
+    // Doubles that happen to be whole: echoed they would not be what was sent.
+    QTest::newRow("id just below 64 bits") << QByteArray(R"({"type":"ping","id":-9223372036854775809})")
+                                           << u"bad_request"_s << u"\"id\""_s << QString();
+    QTest::newRow("id with a point") << QByteArray(R"({"type":"ping","id":9007199254740993.0})") << u"bad_request"_s
+                                     << u"\"id\""_s << QString();
+    QTest::newRow("id past 2^53") << QByteArray(R"({"type":"ping","id":9007199254740992})") << u"bad_request"_s
+                                  << u"\"id\""_s << QString();
+    QTest::newRow("int64 id") << QByteArray(R"({"type":"ping","id":9223372036854775807})") << u"bad_request"_s
+                              << u"\"id\""_s << QString();
     QTest::newRow("data scalar") << QByteArray(R"({"type":"subscribe","data":5})") << u"bad_request"_s << u"\"data\""_s << QString();
     QTest::newRow("too deep") << QByteArray(R"({"type":"ping","data":{"a":{"b":{"c":{}}}}})") << u"bad_request"_s
                               << u"nested deeper"_s << QString();
