@@ -1,5 +1,7 @@
 #include "Filter.h"
 
+#include "FilterValueIndex.h"
+
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 
@@ -187,7 +189,7 @@ std::optional<Filter> Filter::parse(const QJsonValue &filters, QString *error,
         for (const auto &[op, operand] : std::as_const(parts)) {
             if (!operandIsValid(op, operand, field, limits, error))
                 return std::nullopt;
-            filter.m_conditions.append(Condition {*path, op, operand});
+            filter.m_conditions.append(makeCondition(*path, op, operand));
             if (filter.m_conditions.size() > limits.maxConditions) {
                 *error = u"filter has more than %1 conditions"_s.arg(limits.maxConditions);
                 return std::nullopt;
@@ -220,9 +222,23 @@ int Filter::weight() const
 Filter Filter::absentOrIn(const QString &field, const QJsonArray &values)
 {
     Filter filter;
-    filter.m_conditions.append(Condition {QStringList {field}, Op::AbsentOrIn, values});
+    filter.m_conditions.append(makeCondition(QStringList {field}, Op::AbsentOrIn, values));
     filter.m_source = QJsonObject {{field, QJsonObject {{u"absent_or_in"_s, values}}}};
     return filter;
+}
+
+Filter::Condition Filter::makeCondition(const QStringList &path, Op op, const QJsonValue &operand)
+{
+    Condition condition {path, op, operand, nullptr};
+    const bool list = op == Op::In || op == Op::Nin || op == Op::AbsentOrIn;
+    if (list && operand.isArray() && operand.toArray().size() >= FilterValueIndex::MinSize)
+        condition.index = std::make_shared<const FilterValueIndex>(operand.toArray());
+    return condition;
+}
+
+bool Filter::inList(const Condition &condition, const QJsonValue &value)
+{
+    return condition.index ? condition.index->contains(value) : anyEqual(value, condition.operand.toArray());
 }
 
 bool Filter::matches(const QJsonObject &data) const
@@ -243,9 +259,9 @@ bool Filter::holds(const Condition &condition, const QJsonObject &data)
     case Op::Ne:
         return !value || !jsonValuesEqual(*value, condition.operand);
     case Op::Nin:
-        return !value || !anyEqual(*value, condition.operand.toArray());
+        return !value || !inList(condition, *value);
     case Op::AbsentOrIn:
-        return !value || value->isNull() || anyEqual(*value, condition.operand.toArray());
+        return !value || value->isNull() || inList(condition, *value);
     default:
         break;
     }
@@ -253,7 +269,7 @@ bool Filter::holds(const Condition &condition, const QJsonObject &data)
         return false;
     switch (condition.op) {
     case Op::Eq: return jsonValuesEqual(*value, condition.operand);
-    case Op::In: return anyEqual(*value, condition.operand.toArray());
+    case Op::In: return inList(condition, *value);
     case Op::Prefix: return value->isString() && value->toString().startsWith(condition.operand.toString());
     case Op::Gt: { const auto c = compare(*value, condition.operand); return c && *c > 0; }
     case Op::Gte: { const auto c = compare(*value, condition.operand); return c && *c >= 0; }

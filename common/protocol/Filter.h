@@ -7,9 +7,12 @@
 #include <QtCore/QString>
 #include <QtCore/QStringList>
 
+#include <memory>
 #include <optional>
 
 namespace QuantPush {
+
+class FilterValueIndex;
 
 struct FilterLimits
 {
@@ -31,6 +34,9 @@ public:
         QStringList path; // "a.b.c" split on dots
         Op op = Op::Eq;
         QJsonValue operand;
+        // in / nin / absent-or-in lists of FilterValueIndex::MinSize or
+        // more: their operands hashed (shared by copies of the filter).
+        std::shared_ptr<const FilterValueIndex> index;
     };
 
     // An absent or empty filter object matches everything.
@@ -53,7 +59,9 @@ public:
 
 
 private:
+    static Condition makeCondition(const QStringList &path, Op op, const QJsonValue &operand);
     static bool holds(const Condition &condition, const QJsonObject &data);
+    static bool inList(const Condition &condition, const QJsonValue &value);
 
     QList<Condition> m_conditions;
     QJsonObject m_source;

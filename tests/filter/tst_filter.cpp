@@ -91,6 +91,21 @@ void tst_Filter::matches_data()
     row("absent field prefix", R"({"missing":{"prefix":"x"}})", false);
     row("all keys must hold", R"({"symbol":"BTCUSDT","side":"sell"})", false);
     row("all keys hold", R"({"symbol":"BTCUSDT","side":"buy","price":{"gt":1}})", true);
+    // Lists of 8 or more are hashed (FilterValueIndex): the same answers.
+    row("long in", R"({"symbol":{"in":["A","B","C","D","E","F","G","BTCUSDT","H"]}})", true);
+    row("long in miss", R"({"symbol":{"in":["A","B","C","D","E","F","G","H","BTCUSDX"]}})", false);
+    row("long array shorthand", R"({"symbol":["A","B","C","D","E","F","G","BTCUSDT"]})", true);
+    row("long in number as double", R"({"qty":{"in":[1,2,4,5,6,7,8,3.0]}})", true);
+    row("long in number miss", R"({"qty":{"in":[1,2,4,5,6,7,8,3.5,"3"]}})", false);
+    row("long in price", R"({"price":{"in":[1,2,4,5,6,7,8,150.5]}})", true);
+    row("long in bool", R"({"active":{"in":[1,2,4,5,6,7,8,"true",true]}})", true);
+    row("long in bool miss", R"({"active":{"in":[1,2,4,5,6,7,8,"true",false,null]}})", false);
+    row("long in null", R"({"tags":{"in":[1,2,4,5,6,7,8,false,null]}})", true);
+    row("long in on an object is false", R"({"venue":{"in":[1,2,4,5,6,7,8,"binance",null]}})", false);
+    row("long nin", R"({"symbol":{"nin":["A","B","C","D","E","F","G","H"]}})", true);
+    row("long nin miss", R"({"symbol":{"nin":["A","B","C","D","E","F","G","BTCUSDT"]}})", false);
+    row("long nin absent field matches", R"({"missing":{"nin":["A","B","C","D","E","F","G","H"]}})", true);
+    row("long in absent field", R"({"missing":{"in":["A","B","C","D","E","F","G","H"]}})", false);
 }
 
 void tst_Filter::matches()
