@@ -104,6 +104,17 @@ void RequestRouter::routeBinary(Session &session, qint64 bytes)
     session.sendError(ErrorCode::BadRequest, u"binary frames are not accepted; send JSON text frames"_s);
 }
 
+void RequestRouter::routePing(Session &session, const QByteArray &payload)
+{
+    if (session.isClosing())
+        return;
+    session.markActivity(m_clock->nowMs());
+    session.countInbound(payload.size());
+    if (rateLimit(session, QJsonValue()))
+        return;
+    session.answerPing(payload);
+}
+
 void RequestRouter::handleAuth(Session &session, const Message &message)
 {
     m_authFlow->handleAuth(session, message);

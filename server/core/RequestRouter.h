@@ -30,6 +30,9 @@ public:
 
     void routeText(Session &session, const QString &text);
     void routeBinary(Session &session, qint64 bytes);
+    // A WebSocket ping frame: counted against the inbound rate limit like a
+    // request (a ping flood was answered without limit before), then answered.
+    void routePing(Session &session, const QByteArray &payload);
 
 Q_SIGNALS:
     void subscribeRequested(QuantPush::SessionId session, const QJsonValue &requestId,

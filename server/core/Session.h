@@ -135,6 +135,7 @@ public:
     // per loop turn (FrameBatch); false for TLS and unknown transports.
     bool writesDirect() const { return m_batch.isDirect(); }
     const FrameBatch &batch() const { return m_batch; }
+    void answerPing(const QByteArray &payload);
     // Writes this turn's batch (SessionFlusher calls it at the turn's end).
     void flushBatch();
     // The batch holds a frame that may not wait for paced pushes (a reply).
@@ -143,6 +144,8 @@ public:
 Q_SIGNALS:
     void textReceived(QuantPush::SessionId session, const QString &text);
     void binaryReceived(QuantPush::SessionId session, qint64 bytes);
+    // A WebSocket ping: answered with answerPing() once the router admits it.
+    void pingReceived(QuantPush::SessionId session, const QByteArray &payload);
     void closed(QuantPush::SessionId session, int code, const QString &reason);
 
 private:

@@ -305,6 +305,7 @@ Session *SessionHost::createSession(WsConnection *socket)
     m_metrics->connectionOpened(networkOf(session->peerAddress()));
     connect(session, &Session::textReceived, this, &SessionHost::onText);
     connect(session, &Session::binaryReceived, this, &SessionHost::onBinary);
+    connect(session, &Session::pingReceived, this, &SessionHost::onPing);
     connect(session, &Session::closed, this, &SessionHost::onSessionClosed);
     qCInfo(lcAccess).noquote() << "connect" << session->remoteAddress() << "session" << session->id()
                                << "origin" << (socket->origin().isEmpty() ? u"-"_s : socket->origin());
@@ -333,6 +334,12 @@ void SessionHost::onBinary(SessionId id, qint64 bytes)
 {
     if (Session *session = m_sessions.value(id))
         m_router->routeBinary(*session, bytes);
+}
+
+void SessionHost::onPing(SessionId id, const QByteArray &payload)
+{
+    if (Session *session = m_sessions.value(id))
+        m_router->routePing(*session, payload);
 }
 
 void SessionHost::onSessionClosed(SessionId id)

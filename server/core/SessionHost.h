@@ -106,6 +106,7 @@ private:
     void onAuthenticated(SessionId id);
     void onText(SessionId id, const QString &text);
     void onBinary(SessionId id, qint64 bytes);
+    void onPing(SessionId id, const QByteArray &payload);
     void onSessionClosed(SessionId id);
     void heartbeat();
     void sweepAcks();

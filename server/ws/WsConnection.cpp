@@ -253,6 +253,16 @@ void WsConnection::shutdownWrite()
         ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
 }
 
+void WsConnection::answerPing(const QByteArray &payload)
+{
+    // A peer that pings and never reads would pile its pongs up in the
+    // socket's buffer without bound (pongs are outside the session's
+    // budget). While that much still waits, this ping goes unanswered:
+    // RFC 6455 5.5.3 lets an endpoint answer only the latest of several.
+    if (!m_closeSent && m_socket->bytesToWrite() < PongBacklogBytes)
+        writeRaw(serverFrame(WsOpcode::Pong, payload));
+}
+
 bool WsConnection::onEvent(WsFrameParser::Event &&event)
 {
     using Kind = WsFrameParser::Event::Kind;
@@ -266,12 +276,8 @@ bool WsConnection::onEvent(WsFrameParser::Event &&event)
             Q_EMIT binaryMessageReceived(event.payload);
         break;
     case Kind::Ping:
-        // A peer that pings and never reads would pile its pongs up in the
-        // socket's buffer without bound (pongs are outside the session's
-        // budget). While that much still waits, this ping goes unanswered:
-        // RFC 6455 5.5.3 lets an endpoint answer only the latest of several.
-        if (!m_closeSent && m_socket->bytesToWrite() < PongBacklogBytes)
-            writeRaw(serverFrame(WsOpcode::Pong, event.payload));
+        if (!m_closeSent)
+            Q_EMIT pingReceived(event.payload);
         break;
     case Kind::Pong:
         Q_EMIT pong(event.payload);

@@ -89,6 +89,9 @@ public:
     qint64 sendTextMessage(const QString &text);
     qint64 sendBinaryMessage(const QByteArray &data);
     void ping(const QByteArray &payload = {});
+    // Answers a ping the owner admitted (pingReceived), unless 64 KiB of
+    // output already waits (see the .cpp).
+    void answerPing(const QByteArray &payload);
     // Sends a close frame; the TCP connection ends when the peer answers
     // (or when the owner aborts it after its grace).
     void close(int code, const QString &reason = {});
@@ -103,6 +106,9 @@ Q_SIGNALS:
     void textMessageReceived(const QString &text);
     void binaryMessageReceived(const QByteArray &data);
     void pong(const QByteArray &payload);
+    // A ping: the owner answers it with answerPing(), or not (a ping counts
+    // against the inbound rate limit like any frame).
+    void pingReceived(const QByteArray &payload);
     // A close frame is on its way to the peer (ours, or the echo of its
     // own): nothing may be written after it.
     void aboutToClose();

@@ -109,6 +109,8 @@ bool WsFrameParser::startFrame(const Sink &sink)
     } else if (m_opcode == Opcode::Continuation) {
         if (!m_inMessage)
             return fail(1002, u"continuation frame without a message"_s, sink);
+        if (++m_messageFrames > MaxFramesPerMessage)
+            return fail(1009, u"message in more than %1 frames"_s.arg(MaxFramesPerMessage), sink);
     } else if (m_inMessage) {
         return fail(1002, u"new message inside a fragmented one"_s, sink);
     }
@@ -119,6 +121,7 @@ bool WsFrameParser::startFrame(const Sink &sink)
         if (m_opcode != Opcode::Continuation) {
             m_inMessage = true;
             m_messageOpcode = m_opcode;
+            m_messageFrames = 1;
         }
         // Reserve a single frame's declared size at once, not more: a peer
         // announcing a large message in many small frames grows it as sent.

@@ -47,6 +47,8 @@ void RawWebSocketClient::parse()
         }
         else if (opcode == 0x9)
             ++pings;
+        else if (opcode == 0xA)
+            ++pongs;
     }
 }
 

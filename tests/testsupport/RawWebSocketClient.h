@@ -22,6 +22,7 @@ public:
     int closeCode = -1;     // from the server's close frame
     QString closeReason;    // from the server's close frame
     int pings = 0;          // pings received (never answered)
+    int pongs = 0;          // pongs received (answers to pings written to `socket`)
 
 private:
     void parse();

@@ -176,6 +176,10 @@ void tst_WsProtocol::violations_data()
     QTest::newRow("oversized frame") << frame(0x1, QByteArray(101, 'x')) << 1009;
     QTest::newRow("oversized in fragments") << frame(0x1, QByteArray(60, 'x'), false) + frame(0x0, QByteArray(60, 'x'))
                                             << 1009;
+    QByteArray endless = frame(0x1, "{", false);
+    for (int i = 0; i < WsFrameParser::MaxFramesPerMessage; ++i)
+        endless += frame(0x0, {}, false);
+    QTest::newRow("message in too many frames") << endless << 1009;
     QTest::newRow("invalid UTF-8") << frame(0x1, "\xc3\x28") << 1007;
     QTest::newRow("UTF-16 surrogate in UTF-8") << frame(0x1, "\xed\xa0\x80") << 1007;
     QTest::newRow("invalid UTF-8 across fragments") << frame(0x1, "\xe2\x82", false) + frame(0x0, "x") << 1007;
