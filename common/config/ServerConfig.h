@@ -128,6 +128,9 @@ struct LimitsConfig
     int maxJsonDepth = 32;
     int maxFilterConditions = 32;
     int handshakeTimeoutMs = 5000;
+    // Connections still sending their request head, in all (from one
+    // address: maxConnectionsPerIp); past it a new one is closed at once.
+    int maxPendingHandshakes = 4096;
     qint64 maxPendingBytes = 4 * 1024 * 1024; // per session, bytes buffered in the socket
     qint64 preAuthPendingBytes = 8 * 1024;    // per session before auth: all it may hold (else 4008)
     int closeGraceMs = 1000;                  // after a close, the socket is aborted this much later

@@ -11,7 +11,9 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -34,6 +36,64 @@ FrontDoor::FrontDoor(const Limits &limits, QObject *parent)
     // timeout (at most 250 ms) later.
     m_headSweep->setInterval(std::clamp(m_limits.handshakeTimeoutMs / 4, 10, 250));
     connect(m_headSweep, &QTimer::timeout, this, &FrontDoor::sweepHeads);
+    // Room for what is not a connection (log and config files, redis, the
+    // process sampler) once the descriptors are nearly all taken.
+    constexpr rlim_t Reserve = 64;
+    rlimit files {};
+    if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY && files.rlim_cur > 2 * Reserve)
+        m_descriptorCeiling = qintptr(files.rlim_cur - Reserve);
+    // Qt stops accepting on some accept errors (EMFILE among them on some
+    // versions) and retries at once on others: either way, a pause.
+    connect(this, &QTcpServer::acceptError, this, [this](QAbstractSocket::SocketError error) {
+        qCWarning(lcConnection) << "accept failed:" << error << "- accepting again in 100 ms";
+        pauseAcceptingFor(100);
+    });
+}
+
+bool FrontDoor::descriptorFits(qintptr descriptor)
+{
+    if (m_descriptorCeiling <= 0 || descriptor < m_descriptorCeiling)
+        return true;
+    ::close(int(descriptor));
+    Q_EMIT rejected(u"out_of_descriptors"_s);
+    if (!m_acceptPaused)
+        qCWarning(lcConnection) << "open files nearly at the limit (descriptor" << descriptor
+                                << "): a new connection was closed; accepting again in 100 ms";
+    pauseAcceptingFor(100);
+    return false;
+}
+
+void FrontDoor::pauseAcceptingFor(int ms)
+{
+    if (m_acceptPaused)
+        return;
+    m_acceptPaused = true;
+    pauseAccepting();
+    QTimer::singleShot(ms, this, [this] {
+        m_acceptPaused = false;
+        resumeAccepting();
+    });
+}
+
+bool FrontDoor::admitPending(qintptr descriptor, QHostAddress *address)
+{
+    sockaddr_storage peer {};
+    socklen_t length = sizeof peer;
+    if (::getpeername(int(descriptor), reinterpret_cast<sockaddr *>(&peer), &length) == 0)
+        address->setAddress(reinterpret_cast<const sockaddr *>(&peer));
+    const int fromAddress = m_pendingByAddress.value(*address);
+    QString reason;
+    if (m_headDeadlines.size() >= m_limits.maxPendingHeads)
+        reason = u"pending_handshakes_full"_s;
+    else if (fromAddress >= m_limits.maxPendingHeadsPerAddress)
+        reason = u"pending_handshakes_per_ip"_s;
+    if (reason.isEmpty())
+        return true;
+    ::close(int(descriptor));
+    Q_EMIT rejected(reason);
+    qCInfo(lcConnection).noquote() << address->toString() << "closed before its request head:" << reason
+                                   << "(" << m_headDeadlines.size() << "pending," << fromAddress << "from it)";
+    return false;
 }
 
 namespace {
@@ -204,7 +264,10 @@ void FrontDoor::incomingConnection(qintptr descriptor)
     // that keeps it: per connection that saves a QTcpSocket (its notifiers,
     // read buffer and a move between threads) on this thread, which accepts
     // for every worker.
-    if (upgradeAtOnce(descriptor))
+    if (!descriptorFits(descriptor) || upgradeAtOnce(descriptor))
+        return;
+    QHostAddress address;
+    if (!admitPending(descriptor, &address))
         return;
 #if QT_CONFIG(ssl)
     QTcpSocket *socket = m_tlsEnabled ? new QSslSocket(this) : new QTcpSocket(this);
@@ -219,10 +282,11 @@ void FrontDoor::incomingConnection(qintptr descriptor)
     // frame back until the previous one is acknowledged (tens of ms).
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     // One deadline for the TLS handshake (if any) and the request head.
-    m_headDeadlines.insert(socket, m_clock.elapsed() + m_limits.handshakeTimeoutMs);
+    m_headDeadlines.insert(socket, {m_clock.elapsed() + m_limits.handshakeTimeoutMs, address});
+    ++m_pendingByAddress[address];
     if (!m_headSweep->isActive())
         m_headSweep->start();
-    connect(socket, &QObject::destroyed, this, [this, socket] { m_headDeadlines.remove(socket); });
+    connect(socket, &QObject::destroyed, this, [this, socket] { forgetHead(socket); });
     connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
 #if QT_CONFIG(ssl)
     if (auto *ssl = qobject_cast<QSslSocket *>(socket)) {
@@ -261,7 +325,13 @@ void FrontDoor::refuse(QTcpSocket *socket, QByteArrayView status, const QString 
 
 void FrontDoor::forgetHead(QTcpSocket *socket)
 {
-    m_headDeadlines.remove(socket);
+    const auto it = m_headDeadlines.constFind(socket);
+    if (it == m_headDeadlines.cend())
+        return;
+    const auto count = m_pendingByAddress.find(it->address);
+    if (count != m_pendingByAddress.end() && --count.value() <= 0)
+        m_pendingByAddress.erase(count);
+    m_headDeadlines.erase(it);
     if (m_headDeadlines.isEmpty())
         m_headSweep->stop();
 }
@@ -271,7 +341,7 @@ void FrontDoor::sweepHeads()
     const qint64 now = m_clock.elapsed();
     QList<QTcpSocket *> overdue;
     for (auto it = m_headDeadlines.cbegin(); it != m_headDeadlines.cend(); ++it) {
-        if (it.value() <= now)
+        if (it->deadlineMs <= now)
             overdue.append(it.key());
     }
     for (QTcpSocket *socket : std::as_const(overdue)) {

@@ -30,6 +30,22 @@ namespace {
 constexpr int ListenBacklog = 4096;
 } // namespace
 
+namespace {
+
+FrontDoor::Limits frontDoorLimits(const ServerConfig &config)
+{
+    FrontDoor::Limits limits;
+    limits.maxHeaderBytes = config.http.maxHeaderBytes;
+    limits.handshakeTimeoutMs = config.limits.handshakeTimeoutMs;
+    limits.maxPendingHeads = config.limits.maxPendingHandshakes;
+    limits.maxPendingHeadsPerAddress = config.limits.maxConnectionsPerIp;
+    limits.tlsCertFile = config.security.tls.certFile;
+    limits.tlsKeyFile = config.security.tls.keyFile;
+    return limits;
+}
+
+} // namespace
+
 WebSocketManager::WebSocketManager(ServerConfig config, QObject *parent)
     : WebSocketManager(std::move(config), Clock::system(), parent)
 {
@@ -45,9 +61,7 @@ WebSocketManager::WebSocketManager(ServerConfig config, Clock *clock, QObject *p
     , m_broker(createBroker(m_config))
     , m_broadcaster(new MessageBroadcaster(m_config, m_broker.get(), this, clock))
     , m_admission(std::make_unique<Admission>(m_config))
-    , m_frontDoor(new FrontDoor({m_config.http.maxHeaderBytes, m_config.limits.handshakeTimeoutMs,
-                                 m_config.security.tls.certFile, m_config.security.tls.keyFile},
-                                this))
+    , m_frontDoor(new FrontDoor(frontDoorLimits(m_config), this))
     , m_sessions(new SessionWorkers(m_config, m_admission.get(), m_authenticator.get(), m_permissions.get(),
                                     m_metrics, clock, this))
     , m_subscriptionFlow(new SubscriptionFlow(m_config.limits, m_subscriptions, m_broadcaster, m_sessions, this))

@@ -9,6 +9,7 @@
 #include "WebSocketManager.h"
 #include "config/ServerConfig.h"
 
+#include <QtNetwork/QTcpSocket>
 #include <QtTest/QTest>
 #include <QtWebSockets/QWebSocket>
 
@@ -25,6 +26,8 @@ private Q_SLOTS:
     void initTestCase();
     void perAddressLimit();
     void serverFull();
+    void pendingHeadsPerAddress();
+    void pendingHeadsInAll();
 
 private:
     ServerConfig m_config;
@@ -70,6 +73,80 @@ void tst_SecurityLimits::serverFull()
     QCOMPARE(second.closeCode, 1013);
     QVERIFY(second.texts.isEmpty()); // no welcome
     QVERIFY(!first.closed);
+}
+
+namespace {
+
+// `count` connections from `address`, each sending one byte of a request
+// head and nothing more (past TCP_DEFER_ACCEPT, short of a head).
+std::vector<std::unique_ptr<QTcpSocket>> startHeads(quint16 port, const QHostAddress &address, int count)
+{
+    std::vector<std::unique_ptr<QTcpSocket>> sockets;
+    for (int i = 0; i < count; ++i) {
+        auto socket = std::make_unique<QTcpSocket>();
+        socket->bind(address, 0);
+        socket->connectToHost(QHostAddress::LocalHost, port);
+        socket->write("G");
+        sockets.push_back(std::move(socket));
+    }
+    return sockets;
+}
+
+int closedByServer(const std::vector<std::unique_ptr<QTcpSocket>> &sockets)
+{
+    return int(std::count_if(sockets.cbegin(), sockets.cend(), [](const auto &socket) {
+        return socket->state() == QAbstractSocket::UnconnectedState;
+    }));
+}
+
+} // namespace
+
+// Review, session 26: one address held 16,800 descriptors with a byte sent
+// on each; connections still sending their head are capped per address
+// (max_connections_per_ip) and in all (max_pending_handshakes), past which
+// they are closed at once, and a client with a whole request gets in.
+void tst_SecurityLimits::pendingHeadsPerAddress()
+{
+    ServerConfig config = m_config;
+    config.limits.maxConnectionsPerIp = 10;
+    config.limits.handshakeTimeoutMs = 60000; // only the cap closes them here
+    const auto server = startServer(config);
+    QVERIFY(server);
+    const auto heads = startHeads(server->port(), QHostAddress(u"127.0.0.3"_s), 25);
+    QTRY_COMPARE_WITH_TIMEOUT(closedByServer(heads), 15, WaitMs);
+    QTest::qWait(300); // and no more than that
+    QCOMPARE(closedByServer(heads), 15);
+    // Another address, and a client whose request is whole at accept: served.
+    const auto others = startHeads(server->port(), QHostAddress(u"127.0.0.4"_s), 5);
+    Probe probe;
+    probe.socket.open(url(server->port()));
+    QTRY_VERIFY_WITH_TIMEOUT(probe.has(u"welcome"_s), WaitMs);
+    QCOMPARE(closedByServer(others), 0);
+}
+
+void tst_SecurityLimits::pendingHeadsInAll()
+{
+    ServerConfig config = m_config;
+    config.limits.maxPendingHandshakes = 12;
+    config.limits.handshakeTimeoutMs = 60000;
+    const auto server = startServer(config);
+    QVERIFY(server);
+    std::vector<std::unique_ptr<QTcpSocket>> heads;
+    for (int i = 0; i < 4; ++i) {
+        for (auto &socket : startHeads(server->port(), QHostAddress(u"127.0.1.%1"_s.arg(i + 1)), 5))
+            heads.push_back(std::move(socket));
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(closedByServer(heads), 8, WaitMs);
+    QTest::qWait(300);
+    QCOMPARE(closedByServer(heads), 8);
+    Probe probe;
+    probe.socket.open(url(server->port()));
+    QTRY_VERIFY_WITH_TIMEOUT(probe.has(u"welcome"_s), WaitMs);
+    // The heads that time out or complete free their places.
+    heads.clear();
+    const auto later = startHeads(server->port(), QHostAddress(u"127.0.1.9"_s), 3);
+    QTest::qWait(300);
+    QTRY_COMPARE_WITH_TIMEOUT(closedByServer(later), 0, WaitMs);
 }
 
 QTEST_GUILESS_MAIN(tst_SecurityLimits)
