@@ -60,6 +60,8 @@ private:
     // Nothing when the request may go on; else the 401/403 to send.
     std::optional<HttpResponse> authorise(const HttpRequest &request, Access access) const;
     QString routeLabel(const QByteArray &path) const;
+    // The path as the log shows it: at most 200 bytes and its length.
+    static QByteArray loggedPath(const QByteArray &path);
     void record(const HttpRequest &request, int status, qint64 bytes);
 
     HttpResponse healthz(const HttpRequest &request);

@@ -121,6 +121,8 @@ QList<QByteArray> credentials(const QString &who)
         return { "Authorization: Bearer " + token(u"admin"_s) };
     if (who == u"trader_jwt"_s)
         return { "Authorization: Bearer " + token(u"trader"_s) };
+    if (who == u"unknown_role_jwt"_s)
+        return { "Authorization: Bearer " + token(u"nosuchrole"_s) };
     if (who == u"expired_admin_jwt"_s)
         return { "Authorization: Bearer " + token(u"admin"_s, -3600) };
     if (who == u"admin_key_as_bearer"_s)
@@ -207,6 +209,8 @@ void tst_Http::access_data()
         QTest::addRow("%s wrong key", p) << get << path << u"wrong_key"_s << 401;
         QTest::addRow("%s basic auth", p) << get << path << u"basic"_s << 401;
         QTest::addRow("%s expired admin jwt", p) << get << path << u"expired_admin_jwt"_s << 401;
+        // Signed, but a role the server does not have: refused, as over WebSocket (review, session 26).
+        QTest::addRow("%s unknown role jwt", p) << get << path << u"unknown_role_jwt"_s << 401;
         QTest::addRow("%s viewer key", p) << get << path << u"viewer_key"_s << 403;
         QTest::addRow("%s trader jwt", p) << get << path << u"trader_jwt"_s << 403;
         QTest::addRow("%s admin key", p) << get << path << u"admin_key"_s << 200;
@@ -220,6 +224,7 @@ void tst_Http::access_data()
     QTest::newRow("broadcast anonymous") << post << broadcast << QString() << 401;
     QTest::newRow("broadcast viewer key") << post << broadcast << u"viewer_key"_s << 403;
     QTest::newRow("broadcast trader jwt") << post << broadcast << u"trader_jwt"_s << 403;
+    QTest::newRow("broadcast unknown role jwt") << post << broadcast << u"unknown_role_jwt"_s << 401;
     QTest::newRow("broadcast admin key") << post << broadcast << u"admin_key"_s << 200;
     QTest::newRow("broadcast admin jwt") << post << broadcast << u"admin_jwt"_s << 200;
 }
