@@ -199,8 +199,9 @@ std::optional<FrontDoor::RequestHead> FrontDoor::parseHead(QByteArrayView head)
     // Exactly "METHOD SP TARGET SP VERSION": an empty part (two spaces) is malformed.
     const qsizetype firstSpace = requestLine.indexOf(' ');
     const qsizetype secondSpace = firstSpace < 0 ? -1 : requestLine.indexOf(' ', firstSpace + 1);
+    const QByteArrayView version = secondSpace < 0 ? QByteArrayView() : requestLine.sliced(secondSpace + 1);
     if (firstSpace <= 0 || secondSpace <= firstSpace + 1 || requestLine.indexOf(' ', secondSpace + 1) >= 0
-        || !requestLine.sliced(secondSpace + 1).startsWith("HTTP/1."))
+        || (version != "HTTP/1.1" && version != "HTTP/1.0"))
         return std::nullopt;
     RequestHead parsed;
     parsed.method = requestLine.first(firstSpace).toByteArray();
@@ -212,8 +213,18 @@ std::optional<FrontDoor::RequestHead> FrontDoor::parseHead(QByteArrayView head)
         const qsizetype colon = line.indexOf(':');
         if (colon <= 0)
             return std::nullopt;
-        parsed.headers.insert(line.first(colon).trimmed().toByteArray().toLower(),
-                              line.sliced(colon + 1).trimmed().toByteArray());
+        // RFC 9112: no whitespace between a field's name and its colon, and
+        // one Content-Length / Host / Transfer-Encoding: where two disagree a
+        // proxy in front and this server could each read a different body
+        // (review, session 26: "Content-Length: 5" then "47" published 47).
+        const QByteArrayView rawName = line.first(colon);
+        if (rawName.contains(' ') || rawName.contains('\t'))
+            return std::nullopt;
+        QByteArray name = rawName.toByteArray().toLower();
+        const bool single = name == "content-length" || name == "host" || name == "transfer-encoding";
+        if (single && parsed.headers.contains(name))
+            return std::nullopt;
+        parsed.headers.insert(std::move(name), line.sliced(colon + 1).trimmed().toByteArray());
     }
     return parsed;
 }

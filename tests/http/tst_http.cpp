@@ -157,6 +157,8 @@ private Q_SLOTS:
     void bodyTooLarge();
     void declaredBodyTooLargeIsRefusedBeforeReading();
     void chunkedBodyNeedsLength();
+    void ambiguousHeadsAreRefused_data();
+    void ambiguousHeadsAreRefused();
     void slowlorisHeadDoesNotBlockOthers();
     void slowBodyTimesOut();
     void connectionCapAnswers503();
@@ -366,6 +368,30 @@ void tst_Http::chunkedBodyNeedsLength()
     const Reply reply = exchange(port(), chunked);
     QCOMPARE(reply.status, 411);
     QCOMPARE(reply.json().value(u"code"_s).toString(), u"bad_request"_s);
+}
+
+// Heads that a proxy in front and this server could read differently
+// (review, session 26): answered 400, the body never read, and the next
+// client served.
+void tst_Http::ambiguousHeadsAreRefused_data()
+{
+    QTest::addColumn<QByteArray>("head");
+    const QByteArray start = "POST /websocket/broadcast HTTP/1.1\r\nHost: x\r\nX-API-Key: " + AdminKey + "\r\n";
+    QTest::newRow("two content lengths") << start + "Content-Length: 5\r\nContent-Length: 47\r\n\r\n";
+    QTest::newRow("two equal content lengths") << start + "Content-Length: 2\r\nContent-Length: 2\r\n\r\n";
+    QTest::newRow("space before the colon") << start + "Content-Length : 2\r\n\r\n";
+    QTest::newRow("two hosts") << start + "Host: y\r\nContent-Length: 2\r\n\r\n";
+    QTest::newRow("HTTP/1.9") << QByteArray("GET /healthz HTTP/1.9\r\nHost: x\r\n\r\n");
+    QTest::newRow("HTTP/2.0") << QByteArray("GET /healthz HTTP/2.0\r\nHost: x\r\n\r\n");
+}
+
+void tst_Http::ambiguousHeadsAreRefused()
+{
+    QFETCH(QByteArray, head);
+    const Reply reply = exchange(port(), head + "{}");
+    QCOMPARE(reply.status, 400);
+    const Reply next = exchange(port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    QCOMPARE(next.status, 200);
 }
 
 void tst_Http::slowlorisHeadDoesNotBlockOthers()
