@@ -145,6 +145,7 @@ void readLimits(YamlSection section, LimitsConfig &config)
     section.read("max_filter_values_per_connection", config.maxFilterValuesPerConnection, 1, 100000000);
     section.read("handshake_timeout_ms", config.handshakeTimeoutMs, 10, 600000);
     section.read("max_pending_handshakes", config.maxPendingHandshakes, 1, 1000000);
+    section.read("replay_messages_per_sec", config.replayMessagesPerSec, 1, 100000000);
     section.read("max_pending_bytes", config.maxPendingBytes, 1024, MaxInt64);
     section.read("pre_auth_pending_bytes", config.preAuthPendingBytes, 1024, MaxInt64);
     section.read("close_grace_ms", config.closeGraceMs, 10, 60000);

@@ -43,7 +43,7 @@ struct WebSocketConfig
     // the main thread. Default: one per core the process may use (its
     // affinity mask, capped by a cgroup CPU quota: CpuQuota).
     int workerThreads = defaultWorkerThreads();
-    // While a connection thread waits for a CPU 15 % of its time or more
+    // While a connection thread waits for a CPU 20 % of its time or more
     // (more busy threads than cores), pushes to a connection are gathered
     // for up to this long and sent together, not every loop turn (fewer
     // syscalls when CPU is short); 0 never gathers. Replies never wait.
@@ -131,6 +131,10 @@ struct LimitsConfig
     // Connections still sending their request head, in all (from one
     // address: maxConnectionsPerIp); past it a new one is closed at once.
     int maxPendingHandshakes = 4096;
+    // Messages a connection may have replayed from history (subscribe with
+    // `since`), a second; it may save up a resume of every channel's whole
+    // history at once. Past it the subscribe is refused with rate_limited.
+    int replayMessagesPerSec = 20000;
     qint64 maxPendingBytes = 4 * 1024 * 1024; // per session, bytes buffered in the socket
     qint64 preAuthPendingBytes = 8 * 1024;    // per session before auth: all it may hold (else 4008)
     int closeGraceMs = 1000;                  // after a close, the socket is aborted this much later

@@ -58,9 +58,6 @@ Session::Session(SessionId id, WsConnection *socket, const SessionLimits &limits
         Q_EMIT binaryReceived(m_id, data.size());
     });
     connect(socket, &WsConnection::pong, this, [this](const QByteArray &) { markActivity(m_limits.clock->nowMs()); });
-    connect(socket, &WsConnection::pingReceived, this, [this](const QByteArray &payload) {
-        Q_EMIT pingReceived(m_id, payload);
-    });
     // The transport's own signal tells of every byte Qt writes for it (for
     // TLS, of the plain bytes).
     connect(socket->transport(), &QTcpSocket::bytesWritten, this, &Session::onSocketWritten);

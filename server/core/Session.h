@@ -144,8 +144,6 @@ public:
 Q_SIGNALS:
     void textReceived(QuantPush::SessionId session, const QString &text);
     void binaryReceived(QuantPush::SessionId session, qint64 bytes);
-    // A WebSocket ping: answered with answerPing() once the router admits it.
-    void pingReceived(QuantPush::SessionId session, const QByteArray &payload);
     void closed(QuantPush::SessionId session, int code, const QString &reason);
 
 private:

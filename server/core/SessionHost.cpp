@@ -305,7 +305,8 @@ Session *SessionHost::createSession(WsConnection *socket)
     m_metrics->connectionOpened(networkOf(session->peerAddress()));
     connect(session, &Session::textReceived, this, &SessionHost::onText);
     connect(session, &Session::binaryReceived, this, &SessionHost::onBinary);
-    connect(session, &Session::pingReceived, this, &SessionHost::onPing);
+    // Pings go through the router (the inbound rate limit) before a pong.
+    socket->setPingHandler([this, id](const QByteArray &payload) { onPing(id, payload); });
     connect(session, &Session::closed, this, &SessionHost::onSessionClosed);
     qCInfo(lcAccess).noquote() << "connect" << session->remoteAddress() << "session" << session->id()
                                << "origin" << (socket->origin().isEmpty() ? u"-"_s : socket->origin());

@@ -1,5 +1,6 @@
 #include "SubscriptionFlow.h"
 
+#include "Clock.h"
 #include "Logging.h"
 #include "MessageBroadcaster.h"
 #include "SessionWorkers.h"
@@ -14,14 +15,38 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace QuantPush {
 
-SubscriptionFlow::SubscriptionFlow(const LimitsConfig &limits, SubscriptionManager *subscriptions,
-                                   MessageBroadcaster *broadcaster, SessionWorkers *sessions, QObject *parent)
+namespace {
+
+// A resume of every channel's whole history fits at once.
+double replayBurst(const ServerConfig &config)
+{
+    double burst = 0;
+    for (const ChannelConfig &channel : config.channels)
+        burst += channel.historySize;
+    return std::max(burst, double(config.limits.replayMessagesPerSec));
+}
+
+} // namespace
+
+SubscriptionFlow::SubscriptionFlow(const ServerConfig &config, SubscriptionManager *subscriptions,
+                                   MessageBroadcaster *broadcaster, SessionWorkers *sessions, Clock *clock,
+                                   QObject *parent)
     : QObject(parent)
-    , m_limits(limits)
+    , m_limits(config.limits)
     , m_subscriptions(subscriptions)
     , m_broadcaster(broadcaster)
     , m_sessions(sessions)
+    , m_clock(clock ? clock : Clock::system())
+    , m_replayBurst(replayBurst(config))
 {
+}
+
+bool SubscriptionFlow::takeReplayBudget(SessionId session, qsizetype messages)
+{
+    auto budget = m_replayBudgets.find(session);
+    if (budget == m_replayBudgets.end())
+        budget = m_replayBudgets.insert(session, TokenBucket(m_limits.replayMessagesPerSec, m_replayBurst));
+    return budget->tryTake(m_clock->nowMs(), double(messages));
 }
 
 void SubscriptionFlow::subscribe(SessionId session, const QJsonValue &requestId, const SubscribeRequest &request,
@@ -78,6 +103,15 @@ void SubscriptionFlow::subscribeAfter(SessionId session, const QJsonValue &reque
     const qint64 afterSeq = request.since ? std::min(*request.since, lastSeq) : lastSeq;
     if (const QString refusal = filterLimitError(session, request.filter); !refusal.isEmpty()) {
         m_sessions->sendError(session, ErrorCode::LimitExceeded, refusal, requestId);
+        return;
+    }
+    if (history && !history->messages.isEmpty() && !takeReplayBudget(session, history->messages.size())) {
+        m_sessions->sendError(session, ErrorCode::RateLimited,
+                              u"resuming would replay %1 messages, over this connection's "
+                              "limits.replay_messages_per_sec (%2): resume later, or from a later since"_s
+                                  .arg(history->messages.size())
+                                  .arg(m_limits.replayMessagesPerSec),
+                              requestId);
         return;
     }
     const auto subscription =

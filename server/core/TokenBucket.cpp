@@ -17,12 +17,12 @@ void TokenBucket::refill(qint64 nowMs)
     m_lastMs = std::max(m_lastMs, nowMs);
 }
 
-bool TokenBucket::tryTake(qint64 nowMs)
+bool TokenBucket::tryTake(qint64 nowMs, double tokens)
 {
     refill(nowMs);
-    if (m_tokens < 1.0)
+    if (m_tokens < tokens)
         return false;
-    m_tokens -= 1.0;
+    m_tokens -= tokens;
     return true;
 }
 

@@ -12,7 +12,9 @@ class TokenBucket
 public:
     TokenBucket(double ratePerSec, double burst);
 
-    bool tryTake(qint64 nowMs);
+    bool tryTake(qint64 nowMs) { return tryTake(nowMs, 1.0); }
+    // Takes `tokens` at once, or none.
+    bool tryTake(qint64 nowMs, double tokens);
     // Milliseconds until one token is available (0 when one is).
     qint64 msUntilToken(qint64 nowMs);
 

@@ -64,7 +64,7 @@ WebSocketManager::WebSocketManager(ServerConfig config, Clock *clock, QObject *p
     , m_frontDoor(new FrontDoor(frontDoorLimits(m_config), this))
     , m_sessions(new SessionWorkers(m_config, m_admission.get(), m_authenticator.get(), m_permissions.get(),
                                     m_metrics, clock, this))
-    , m_subscriptionFlow(new SubscriptionFlow(m_config.limits, m_subscriptions, m_broadcaster, m_sessions, this))
+    , m_subscriptionFlow(new SubscriptionFlow(m_config, m_subscriptions, m_broadcaster, m_sessions, clock, this))
     , m_shutdown(new ShutdownSequence(m_admission.get(), m_frontDoor, m_broadcaster, m_sessions,
                                       m_config.limits.shutdownDrainMs, this))
     , m_clock(clock)
@@ -109,6 +109,7 @@ void WebSocketManager::wire()
         });
     });
     connect(m_sessions, &SessionWorkers::sessionClosed, m_subscriptions, &SubscriptionManager::removeSession);
+    connect(m_sessions, &SessionWorkers::sessionClosed, m_subscriptionFlow, &SubscriptionFlow::forgetSession);
     connect(m_sessions, &SessionWorkers::subscribeRequested, m_subscriptionFlow, &SubscriptionFlow::subscribe);
     connect(m_sessions, &SessionWorkers::unsubscribeRequested, m_subscriptionFlow, &SubscriptionFlow::unsubscribe);
     auto *requests = new SessionRequests(this, m_sessions);

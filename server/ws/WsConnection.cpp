@@ -276,8 +276,12 @@ bool WsConnection::onEvent(WsFrameParser::Event &&event)
             Q_EMIT binaryMessageReceived(event.payload);
         break;
     case Kind::Ping:
-        if (!m_closeSent)
-            Q_EMIT pingReceived(event.payload);
+        if (m_closeSent)
+            break;
+        if (m_pingHandler)
+            m_pingHandler(event.payload);
+        else
+            answerPing(event.payload);
         break;
     case Kind::Pong:
         Q_EMIT pong(event.payload);

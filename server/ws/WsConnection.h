@@ -92,6 +92,12 @@ public:
     // Answers a ping the owner admitted (pingReceived), unless 64 KiB of
     // output already waits (see the .cpp).
     void answerPing(const QByteArray &payload);
+    // Who decides whether a ping is answered (a ping counts against the
+    // inbound rate limit like any frame); unset, every ping is answered.
+    // A callback, not a signal: a connection per session costs more memory
+    // than the whole of this member.
+    using PingHandler = std::function<void(const QByteArray &payload)>;
+    void setPingHandler(PingHandler handler) { m_pingHandler = std::move(handler); }
     // Sends a close frame; the TCP connection ends when the peer answers
     // (or when the owner aborts it after its grace).
     void close(int code, const QString &reason = {});
@@ -106,9 +112,7 @@ Q_SIGNALS:
     void textMessageReceived(const QString &text);
     void binaryMessageReceived(const QByteArray &data);
     void pong(const QByteArray &payload);
-    // A ping: the owner answers it with answerPing(), or not (a ping counts
-    // against the inbound rate limit like any frame).
-    void pingReceived(const QByteArray &payload);
+
     // A close frame is on its way to the peer (ours, or the echo of its
     // own): nothing may be written after it.
     void aboutToClose();
@@ -153,6 +157,7 @@ private:
     bool m_closeSent = false;
     bool m_closeReceived = false;
     bool m_shutdownPending = false;
+    PingHandler m_pingHandler;
 };
 
 } // namespace QuantPush

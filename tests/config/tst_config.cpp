@@ -158,6 +158,7 @@ void tst_Config::errors_data()
     row("worker threads zero", "websocket: {worker_threads: 0}", "websocket.worker_threads: must be between 1 and 256");
     row("worker threads too many", "websocket: {worker_threads: 100000}", "websocket.worker_threads: must be between 1 and 256");
     row("worker threads not a number", "websocket: {worker_threads: many}", "websocket.worker_threads: expected an integer, got 'many'");
+    row("replay budget zero", "limits: {replay_messages_per_sec: 0}", "limits.replay_messages_per_sec: must be between 1 and 100000000");
     row("pending handshakes zero", "limits: {max_pending_handshakes: 0}", "limits.max_pending_handshakes: must be between 1 and 1000000");
     row("flush pacing negative", "websocket: {flush_pacing_ms: -1}", "websocket.flush_pacing_ms: must be between 0 and 1000");
     row("flush pacing too long", "websocket: {flush_pacing_ms: 5000}", "websocket.flush_pacing_ms: must be between 0 and 1000");
