@@ -40,8 +40,6 @@ bool FlushPacer::observe(qint64 nowMs, qint64 waitNs)
 
 void FlushPacer::decide(qint64 nowMs)
 {
-    if (m_dwellMs < 0)
-        m_dwellMs = m_settings.dwellMs;
     if (m_settings.intervalMs <= 0) {
         m_engaged = false;
         m_windowsOver = 0;

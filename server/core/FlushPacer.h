@@ -91,7 +91,7 @@ private:
     int m_windowsOver = 0; // consecutive windows at or over engageShare
     qint64 m_engagedAtMs = 0;
     qint64 m_releasedAtMs = -1;
-    qint64 m_dwellMs = -1; // -1: the settings' dwellMs
+    qint64 m_dwellMs = m_settings.dwellMs; // doubles while the load stays
     quint64 m_engagements = 0;
 };
 

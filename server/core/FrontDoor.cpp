@@ -75,13 +75,9 @@ void FrontDoor::pauseAcceptingFor(int ms)
     });
 }
 
-bool FrontDoor::admitPending(qintptr descriptor, QHostAddress *address)
+bool FrontDoor::admitPending(const QHostAddress &address)
 {
-    sockaddr_storage peer {};
-    socklen_t length = sizeof peer;
-    if (::getpeername(int(descriptor), reinterpret_cast<sockaddr *>(&peer), &length) == 0)
-        address->setAddress(reinterpret_cast<const sockaddr *>(&peer));
-    const int fromAddress = m_pendingByAddress.value(*address);
+    const int fromAddress = m_pendingByAddress.value(address);
     QString reason;
     if (m_headDeadlines.size() >= m_limits.maxPendingHeads)
         reason = u"pending_handshakes_full"_s;
@@ -89,9 +85,8 @@ bool FrontDoor::admitPending(qintptr descriptor, QHostAddress *address)
         reason = u"pending_handshakes_per_ip"_s;
     if (reason.isEmpty())
         return true;
-    ::close(int(descriptor));
     Q_EMIT rejected(reason);
-    qCInfo(lcConnection).noquote() << address->toString() << "closed before its request head:" << reason
+    qCInfo(lcConnection).noquote() << address.toString() << "closed before its request head:" << reason
                                    << "(" << m_headDeadlines.size() << "pending," << fromAddress << "from it)";
     return false;
 }
@@ -277,15 +272,18 @@ void FrontDoor::incomingConnection(qintptr descriptor)
     // for every worker.
     if (!descriptorFits(descriptor) || upgradeAtOnce(descriptor))
         return;
-    QHostAddress address;
-    if (!admitPending(descriptor, &address))
-        return;
 #if QT_CONFIG(ssl)
     QTcpSocket *socket = m_tlsEnabled ? new QSslSocket(this) : new QTcpSocket(this);
 #else
     auto *socket = new QTcpSocket(this);
 #endif
     if (!socket->setSocketDescriptor(descriptor)) {
+        delete socket;
+        return;
+    }
+    const QHostAddress address = socket->peerAddress();
+    if (!admitPending(address)) {
+        socket->abort();
         delete socket;
         return;
     }

@@ -95,8 +95,8 @@ private:
     // reached: accepting pauses for a moment instead of spinning on EMFILE.
     bool descriptorFits(qintptr descriptor);
     void pauseAcceptingFor(int ms);
-    // False (the descriptor is closed) when the pending-head caps are full.
-    bool admitPending(qintptr descriptor, QHostAddress *address);
+    // False when the pending-head caps are full for a connection from `address`.
+    bool admitPending(const QHostAddress &address);
     void sweepHeads();
 
     Limits m_limits;
