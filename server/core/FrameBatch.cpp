@@ -2,7 +2,7 @@
 
 #include "Logging.h"
 
-#include <QtNetwork/QTcpSocket>
+#include "ws/Transport.h"
 
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -21,7 +21,7 @@ constexpr std::size_t MaxIovecs = 256;
 constexpr std::size_t KeptCapacity = 64;
 } // namespace
 
-FrameBatch::FrameBatch(QTcpSocket *socket) : m_socket(socket) { }
+FrameBatch::FrameBatch(Transport *transport) : m_socket(transport) { }
 
 void FrameBatch::append(const QByteArray &frame)
 {
@@ -57,11 +57,11 @@ void FrameBatch::consume(std::size_t end)
     }
 }
 
-void FrameBatch::handToSocket(QTcpSocket *socket, std::size_t index, qint64 offset)
+void FrameBatch::handToSocket(Transport *socket, std::size_t index, qint64 offset)
 {
     const QByteArray &frame = m_frames[index];
     const qint64 left = frame.size() - offset;
-    if (socket->write(frame.constData() + offset, left) == left)
+    if (socket->writeWhenRoom(frame.constData() + offset, left) == left)
         m_handedBytes += left;
 }
 
@@ -69,28 +69,28 @@ void FrameBatch::flush()
 {
     if (isEmpty())
         return;
-    QTcpSocket *socket = m_socket.data();
-    if (!socket || socket->state() != QAbstractSocket::ConnectedState || socket->socketDescriptor() < 0) {
+    Transport *socket = m_socket.data();
+    if (!socket || socket->state() != QAbstractSocket::ConnectedState || socket->descriptor() < 0) {
         clear();
         return;
     }
-    // Never around bytes Qt still holds: its bytesWritten brings us back.
+    // Never around bytes the transport still holds: its bytesWritten brings us back.
     if (socket->bytesToWrite() > 0)
         return;
-    const auto [next, offset] = writeDirect(int(socket->socketDescriptor()));
+    const auto [next, offset] = writeDirect(int(socket->descriptor()));
     if (next == m_frames.size()) {
         clear();
         return;
     }
-    // The kernel stopped inside or before frame `next`: Qt waits for room
-    // with that one, the rest stays shared here.
+    // The kernel stopped inside or before frame `next`: the transport waits
+    // for room with that one, the rest stays shared here.
     handToSocket(socket, next, offset);
     consume(next + 1);
 }
 
 void FrameBatch::handAllToSocket()
 {
-    QTcpSocket *socket = m_socket.data();
+    Transport *socket = m_socket.data();
     if (socket && socket->state() == QAbstractSocket::ConnectedState) {
         for (std::size_t i = m_head; i < m_frames.size(); ++i)
             handToSocket(socket, i, 0);
@@ -116,8 +116,8 @@ std::pair<std::size_t, qint64> FrameBatch::writeDirect(int fd)
         message.msg_iov = iov;
         message.msg_iovlen = count;
         // MSG_NOSIGNAL: a peer that reset must not raise SIGPIPE (the server
-        // does not ignore it); Qt learns of the reset when it writes the
-        // frame handed to it, or reads.
+        // does not ignore it); the transport learns of the reset when it
+        // writes the frame handed to it, or reads.
         const ssize_t written = ::sendmsg(fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (written < 0) {
             if (errno == EINTR)
@@ -142,7 +142,7 @@ std::pair<std::size_t, qint64> FrameBatch::writeDirect(int fd)
             }
         }
         if (written < offered)
-            break; // the kernel's buffer is full: Qt's notifier waits for room
+            break; // the kernel's buffer is full: the transport waits for room
     }
     return {next, offset};
 }

@@ -6,70 +6,71 @@
 #include <utility>
 #include <vector>
 
-class QTcpSocket;
-
 namespace QuantPush {
+
+class Transport;
 
 // The frames one connection was handed and has not yet given to the
 // kernel, written with one sendmsg(2) straight to the socket's descriptor
 // at the end of each event-loop turn (SessionFlusher).
 //
-// Why: QTcpSocket::write copies every frame into its ring buffer, turns the
-// write notifier on (epoll_ctl), waits a loop turn for it, writes, and turns
-// it off: about three syscalls and a turn per frame per subscriber. Here the
-// frames stay the shared, already-encoded QByteArrays they were handed as
-// until the kernel takes them, all of a turn's at once.
+// Why: a write per frame (QTcpSocket::write copied every frame into its ring
+// buffer and turned its write notifier on and off: about three syscalls and
+// a turn per frame per subscriber). Here the frames stay the shared,
+// already-encoded QByteArrays they were handed as until the kernel takes
+// them, all of a turn's at once.
 //
-// Qt's own buffer still owns the connection's order: frames are written to
-// the descriptor only while the socket's buffer is empty. When the kernel
-// takes only part (EAGAIN, a short write, an error), the rest of the frame
-// it stopped in, or the next whole frame, goes to QTcpSocket::write, so that
-// Qt's notifier waits for room (and Qt, writing it, sees any error and
-// closes the socket as it would have); the frames after it stay here,
-// shared, until Qt's buffer is empty again (Session calls flush() on
-// bytesWritten). So a peer that lags holds references to frames every
-// subscriber shares, not a copy of each in its own ring buffer.
+// The transport's own buffer still owns the connection's order: frames are
+// written to the descriptor only while it is empty. When the kernel takes
+// only part (EAGAIN, a short write, an error), the rest of the frame it
+// stopped in, or the next whole frame, goes to Transport::write, so that the
+// transport waits for room (and, writing it, sees any error and closes the
+// connection); the frames after it stay here, shared, until the transport's
+// buffer is empty again (Session calls flush() on bytesWritten). So a peer
+// that lags holds references to frames every subscriber shares, not a copy
+// of each.
 // Plain TCP only: a TLS socket's bytes must go through its encryption.
 class FrameBatch
 {
 public:
-    // `socket`: the plain TCP socket to write to; null makes a batch that is
-    // never used (isDirect() false).
-    explicit FrameBatch(QTcpSocket *socket);
+    // `transport`: the plain TCP transport to write to; null makes a batch
+    // that is never used (isDirect() false).
+    explicit FrameBatch(Transport *transport);
 
     bool isDirect() const { return !m_socket.isNull(); }
     bool isEmpty() const { return m_head == m_frames.size(); }
-    // Bytes held here, not yet given to the kernel or to Qt.
+    // Bytes held here, not yet given to the kernel or to the transport.
     qint64 bytes() const { return m_bytes; }
     int frames() const { return int(m_frames.size() - m_head); }
 
     void append(const QByteArray &frame);
-    // Gives the kernel all it takes, Qt the frame it stopped in; keeps the
-    // rest while Qt's buffer holds bytes. Nothing happens while it does.
+    // Gives the kernel all it takes, the transport the frame it stopped in;
+    // keeps the rest while the transport holds bytes. Nothing happens while
+    // it does.
     void flush();
-    // Hands everything held to the socket's buffer (before a close frame).
+    // Hands everything held to the transport's buffer (before a close frame).
     void handAllToSocket();
     // Forgets what is held (the connection is gone or has sent its close).
     void clear();
 
     // Totals since start, for tests and debugging: bytes the kernel took
-    // from here, and bytes handed on to Qt's buffer instead.
+    // from here, and bytes handed on to the transport's buffer instead.
     qint64 bytesWrittenDirect() const { return m_directBytes; }
     qint64 bytesHandedToSocket() const { return m_handedBytes; }
     // Direct writes that failed with an error other than EAGAIN (a reset
-    // peer): the frame went to Qt, which then closes the socket.
+    // peer): the frame went to the transport, which then closes.
     int writeErrors() const { return m_writeErrors; }
 
 private:
     // Writes from the first frame held on; returns how far it got, as an
     // index into m_frames and an offset inside that frame.
     std::pair<std::size_t, qint64> writeDirect(int fd);
-    // Drops frames [m_head, end): the kernel or Qt has them.
+    // Drops frames [m_head, end): the kernel or the transport has them.
     void consume(std::size_t end);
-    // Hands frame `index` from `offset` on to Qt's buffer.
-    void handToSocket(QTcpSocket *socket, std::size_t index, qint64 offset);
+    // Hands frame `index` from `offset` on to the transport's buffer.
+    void handToSocket(Transport *socket, std::size_t index, qint64 offset);
 
-    QPointer<QTcpSocket> m_socket;
+    QPointer<Transport> m_socket;
     // Frames [m_head, size) are held, whole.
     std::vector<QByteArray> m_frames;
     std::size_t m_head = 0;

@@ -170,6 +170,33 @@ void FrontDoor::deferAcceptUntilData()
         qCWarning(lcServer) << "TCP_DEFER_ACCEPT not set:" << strerror(errno);
 }
 
+void FrontDoor::inheritNoDelay()
+{
+    const int one = 1;
+    if (::setsockopt(int(socketDescriptor()), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0)
+        return;
+    m_setNoDelayPerSocket = false;
+    m_noDelayChecked = false;
+}
+
+void FrontDoor::setNoDelay(int fd)
+{
+    // Pushes are small and latency-bound: without TCP_NODELAY, Nagle holds a
+    // frame back until the previous one is acknowledged (tens of ms).
+    const int one = 1;
+    if (!m_noDelayChecked) {
+        m_noDelayChecked = true;
+        int inherited = 0;
+        socklen_t length = sizeof inherited;
+        if (::getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &inherited, &length) != 0 || inherited == 0) {
+            qCInfo(lcServer) << "accepted sockets do not inherit TCP_NODELAY here: set per connection";
+            m_setNoDelayPerSocket = true;
+        }
+    }
+    if (m_setNoDelayPerSocket)
+        ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
 bool FrontDoor::RequestHead::isWebSocketUpgrade() const
 {
     return headers.value("upgrade").trimmed().compare("websocket", Qt::CaseInsensitive) == 0;
@@ -237,10 +264,7 @@ bool FrontDoor::upgradeAtOnce(qintptr descriptor)
     if (m_tlsEnabled || !isSignalConnected(QMetaMethod::fromSignal(&FrontDoor::webSocketDescriptorRequested)))
         return false;
     const int fd = int(descriptor);
-    // Pushes are small and latency-bound: without TCP_NODELAY, Nagle holds a
-    // frame back until the previous one is acknowledged (tens of ms).
-    const int one = 1;
-    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    setNoDelay(fd);
     if (m_peekBuffer.size() != m_limits.maxHeaderBytes + 4)
         m_peekBuffer = QByteArray(m_limits.maxHeaderBytes + 4, Qt::Uninitialized);
     ssize_t peeked = -1;

@@ -55,6 +55,11 @@ public:
     // this thread. A peer that sends nothing is accepted after about a
     // second all the same, and the handshake deadline applies from then.
     void deferAcceptUntilData();
+    // After listen(): TCP_NODELAY on the listening socket, which Linux
+    // copies to every connection it accepts (one system call fewer per
+    // connection). The first connection is checked; if it did not inherit
+    // the option, every connection gets its own setsockopt as before.
+    void inheritNoDelay();
 
     // Parsed request head: method, path, lower-case header names.
     struct RequestHead
@@ -87,6 +92,7 @@ private:
     // The fast path of a plain connection: true when it went out as
     // webSocketDescriptorRequested, false when it needs a socket here.
     bool upgradeAtOnce(qintptr descriptor);
+    void setNoDelay(int fd);
     void watchHead(QTcpSocket *socket);
     void inspect(QTcpSocket *socket);
     void refuse(QTcpSocket *socket, QByteArrayView status, const QString &reason);
@@ -114,6 +120,10 @@ private:
     // Descriptors at or above this are not kept (RLIMIT_NOFILE less a reserve).
     qintptr m_descriptorCeiling = 0;
     bool m_acceptPaused = false;
+    // inheritNoDelay(): whether accepted sockets still need TCP_NODELAY set,
+    // and whether the first one was checked.
+    bool m_setNoDelayPerSocket = true;
+    bool m_noDelayChecked = true;
     QTimer *m_headSweep;
     QElapsedTimer m_clock;
     // What upgradeAtOnce peeks into: one buffer for every connection.

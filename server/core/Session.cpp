@@ -8,7 +8,6 @@
 #include "protocol/JsonKeys.h"
 
 #include <QtCore/QTimer>
-#include <QtNetwork/QTcpSocket>
 #include "ws/WsConnection.h"
 
 #include <algorithm>
@@ -60,7 +59,7 @@ Session::Session(SessionId id, WsConnection *socket, const SessionLimits &limits
     connect(socket, &WsConnection::pong, this, [this](const QByteArray &) { markActivity(m_limits.clock->nowMs()); });
     // The transport's own signal tells of every byte Qt writes for it (for
     // TLS, of the plain bytes).
-    connect(socket->transport(), &QTcpSocket::bytesWritten, this, &Session::onSocketWritten);
+    connect(socket->transport(), &Transport::bytesWritten, this, &Session::onSocketWritten);
     // Until authenticated, a stranger's frames are small (see SessionLimits).
     const quint64 preAuthBytes = quint64(std::min(m_limits.maxMessageSize, SessionLimits::PreAuthMessageBytes));
     socket->setMaxAllowedIncomingMessageSize(preAuthBytes);

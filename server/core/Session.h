@@ -14,7 +14,6 @@
 #include <QtCore/QPointer>
 #include <QtNetwork/QHostAddress>
 
-class QTcpSocket;
 
 namespace QuantPush {
 
@@ -23,6 +22,7 @@ class FrameDeflater;
 class WsConnection;
 class Metrics;
 class SessionFlusher;
+class Transport;
 
 struct SessionLimits
 {
@@ -187,7 +187,7 @@ private:
     WsConnection *m_socket;
     // The TCP or TLS socket under m_socket (owned by it), for writing shared
     // frames as they are.
-    QPointer<QTcpSocket> m_transport;
+    QPointer<Transport> m_transport;
     SessionLimits m_limits;
     Metrics *m_metrics;
     const FrameDeflater *m_deflater = nullptr;

@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include "ws/FdTransport.h"
+#include "ws/QtSocketTransport.h"
 #include "ws/WsConnection.h"
 
 #include <algorithm>
@@ -194,35 +196,39 @@ int SessionHost::recheckCredentials()
 
 void SessionHost::upgrade(QTcpSocket *socket, const FrontDoor::RequestHead &head)
 {
-    const qsizetype query = head.target.indexOf('?');
-    const QByteArray path = query < 0 ? head.target : head.target.left(query);
-    if (path != "/" && path != "/ws") {
-        m_metrics->connectionRefused(u"unknown_path"_s);
-        socket->setParent(this); // goes with the host at the latest
-        socket->write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-        socket->disconnectFromHost();
-        return;
-    }
     // Inbound bytes wait in the kernel (TCP flow control pushes back on the
     // sender) rather than in our memory: Qt's default read buffer is
     // unbounded, and a flood from many sockets would otherwise sit here.
     // Room for the largest allowed frame and its header.
-    socket->setReadBufferSize(m_config.websocket.maxMessageSize + 16 * 1024);
+    upgradeTransport(new QtSocketTransport(socket, m_config.websocket.maxMessageSize + 16 * 1024), head);
+}
+
+void SessionHost::upgradeTransport(Transport *transport, const FrontDoor::RequestHead &head)
+{
+    const qsizetype query = head.target.indexOf('?');
+    const QByteArray path = query < 0 ? head.target : head.target.left(query);
+    if (path != "/" && path != "/ws") {
+        m_metrics->connectionRefused(u"unknown_path"_s);
+        transport->setParent(this); // goes with the host at the latest
+        connect(transport, &Transport::disconnected, transport, &QObject::deleteLater);
+        transport->write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        transport->disconnectFromHost();
+        return;
+    }
     // The handshake is answered from the head the front door parsed; the
-    // session will write shared frames straight to this socket.
+    // session will write shared frames straight to this transport.
     // Not a child of the host until it needs one: QObject::setParent scans
     // the old parent's children, and the host has one per session, so each
-    // reparenting on the way to the session (socket to connection, connection
-    // to session) would cost O(sessions) per connect. The connection takes
-    // the socket now; the session takes the connection, or the host does
-    // below if no session will.
-    auto *connection = new WsConnection(socket, head.target, head.headers, head.size, nullptr);
+    // reparenting on the way to the session (transport to connection,
+    // connection to session) would cost O(sessions) per connect. The
+    // connection takes the transport now; the session takes the connection,
+    // or the host does below if no session will.
+    auto *connection = new WsConnection(transport, head.target, head.headers, head.size, nullptr);
     QByteArray error;
     if (!connection->accept(head.method, m_serverName, &error)) {
         m_metrics->connectionRefused(u"bad_handshake"_s);
         connection->setParent(this);
-        qCInfo(lcAccess).noquote() << "refused" << socket->peerAddress().toString() << "bad handshake:"
+        qCInfo(lcAccess).noquote() << "refused" << connection->peerAddress().toString() << "bad handshake:"
                                    << QString::fromUtf8(error);
         if (connection->state() == QAbstractSocket::UnconnectedState)
             connection->deleteLater();
@@ -249,15 +255,10 @@ void SessionHost::upgradeDescriptor(qintptr descriptor, FrontDoor::RequestHead h
         }
         left -= got;
     }
-    auto *socket = new QTcpSocket; // the connection made in upgrade() owns it
-    if (!socket->setSocketDescriptor(descriptor)) {
-        qCWarning(lcConnection) << "cannot take an accepted descriptor:" << socket->errorString();
-        delete socket;
-        ::close(fd);
-        return;
-    }
-    head.size = 0; // read off: none of it is in the socket's buffer
-    upgrade(socket, head);
+    head.size = 0; // read off: none of it is left to read
+    // Ours, not a QTcpSocket (ws/Transport.h says why); the connection made
+    // in upgradeTransport() owns it.
+    upgradeTransport(new FdTransport(fd), head);
 }
 
 void SessionHost::refuse(WsConnection *socket, int code, const QString &reason)

@@ -24,6 +24,7 @@ class Clock;
 class ClockTimer;
 class Permissions;
 class RequestRouter;
+class Transport;
 class WsConnection;
 
 // Owns the WebSocket sessions of one event loop: completes the upgrade of
@@ -73,7 +74,7 @@ public Q_SLOTS:
     void upgrade(QTcpSocket *socket, const QuantPush::FrontDoor::RequestHead &head);
     // The same for a bare descriptor whose head is still in the kernel
     // (peeked by the front door): this host reads the head off and makes
-    // the connection's socket. Takes the descriptor.
+    // the connection's transport (FdTransport). Takes the descriptor.
     void upgradeDescriptor(qintptr descriptor, QuantPush::FrontDoor::RequestHead head);
     void deliver(const QList<QuantPush::SessionId> &sessions, const QuantPush::OutboundFrame &frame);
     void sendMessage(QuantPush::SessionId session, const QuantPush::Message &message);
@@ -99,6 +100,8 @@ Q_SIGNALS:
                         const QJsonValue &data);
 
 private:
+    // Answers the handshake on `transport` (taken) and opens the session.
+    void upgradeTransport(Transport *transport, const FrontDoor::RequestHead &head);
     void onUpgraded(WsConnection *socket);
     void refuse(WsConnection *socket, int code, const QString &reason);
     Session *createSession(WsConnection *socket);

@@ -192,6 +192,7 @@ bool WebSocketManager::start(QString *error)
         return false;
     }
     m_frontDoor->deferAcceptUntilData();
+    m_frontDoor->inheritNoDelay();
     m_sessions->start();
     m_rateSampler->start();
     const QString scheme = m_config.security.tls.enabled() ? u"wss"_s : u"ws"_s;

@@ -1,12 +1,14 @@
 // The session write path (server/core/FrameBatch, SessionFlusher): frames a
 // session is handed during one loop turn are written at the turn's end with
-// one sendmsg straight to the descriptor while the socket's own buffer is
-// empty; what the kernel does not take goes to Qt's buffer. These tests
-// check what must survive that: replies and pushes in the order they were
-// handed over, every seq exactly once after the kernel's buffer filled up
-// and drained, the byte budget counting what the batch holds, a peer that
+// one sendmsg straight to the descriptor while the transport's own buffer is
+// empty; what the kernel does not take goes to the transport's buffer. These
+// tests check what must survive that: replies and pushes in the order they
+// were handed over, every seq exactly once after the kernel's buffer filled
+// up and drained, the byte budget counting what the batch holds, a peer that
 // resets mid-write (no SIGPIPE, no crash, closed), and a bystander on the
-// same server that sees every seq throughout.
+// same server that sees every seq throughout. Every test runs over both
+// transports: ours on a bare descriptor (FdTransport, what nearly every
+// connection gets) and Qt's socket (QtSocketTransport).
 
 #include "DeliveryKit.h"
 
@@ -16,19 +18,24 @@
 #include "FrontDoor.h"
 #include "SessionFlusher.h"
 #include "protocol/Message.h"
+#include "ws/FdTransport.h"
+#include "ws/QtSocketTransport.h"
 #include "ws/WsConnection.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QPointer>
 #include <QtCore/QScopeGuard>
+#include <QtCore/QSocketNotifier>
 #include <QtCore/QThread>
 #include <QtNetwork/QTcpServer>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
 #include <array>
+#include <functional>
 
 #include <sys/socket.h>
+#include <unistd.h>
 
 using namespace QuantPush;
 using namespace DeliveryKit;
@@ -77,6 +84,20 @@ QStringList tokens(const QList<QJsonObject> &messages)
     return list;
 }
 
+// Set per global data row (init()): whether the rig gives its sessions our
+// descriptor transport or Qt's socket.
+bool g_fdTransport = true;
+
+// A TCP server that hands over bare descriptors, as the front door does.
+class DescriptorServer : public QTcpServer
+{
+public:
+    std::function<void(qintptr)> onDescriptor;
+
+protected:
+    void incomingConnection(qintptr descriptor) override { onDescriptor(descriptor); }
+};
+
 // A TCP server that upgrades each connection (WsConnection, as SessionHost
 // does) and turns it into a Session of the server core, so that a test can
 // hand it frames and replies directly and look at its batch.
@@ -85,10 +106,18 @@ class SessionRig : public QObject
 public:
     explicit SessionRig(const SessionLimits &limits) : m_limits(limits)
     {
-        connect(&m_tcp, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket *socket = m_tcp.nextPendingConnection())
-                connect(socket, &QTcpSocket::readyRead, this, [this, socket] { upgrade(socket); });
-        });
+        m_tcp.onDescriptor = [this](qintptr descriptor) {
+            if (!g_fdTransport) {
+                auto *socket = new QTcpSocket(this);
+                socket->setSocketDescriptor(descriptor);
+                connect(socket, &QTcpSocket::readyRead, this, [this, socket] { upgradeSocket(socket); });
+                return;
+            }
+            auto *notifier = new QSocketNotifier(descriptor, QSocketNotifier::Read, this);
+            connect(notifier, &QSocketNotifier::activated, this, [this, notifier, descriptor] {
+                upgradeDescriptor(notifier, int(descriptor));
+            });
+        };
         m_tcp.listen(QHostAddress::LocalHost, 0);
     }
 
@@ -98,16 +127,35 @@ public:
     QList<QPointer<Session>> sessions;
 
 private:
-    void upgrade(QTcpSocket *socket)
+    void upgradeSocket(QTcpSocket *socket)
     {
         const QByteArray peeked = socket->peek(16 * 1024);
         const qsizetype end = peeked.indexOf("\r\n\r\n");
         if (end < 0)
             return;
         disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
-        const auto head = FrontDoor::parseHead(peeked.left(end));
+        upgrade(new QtSocketTransport(socket, 0), peeked.left(end), end + 4);
+    }
+
+    // As SessionHost::upgradeDescriptor: the head is read off the kernel,
+    // and the descriptor becomes an FdTransport.
+    void upgradeDescriptor(QSocketNotifier *notifier, int fd)
+    {
+        QByteArray peeked(16 * 1024, Qt::Uninitialized);
+        const ssize_t got = ::recv(fd, peeked.data(), std::size_t(peeked.size()), MSG_PEEK | MSG_DONTWAIT);
+        const qsizetype end = got > 0 ? QByteArrayView(peeked.constData(), got).indexOf("\r\n\r\n") : -1;
+        if (end < 0)
+            return;
+        delete notifier;
+        QVERIFY(::recv(fd, peeked.data(), std::size_t(end + 4), MSG_DONTWAIT) == end + 4);
+        upgrade(new FdTransport(fd), peeked.left(end), 0);
+    }
+
+    void upgrade(Transport *transport, const QByteArray &headBytes, qsizetype headSize)
+    {
+        const auto head = FrontDoor::parseHead(headBytes);
         QVERIFY(head);
-        auto *connection = new WsConnection(socket, head->target, head->headers, end + 4, this);
+        auto *connection = new WsConnection(transport, head->target, head->headers, headSize, this);
         QVERIFY(connection->accept(head->method, "writepath", nullptr));
         auto *session = new Session(SessionId(sessions.size() + 1), connection, m_limits, &metrics, this);
         Identity identity;
@@ -119,7 +167,7 @@ private:
         sessions.append(session);
     }
 
-    QTcpServer m_tcp;
+    DescriptorServer m_tcp;
     SessionLimits m_limits;
 };
 
@@ -154,6 +202,8 @@ class TestWritePath : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase_data();
+    void init();
     void repliesStayInOrderWithPushes();
     void kernelFullThenResumed();
     void budgetCountsTheBatch();
@@ -162,6 +212,19 @@ private Q_SLOTS:
     void sessionDeletedBeforeItsFlush();
     void pacedPushesWaitRepliesDoNot();
 };
+
+void TestWritePath::initTestCase_data()
+{
+    QTest::addColumn<bool>("fdTransport");
+    QTest::newRow("fd") << true;
+    QTest::newRow("qt-socket") << false;
+}
+
+void TestWritePath::init()
+{
+    QFETCH_GLOBAL(bool, fdTransport);
+    g_fdTransport = fdTransport;
+}
 
 void TestWritePath::repliesStayInOrderWithPushes()
 {
