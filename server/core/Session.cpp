@@ -50,40 +50,64 @@ Session::Session(SessionId id, WsConnection *socket, const SessionLimits &limits
     qCDebug(lcConnection) << "session" << id
                           << (m_batch.isDirect() ? "writes frames to its descriptor once per turn"
                                                  : "writes frames to its socket");
-    connect(socket, &WsConnection::textMessageReceived, this, [this](const QString &text) {
-        Q_EMIT textReceived(m_id, text);
-    });
-    connect(socket, &WsConnection::binaryMessageReceived, this, [this](const QByteArray &data) {
-        Q_EMIT binaryReceived(m_id, data.size());
-    });
-    connect(socket, &WsConnection::pong, this, [this](const QByteArray &) { markActivity(m_limits.clock->nowMs()); });
-    // The transport's own signal tells of every byte Qt writes for it (for
-    // TLS, of the plain bytes).
-    connect(socket->transport(), &Transport::bytesWritten, this, &Session::onSocketWritten);
+    // Called directly, not through signal connections: see TransportReceiver.
+    socket->setReceiver(this);
     // Until authenticated, a stranger's frames are small (see SessionLimits).
     const quint64 preAuthBytes = quint64(std::min(m_limits.maxMessageSize, SessionLimits::PreAuthMessageBytes));
     socket->setMaxAllowedIncomingMessageSize(preAuthBytes);
-    // Closes the connection starts by itself (1009, protocol errors, the
-    // echo of the peer's close) are cut off after the grace like ours.
-    connect(socket, &WsConnection::aboutToClose, this, [this] {
-        // A close frame went out: nothing may follow it on the wire. (Our
-        // own close() flushed the batch before.)
-        m_batch.clear();
-        m_closeFrameSent = true;
-        if (!m_closing && m_closeStartedMs < 0) {
-            m_closeStartedMs = m_limits.clock->nowMs();
-            QTimer::singleShot(m_limits.closeGraceMs, m_socket, &WsConnection::abort);
-        }
-    });
-    connect(socket, &WsConnection::disconnected, this, [this] {
-        m_closing = true;
-        Q_EMIT closed(m_id, m_socket->closeCode(), m_socket->closeReason());
-    });
+}
+
+void Session::wsTextReceived(const QString &text)
+{
+    Q_EMIT textReceived(m_id, text);
+    if (m_receiver)
+        m_receiver->sessionText(m_id, text);
+}
+
+void Session::wsBinaryReceived(const QByteArray &data)
+{
+    Q_EMIT binaryReceived(m_id, data.size());
+    if (m_receiver)
+        m_receiver->sessionBinary(m_id, data.size());
+}
+
+void Session::wsPong(const QByteArray &)
+{
+    markActivity(m_limits.clock->nowMs());
+}
+
+void Session::wsBytesWritten(qint64)
+{
+    // The transport wrote out bytes it held (for TLS: plain bytes).
+    onSocketWritten();
+}
+
+void Session::wsAboutToClose()
+{
+    // A close frame went out: nothing may follow it on the wire. (Our own
+    // close() flushed the batch before.) Closes the connection starts by
+    // itself (1009, protocol errors, the echo of the peer's close) are cut
+    // off after the grace like ours.
+    m_batch.clear();
+    m_closeFrameSent = true;
+    if (!m_closing && m_closeStartedMs < 0) {
+        m_closeStartedMs = m_limits.clock->nowMs();
+        QTimer::singleShot(m_limits.closeGraceMs, m_socket, &WsConnection::abort);
+    }
+}
+
+void Session::wsDisconnected()
+{
+    m_closing = true;
+    Q_EMIT closed(m_id, m_socket->closeCode(), m_socket->closeReason());
+    if (m_receiver)
+        m_receiver->sessionEnded(m_id);
 }
 
 Session::~Session()
 {
     // The connection (a child) outlives this body: it must not call back.
+    m_socket->setReceiver(nullptr);
     m_socket->setFlushBeforeOwnWrites({});
     if (m_flushScheduled)
         SessionFlusher::forCurrentThread()->cancel(this, m_flushSlot);

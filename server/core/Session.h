@@ -6,6 +6,7 @@
 #include "TokenBucket.h"
 #include "auth/Identity.h"
 #include "protocol/Message.h"
+#include "ws/WsConnection.h"
 
 #include <QtCore/QDateTime>
 #include <QtCore/QList>
@@ -43,9 +44,23 @@ struct SessionLimits
     Clock *clock = nullptr;
 };
 
+// Whoever routes a session's messages and learns of its end (its
+// SessionHost), called directly besides the signals (see TransportReceiver
+// for why).
+class SessionReceiver
+{
+public:
+    virtual void sessionText(SessionId session, const QString &text) = 0;
+    virtual void sessionBinary(SessionId session, qint64 bytes) = 0;
+    virtual void sessionEnded(SessionId session) = 0;
+
+protected:
+    ~SessionReceiver() = default;
+};
+
 // One client connection: writes shared frames with backpressure, reports
 // what it had to drop as gaps, tracks acknowledgements and redelivers.
-class Session : public QObject
+class Session : public QObject, private WsConnectionReceiver
 {
     Q_OBJECT
 public:
@@ -140,6 +155,8 @@ public:
     void flushBatch();
     // The batch holds a frame that may not wait for paced pushes (a reply).
     bool hasUrgentFrames() const { return m_urgentFrames; }
+    // Told of everything the signals tell, after them; null to stop.
+    void setReceiver(SessionReceiver *receiver) { m_receiver = receiver; }
 
 Q_SIGNALS:
     void textReceived(QuantPush::SessionId session, const QString &text);
@@ -158,6 +175,12 @@ private:
     void writeBytes(const QByteArray &bytes, FlushUrgency urgency);
     void scheduleFlush(FlushUrgency urgency);
     void onSocketWritten();
+    void wsTextReceived(const QString &text) override;
+    void wsBinaryReceived(const QByteArray &data) override;
+    void wsPong(const QByteArray &payload) override;
+    void wsAboutToClose() override;
+    void wsDisconnected() override;
+    void wsBytesWritten(qint64 bytes) override;
     void enqueue(const OutboundFrame &frame);
     void overflow(const OutboundFrame &frame);
     void drain();
@@ -185,6 +208,7 @@ private:
 
     SessionId m_id;
     WsConnection *m_socket;
+    SessionReceiver *m_receiver = nullptr;
     // The TCP or TLS socket under m_socket (owned by it), for writing shared
     // frames as they are.
     QPointer<Transport> m_transport;

@@ -304,11 +304,9 @@ Session *SessionHost::createSession(WsConnection *socket)
     session->setNextPingMs(m_clock->nowMs() + firstPingDelayMs(id, qint64(m_config.websocket.pingIntervalSec) * 1000));
     m_sessions.insert(session->id(), session);
     m_metrics->connectionOpened(networkOf(session->peerAddress()));
-    connect(session, &Session::textReceived, this, &SessionHost::onText);
-    connect(session, &Session::binaryReceived, this, &SessionHost::onBinary);
+    session->setReceiver(this); // direct calls: see TransportReceiver
     // Pings go through the router (the inbound rate limit) before a pong.
     socket->setPingHandler([this, id](const QByteArray &payload) { onPing(id, payload); });
-    connect(session, &Session::closed, this, &SessionHost::onSessionClosed);
     qCInfo(lcAccess).noquote() << "connect" << session->remoteAddress() << "session" << session->id()
                                << "origin" << (socket->origin().isEmpty() ? u"-"_s : socket->origin());
     Q_EMIT sessionOpened(session->id());
@@ -326,13 +324,13 @@ void SessionHost::onAuthenticated(SessionId id)
         Q_EMIT sessionAuthenticated(id, session->identity(), session->attributes());
 }
 
-void SessionHost::onText(SessionId id, const QString &text)
+void SessionHost::sessionText(SessionId id, const QString &text)
 {
     if (Session *session = m_sessions.value(id))
         m_router->routeText(*session, text);
 }
 
-void SessionHost::onBinary(SessionId id, qint64 bytes)
+void SessionHost::sessionBinary(SessionId id, qint64 bytes)
 {
     if (Session *session = m_sessions.value(id))
         m_router->routeBinary(*session, bytes);
@@ -344,7 +342,7 @@ void SessionHost::onPing(SessionId id, const QByteArray &payload)
         m_router->routePing(*session, payload);
 }
 
-void SessionHost::onSessionClosed(SessionId id)
+void SessionHost::sessionEnded(SessionId id)
 {
     Session *session = m_sessions.take(id);
     if (!session)

@@ -34,7 +34,7 @@ class WsConnection;
 // everything else names them by SessionId, and what the rest of the server
 // needs to know about them (attributes, descriptions, gauges) it reads here
 // as values.
-class SessionHost : public QObject
+class SessionHost : public QObject, private SessionReceiver
 {
     Q_OBJECT
 public:
@@ -107,10 +107,10 @@ private:
     Session *createSession(WsConnection *socket);
     void sendWelcome(Session &session);
     void onAuthenticated(SessionId id);
-    void onText(SessionId id, const QString &text);
-    void onBinary(SessionId id, qint64 bytes);
+    void sessionText(SessionId id, const QString &text) override;
+    void sessionBinary(SessionId id, qint64 bytes) override;
+    void sessionEnded(SessionId id) override;
     void onPing(SessionId id, const QByteArray &payload);
-    void onSessionClosed(SessionId id);
     void heartbeat();
     void sweepAcks();
     static QJsonObject describe(const Session &session);

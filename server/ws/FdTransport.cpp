@@ -197,7 +197,7 @@ void FdTransport::onWritable()
     }
     if (written > 0) {
         const QPointer<FdTransport> alive(this);
-        Q_EMIT bytesWritten(written);
+        tellBytesWritten(written);
         if (!alive || m_fd < 0)
             return;
     }
@@ -236,7 +236,7 @@ void FdTransport::onReadable()
     m_unread = true;
     m_inReadable = true;
     const QPointer<FdTransport> alive(this);
-    Q_EMIT readyRead();
+    tellReadyRead();
     if (!alive)
         return;
     m_inReadable = false;
@@ -328,7 +328,7 @@ void FdTransport::finish()
     m_held.clear();
     m_heldBytes = 0;
     if (wasOpen)
-        Q_EMIT disconnected();
+        tellDisconnected();
 }
 
 } // namespace QuantPush

@@ -20,9 +20,9 @@ QtSocketTransport::QtSocketTransport(QTcpSocket *socket, qint64 readBufferSize, 
     if (const auto *tls = qobject_cast<QSslSocket *>(socket); tls && tls->mode() != QSslSocket::UnencryptedMode)
         m_plain = false;
 #endif
-    connect(socket, &QTcpSocket::readyRead, this, &Transport::readyRead);
-    connect(socket, &QTcpSocket::bytesWritten, this, &Transport::bytesWritten);
-    connect(socket, &QTcpSocket::disconnected, this, &Transport::disconnected);
+    connect(socket, &QTcpSocket::readyRead, this, &QtSocketTransport::tellReadyRead);
+    connect(socket, &QTcpSocket::bytesWritten, this, &QtSocketTransport::tellBytesWritten);
+    connect(socket, &QTcpSocket::disconnected, this, &QtSocketTransport::tellDisconnected);
 }
 
 qintptr QtSocketTransport::descriptor() const

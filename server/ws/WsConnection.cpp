@@ -4,14 +4,6 @@
 #include "WsHandshake.h"
 #include "core/Logging.h"
 
-#include <QtNetwork/QTcpSocket>
-#if QT_CONFIG(ssl)
-#include <QtNetwork/QSslSocket>
-#endif
-
-#include <sys/socket.h>
-
-#include <cerrno>
 #include <utility>
 
 using namespace Qt::Literals::StringLiterals;
@@ -34,30 +26,29 @@ constexpr qint64 PongBacklogBytes = 64 * 1024;
 
 } // namespace
 
-WsConnection::WsConnection(QTcpSocket *socket, const QByteArray &target, const QHash<QByteArray, QByteArray> &headers,
+WsConnection::WsConnection(Transport *transport, const QByteArray &target, const QHash<QByteArray, QByteArray> &headers,
                            qsizetype headBytes, QObject *parent)
     : QObject(parent)
-    , m_socket(socket)
+    , m_socket(transport)
     , m_request(std::make_unique<Request>(Request {target, headers}))
     , m_headBytes(headBytes)
+    , m_plain(transport->isPlain())
 {
-    socket->setParent(this);
-    m_plain = true;
-#if QT_CONFIG(ssl)
-    if (const auto *tls = qobject_cast<QSslSocket *>(socket); tls && tls->mode() != QSslSocket::UnencryptedMode)
-        m_plain = false;
-#endif
-    connect(socket, &QTcpSocket::disconnected, this, &WsConnection::onDisconnected);
+    transport->setParent(this);
+    transport->setReceiver(this);
 }
 
-WsConnection::~WsConnection() = default;
+WsConnection::~WsConnection()
+{
+    m_socket->setReceiver(nullptr); // the transport, a child, outlives this body
+}
 
 bool WsConnection::accept(QByteArrayView method, QByteArrayView serverName, QByteArray *error)
 {
-    // The head stays in the socket until now (the front door only peeked).
-    // Taken with its read chunk (takeBuffered); frames a client sent behind
-    // it without waiting for the answer wait for start().
-    const QByteArray buffered = takeBuffered();
+    // The head may still be in the transport (the front door only peeked);
+    // frames a client sent behind it without waiting for the answer wait
+    // for start().
+    const QByteArray buffered = m_headBytes > 0 || m_socket->mayHaveInput() ? m_socket->readAvailable() : QByteArray();
     if (buffered.size() > m_headBytes)
         m_early = buffered.sliced(m_headBytes);
     const WsHandshake::Outcome outcome = WsHandshake::answer(method, m_request->headers, serverName);
@@ -81,10 +72,9 @@ void WsConnection::start()
     if (m_started)
         return;
     m_started = true;
-    connect(m_socket, &QTcpSocket::readyRead, this, &WsConnection::onReadyRead);
     feed(std::exchange(m_early, QByteArray()));
-    if (m_socket->bytesAvailable() > 0)
-        onReadyRead();
+    if (m_socket->mayHaveInput())
+        transportReadyRead();
 }
 
 QHostAddress WsConnection::peerAddress() const
@@ -139,24 +129,8 @@ void WsConnection::writeRaw(const QByteArray &bytes)
 
 void WsConnection::writeNow(const QByteArray &bytes)
 {
-    if (bytes.isEmpty() || m_socket->state() != QAbstractSocket::ConnectedState)
-        return;
-    qsizetype done = 0;
-    if (m_plain && m_socket->bytesToWrite() == 0 && m_socket->socketDescriptor() >= 0) {
-        const int fd = int(m_socket->socketDescriptor());
-        for (;;) {
-            // MSG_NOSIGNAL: a reset peer must not raise SIGPIPE. Errors are
-            // left to Qt: it meets them writing the rest and closes the socket.
-            const ssize_t written = ::send(fd, bytes.constData(), std::size_t(bytes.size()), MSG_DONTWAIT | MSG_NOSIGNAL);
-            if (written < 0 && errno == EINTR)
-                continue;
-            if (written > 0)
-                done = qsizetype(written);
-            break;
-        }
-    }
-    if (done < bytes.size())
-        m_socket->write(bytes.constData() + done, bytes.size() - done);
+    if (!bytes.isEmpty() && m_socket->state() == QAbstractSocket::ConnectedState)
+        m_socket->write(bytes);
 }
 
 qint64 WsConnection::sendTextMessage(const QString &text)
@@ -187,6 +161,8 @@ void WsConnection::sendCloseFrame(int code, const QString &reason)
 {
     m_closeSent = true;
     Q_EMIT aboutToClose();
+    if (m_receiver)
+        m_receiver->wsAboutToClose();
     QByteArray body;
     if (code != 1005) {
         body.append(char((code >> 8) & 0xFF));
@@ -229,28 +205,7 @@ void WsConnection::failConnection(int code, const QString &reason)
         m_closeReason = reason;
         sendCloseFrame(code, reason);
     }
-    shutdownWrite();
-}
-
-void WsConnection::shutdownWrite()
-{
-    if (!m_plain) {
-        m_socket->disconnectFromHost();
-        return;
-    }
-    if (m_socket->bytesToWrite() > 0) {
-        // After what Qt still holds: shut the write side once it is out.
-        if (!m_shutdownPending) {
-            m_shutdownPending = true;
-            connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
-                if (m_socket->bytesToWrite() == 0 && m_socket->socketDescriptor() >= 0)
-                    ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
-            });
-        }
-        return;
-    }
-    if (m_socket->socketDescriptor() >= 0)
-        ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
+    m_socket->shutdownWrite();
 }
 
 void WsConnection::answerPing(const QByteArray &payload)
@@ -268,12 +223,18 @@ bool WsConnection::onEvent(WsFrameParser::Event &&event)
     using Kind = WsFrameParser::Event::Kind;
     switch (event.kind) {
     case Kind::Text:
-        if (!m_closeSent)
+        if (!m_closeSent) {
             Q_EMIT textMessageReceived(event.text);
+            if (m_receiver)
+                m_receiver->wsTextReceived(event.text);
+        }
         break;
     case Kind::Binary:
-        if (!m_closeSent)
+        if (!m_closeSent) {
             Q_EMIT binaryMessageReceived(event.payload);
+            if (m_receiver)
+                m_receiver->wsBinaryReceived(event.payload);
+        }
         break;
     case Kind::Ping:
         if (m_closeSent)
@@ -285,6 +246,8 @@ bool WsConnection::onEvent(WsFrameParser::Event &&event)
         break;
     case Kind::Pong:
         Q_EMIT pong(event.payload);
+        if (m_receiver)
+            m_receiver->wsPong(event.payload);
         break;
     case Kind::Close:
         m_closeReceived = true;
@@ -304,16 +267,6 @@ bool WsConnection::onEvent(WsFrameParser::Event &&event)
     return m_socket->state() == QAbstractSocket::ConnectedState;
 }
 
-QByteArray WsConnection::takeBuffered()
-{
-    // read(n) with n the size of the buffer's one chunk hands over that
-    // chunk itself (QIODevice moves it out of its ring buffer rather than
-    // copying out of it): the socket then keeps no 16 KiB read chunk between
-    // reads, a page or more of RSS per idle connection otherwise. (readAll()
-    // copies and leaves the chunk in place.)
-    return m_socket->read(m_socket->bytesAvailable());
-}
-
 void WsConnection::feed(const QByteArray &bytes)
 {
     // After the close or an error, what still comes is read and dropped.
@@ -323,25 +276,32 @@ void WsConnection::feed(const QByteArray &bytes)
                   [this](WsFrameParser::Event &&event) { return onEvent(std::move(event)); });
 }
 
-void WsConnection::onReadyRead()
+void WsConnection::transportReadyRead()
 {
-    while (m_socket->bytesAvailable() > 0) {
-        const QByteArray bytes = takeBuffered();
-        if (bytes.isEmpty())
-            return;
+    if (!m_started)
+        return; // the request is still being answered: start() reads
+    // One read per notification: a peer that sent more is read again next
+    // turn, after everyone else's.
+    const QByteArray bytes = m_socket->readAvailable();
+    if (!bytes.isEmpty())
         feed(bytes);
-        if (m_socket->state() != QAbstractSocket::ConnectedState && !m_parser.isFinished())
-            return;
-    }
 }
 
-void WsConnection::onDisconnected()
+void WsConnection::transportBytesWritten(qint64 bytes)
+{
+    if (m_receiver)
+        m_receiver->wsBytesWritten(bytes);
+}
+
+void WsConnection::transportDisconnected()
 {
     if (!m_closeSent && !m_closeReceived) {
         m_closeCode = 1006;
         m_closeReason.clear();
     }
     Q_EMIT disconnected();
+    if (m_receiver)
+        m_receiver->wsDisconnected();
 }
 
 } // namespace QuantPush

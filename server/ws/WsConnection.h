@@ -1,5 +1,6 @@
 #pragma once
 
+#include "Transport.h"
 #include "WsFrameParser.h"
 
 #include <QtCore/QByteArray>
@@ -14,34 +15,47 @@
 #include <memory>
 #include <utility>
 
-class QTcpSocket;
-
 namespace QuantPush {
 
+// The connection's owner (its Session), called directly besides the signals
+// (see TransportReceiver for why).
+class WsConnectionReceiver
+{
+public:
+    virtual void wsTextReceived(const QString &text) = 0;
+    virtual void wsBinaryReceived(const QByteArray &data) = 0;
+    virtual void wsPong(const QByteArray &payload) = 0;
+    virtual void wsAboutToClose() = 0;
+    virtual void wsDisconnected() = 0;
+    // The transport wrote out bytes it held (Transport::bytesWritten).
+    virtual void wsBytesWritten(qint64 bytes) = 0;
+
+protected:
+    ~WsConnectionReceiver() = default;
+};
+
 // The server side of one WebSocket connection (RFC 6455) over the TCP or
-// TLS socket the front door accepted and read the request head of. It
+// TLS connection the front door accepted and read the request head of (a
+// Transport: our own for plain descriptors, Qt's sockets otherwise). It
 // answers the opening handshake, parses the client's frames (WsFrameParser),
 // answers pings, runs the close handshake, and writes the few frames it
-// makes itself (handshake answer, pong, ping, close) straight to the
-// descriptor when the socket's own buffer is empty, falling back to that
-// buffer on EAGAIN: QAbstractSocket reserves a 32 KiB chunk on its first
-// write and keeps it, per connection. No timers: the close grace is its
-// owner's (Session, SessionHost's heartbeat).
+// makes itself (handshake answer, pong, ping, close). No timers: the close
+// grace is its owner's (Session, SessionHost's heartbeat).
 //
 // Why not QWebSocket: per connection QWebSocketServer re-parses the
 // handshake and builds QWebSocketPrivate state (docs/benchmarks.md, "Own
 // WebSocket layer"); its floor alone was ~10.6 KiB and 3.2 k connects/s.
 //
 // Its interface is the part of QWebSocket's that Session used.
-class WsConnection : public QObject
+class WsConnection : public QObject, private TransportReceiver
 {
     Q_OBJECT
 public:
-    // Takes `socket` (it becomes this object's child); `target` and
+    // Takes `transport` (it becomes this object's child); `target` and
     // `headers` (lower-case names) are the request's, kept until
-    // forgetRequest(). The head's `headBytes` are still in the socket's read
-    // buffer and are skipped.
-    WsConnection(QTcpSocket *socket, const QByteArray &target, const QHash<QByteArray, QByteArray> &headers,
+    // forgetRequest(). The head's first `headBytes` are still to be read
+    // from the transport and are skipped.
+    WsConnection(Transport *transport, const QByteArray &target, const QHash<QByteArray, QByteArray> &headers,
                  qsizetype headBytes, QObject *parent = nullptr);
     ~WsConnection() override;
 
@@ -63,7 +77,7 @@ public:
     // whatever arrived behind the request head already.
     void start();
 
-    QTcpSocket *transport() const { return m_socket; }
+    Transport *transport() const { return m_socket; }
     // Plain TCP: frames may be written to the descriptor directly.
     bool isPlain() const { return m_plain; }
     QHostAddress peerAddress() const;
@@ -98,6 +112,8 @@ public:
     // than the whole of this member.
     using PingHandler = std::function<void(const QByteArray &payload)>;
     void setPingHandler(PingHandler handler) { m_pingHandler = std::move(handler); }
+    // Told of everything the signals tell, after them; null to stop.
+    void setReceiver(WsConnectionReceiver *receiver) { m_receiver = receiver; }
     // Sends a close frame; the TCP connection ends when the peer answers
     // (or when the owner aborts it after its grace).
     void close(int code, const QString &reason = {});
@@ -125,11 +141,10 @@ private:
         QHash<QByteArray, QByteArray> headers;
     };
 
-    // writeRaw's write itself: straight to the kernel while the socket's
-    // buffer is empty, the rest to the socket's buffer.
     void writeNow(const QByteArray &bytes);
-    void onReadyRead();
-    QByteArray takeBuffered();
+    void transportReadyRead() override;
+    void transportBytesWritten(qint64 bytes) override;
+    void transportDisconnected() override;
     void feed(const QByteArray &bytes);
     bool onEvent(WsFrameParser::Event &&event);
     void sendCloseFrame(int code, const QString &reason);
@@ -138,10 +153,8 @@ private:
     // with unread bytes would make the kernel send RST, and the peer could
     // lose the close frame).
     void failConnection(int code, const QString &reason);
-    void shutdownWrite();
-    void onDisconnected();
 
-    QTcpSocket *m_socket;
+    Transport *m_socket;
     std::unique_ptr<Request> m_request;
     // Frames that came with the request head, until start().
     QByteArray m_early;
@@ -156,8 +169,8 @@ private:
     bool m_started = false;
     bool m_closeSent = false;
     bool m_closeReceived = false;
-    bool m_shutdownPending = false;
     PingHandler m_pingHandler;
+    WsConnectionReceiver *m_receiver = nullptr;
 };
 
 } // namespace QuantPush
