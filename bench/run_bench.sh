@@ -27,7 +27,9 @@
 #   BENCH_CONCURRENCY=128                                      handshakes in flight while connecting
 #   BENCH_PORT=18800 BENCH_NODE_PORT=18900   listening ports (two runs at once need their own)
 #   BENCH_ACCESS_LOG=1                                         QuantPush with its access log on (info level)
-# Prints one line per run. Needs `ulimit -n` of at least 2 x (clients + idle) + 100
+# Prints one line per run, then (with BENCH_REPEAT > 1) one "median" line per
+# row and server: the median of each run's figures, and for the connect row
+# the ratio of each QuantPush server's median connects/s to node-ws's. Needs `ulimit -n` of at least 2 x (clients + idle) + 100
 # in total for the generator and server; it raises the soft limit to the hard one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,8 +58,9 @@ ulimit -n "$(ulimit -Hn)"
 
 CONFIG=$(mktemp --suffix=.yaml)
 ERRORS=$(mktemp --suffix=.stderr)
+RESULTS=$(mktemp --suffix=.runs)
 PID=""
-cleanup() { rm -f "$CONFIG" "$ERRORS" ${ACCESS_LOG:+"$ACCESS_LOG"}; [ -n "$PID" ] && kill "$PID" 2> /dev/null || true; }
+cleanup() { rm -f "$CONFIG" "$ERRORS" "$RESULTS" ${ACCESS_LOG:+"$ACCESS_LOG"}; [ -n "$PID" ] && kill "$PID" 2> /dev/null || true; }
 trap cleanup EXIT
 QP_PORT=${BENCH_PORT:-18800}
 NODE_PORT=${BENCH_NODE_PORT:-18900}
@@ -151,8 +154,10 @@ for row in $ROWS; do
       if ! result=$("$LOADGEN" --url "ws://127.0.0.1:$PORT/ws" --server-pid "$PID" $args 2> "$ERRORS"); then
         result="failed: $(paste -sd';' "$ERRORS" | cut -c1-400) ${result:-}"
       fi
-      echo "$row $server load=$(cut -d' ' -f1 /proc/loadavg) $result"
+      echo "$row $server load=$(cut -d' ' -f1 /proc/loadavg) $result" | tee -a "$RESULTS"
       stop_server
     done
   done
 done
+[ "$REPEAT" -gt 1 ] && bench/summarize_runs.sh < "$RESULTS"
+exit 0

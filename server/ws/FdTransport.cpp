@@ -316,6 +316,8 @@ void FdTransport::finish()
 {
     const bool wasOpen = m_state != QAbstractSocket::UnconnectedState;
     m_state = QAbstractSocket::UnconnectedState;
+    // Logged after the close by whoever refused the connection.
+    fetchPeer();
     if (m_fd >= 0) {
         // Disabled, not deleted: this may run inside a notifier's own
         // activation. They go with this object.

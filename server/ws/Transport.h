@@ -2,6 +2,7 @@
 
 #include <QtCore/QByteArray>
 #include <QtCore/QObject>
+#include <QtCore/QPointer>
 #include <QtNetwork/QAbstractSocket>
 #include <QtNetwork/QHostAddress>
 
@@ -91,22 +92,28 @@ Q_SIGNALS:
     void disconnected();
 
 protected:
+    // A slot may delete the transport: the receiver is told only if it
+    // still exists. (The guard costs no allocation here: the session's
+    // QPointer to its transport made the shared count already.)
     void tellReadyRead()
     {
+        const QPointer<Transport> alive(this);
         Q_EMIT readyRead();
-        if (m_receiver)
+        if (alive && m_receiver)
             m_receiver->transportReadyRead();
     }
     void tellBytesWritten(qint64 bytes)
     {
+        const QPointer<Transport> alive(this);
         Q_EMIT bytesWritten(bytes);
-        if (m_receiver)
+        if (alive && m_receiver)
             m_receiver->transportBytesWritten(bytes);
     }
     void tellDisconnected()
     {
+        const QPointer<Transport> alive(this);
         Q_EMIT disconnected();
-        if (m_receiver)
+        if (alive && m_receiver)
             m_receiver->transportDisconnected();
     }
 
