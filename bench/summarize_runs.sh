@@ -32,7 +32,7 @@ END {
         for (k = 1; k in keys; ++k)
             if ((id, keys[k]) in values) {
                 m = median(values[id, keys[k]])
-                line = line " " keys[k] "=" m
+                line = line " " keys[k] "=" (m == int(m) ? sprintf("%d", m) : sprintf("%.3f", m))
                 if (keys[k] == "connects_per_s") connects[id] = m
             }
         printed[r] = line

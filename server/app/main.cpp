@@ -20,6 +20,7 @@
 #include "PrefaultingSysAllocator.h"
 #endif
 
+#include <csignal>
 #include <cstdio>
 
 using namespace QuantPush;
@@ -43,6 +44,12 @@ void announceDemo(const ServerOptions &options, quint16 port)
 
 int main(int argc, char *argv[])
 {
+    // A write to a socket or pipe whose reader is gone must fail with EPIPE,
+    // not end the process: our own socket writes pass MSG_NOSIGNAL, but
+    // hiredis writes to Redis with write(2), and logs may go to a pipe. (Qt
+    // used to ignore SIGPIPE as a side effect of its first socket write;
+    // WebSocket connections no longer go through Qt's sockets.)
+    std::signal(SIGPIPE, SIG_IGN);
 #ifdef QUANTPUSH_WITH_TCMALLOC
     if (!qEnvironmentVariableIsSet("QUANTPUSH_NO_PREFAULT")) // for comparing, docs/benchmarks.md
         PrefaultingSysAllocator::install();

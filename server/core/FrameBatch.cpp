@@ -115,8 +115,8 @@ std::pair<std::size_t, qint64> FrameBatch::writeDirect(int fd)
         msghdr message = {};
         message.msg_iov = iov;
         message.msg_iovlen = count;
-        // MSG_NOSIGNAL: a peer that reset must not raise SIGPIPE (the server
-        // does not ignore it); the transport learns of the reset when it
+        // MSG_NOSIGNAL: a peer that reset must not raise SIGPIPE (whatever
+        // the process does with it); the transport learns of the reset when it
         // writes the frame handed to it, or reads.
         const ssize_t written = ::sendmsg(fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (written < 0) {

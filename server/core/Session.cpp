@@ -84,11 +84,14 @@ void Session::wsBytesWritten(qint64)
 
 void Session::wsAboutToClose()
 {
-    // A close frame went out: nothing may follow it on the wire. (Our own
-    // close() flushed the batch before.) Closes the connection starts by
-    // itself (1009, protocol errors, the echo of the peer's close) are cut
-    // off after the grace like ours.
-    m_batch.clear();
+    // A close frame is about to go out: what the batch holds goes ahead of
+    // it (the 101 and the welcome, when the client's first frame was already
+    // a close or an error), nothing after it. (Our own close() flushed the
+    // batch before.) Closes the connection starts by itself (1009, protocol
+    // errors, the echo of the peer's close) are cut off after the grace
+    // like ours.
+    m_batch.flush();
+    m_batch.handAllToSocket();
     m_closeFrameSent = true;
     if (!m_closing && m_closeStartedMs < 0) {
         m_closeStartedMs = m_limits.clock->nowMs();

@@ -88,7 +88,12 @@ SessionHost::SessionHost(const ServerConfig &config, Admission *admission, const
     connect(m_ackSweep, &ClockTimer::timeout, this, &SessionHost::sweepAcks);
 }
 
-SessionHost::~SessionHost() = default;
+SessionHost::~SessionHost()
+{
+    // The sessions (children) outlive this body: none may call back into it.
+    for (Session *session : findChildren<Session *>(Qt::FindDirectChildrenOnly))
+        session->setReceiver(nullptr);
+}
 
 void SessionHost::start()
 {

@@ -75,9 +75,9 @@ quint16 FdTransport::peerPort() const
 
 qint64 FdTransport::write(const char *data, qint64 size)
 {
-    if (m_fd < 0 || m_state == QAbstractSocket::UnconnectedState)
+    if (m_fd < 0 || m_state != QAbstractSocket::ConnectedState)
         return -1;
-    if (size <= 0 || m_endedWithError)
+    if (size <= 0 || m_ended)
         return size; // a failed connection drops what it is given until it is closed
     qint64 done = 0;
     if (m_held.isEmpty()) {
@@ -92,7 +92,7 @@ qint64 FdTransport::write(const char *data, qint64 size)
                 continue;
             if (errno != EAGAIN && errno != EWOULDBLOCK) {
                 qCDebug(lcConnection) << "write failed:" << std::strerror(errno);
-                peerEnded(true);
+                peerEnded();
                 return size;
             }
             break;
@@ -105,9 +105,9 @@ qint64 FdTransport::write(const char *data, qint64 size)
 
 qint64 FdTransport::writeWhenRoom(const char *data, qint64 size)
 {
-    if (m_fd < 0 || m_state == QAbstractSocket::UnconnectedState)
+    if (m_fd < 0 || m_state != QAbstractSocket::ConnectedState)
         return -1;
-    if (size > 0 && !m_endedWithError)
+    if (size > 0 && !m_ended)
         hold(data, size);
     return size;
 }
@@ -184,7 +184,7 @@ void FdTransport::onWritable()
     if (written < 0) {
         m_held.clear();
         m_heldBytes = 0;
-        m_endedWithError = true;
+        m_ended = true;
         finish();
         return;
     }
@@ -208,7 +208,7 @@ void FdTransport::onWritable()
 QByteArray FdTransport::readAvailable()
 {
     m_unread = false;
-    if (m_readPaused && m_fd >= 0) {
+    if (m_readPaused && m_fd >= 0 && !m_ended && m_state == QAbstractSocket::ConnectedState) {
         m_readPaused = false;
         m_readNotifier->setEnabled(true);
     }
@@ -220,13 +220,13 @@ QByteArray FdTransport::readAvailable()
         if (got > 0)
             return QByteArray(scratch, qsizetype(got));
         if (got == 0) {
-            peerEnded(false);
+            peerEnded();
             return {};
         }
         if (errno == EINTR)
             continue;
         if (errno != EAGAIN && errno != EWOULDBLOCK)
-            peerEnded(true);
+            peerEnded();
         return {};
     }
 }
@@ -250,13 +250,16 @@ void FdTransport::onReadable()
         return;
     }
     if (m_ended && !m_finishQueued)
-        m_endedWithError ? abort() : disconnectFromHost();
+        abort();
 }
 
-void FdTransport::peerEnded(bool error)
+// As QAbstractSocket: the peer's end of stream, like an error, closes the
+// connection at once and drops what is held. Writing it on to a peer that
+// may never read again would keep the descriptor and up to a session's
+// budget of bytes until the heartbeat noticed, with nothing owning the wait.
+void FdTransport::peerEnded()
 {
     m_ended = true;
-    m_endedWithError = m_endedWithError || error;
     m_readNotifier->setEnabled(false);
     if (!m_inReadable)
         finishLater();
@@ -272,9 +275,7 @@ void FdTransport::finishLater()
     QMetaObject::invokeMethod(
         this, [this] {
             m_finishQueued = false;
-            // As QAbstractSocket: after the peer's end of stream what is
-            // held still goes out; after an error nothing does.
-            m_endedWithError ? abort() : disconnectFromHost();
+            abort();
         },
         Qt::QueuedConnection);
 }
@@ -283,7 +284,7 @@ void FdTransport::disconnectFromHost()
 {
     if (m_state == QAbstractSocket::UnconnectedState)
         return;
-    if (m_held.isEmpty() || m_endedWithError) {
+    if (m_held.isEmpty() || m_ended) {
         finish();
         return;
     }

@@ -54,9 +54,9 @@ private:
     qint64 writeHeld();
     void hold(const char *data, qint64 size);
     void setWriteNotifierEnabled(bool enabled);
-    // The end of stream or a read error: after the current notification,
-    // or on the next turn when read outside one.
-    void peerEnded(bool error);
+    // The end of stream or an error: the connection closes after the
+    // current notification, or on the next turn when met outside one.
+    void peerEnded();
     void finishLater();
     // Stops watching, closes the descriptor and tells (disconnected()) if
     // the connection was open.
@@ -80,7 +80,6 @@ private:
     bool m_readPaused = false;
     bool m_inReadable = false;
     bool m_ended = false;
-    bool m_endedWithError = false;
     bool m_finishQueued = false;
     bool m_shutdownAfterFlush = false;
 };

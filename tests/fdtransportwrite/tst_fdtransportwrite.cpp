@@ -20,6 +20,7 @@ private Q_SLOTS:
     void backpressureHoldsAndDrainsInOrder();
     void writeWhenRoomWaitsForTheLoop();
     void disconnectWithHeldBytesFlushesFirst();
+    void peerEndWithHeldBytesClosesAtOnce();
     void peerResetDuringWrite();
     void peerResetWhileHeld();
     void peerResetAfterDirectWrite();
@@ -172,6 +173,28 @@ void TestFdTransportWrite::disconnectWithHeldBytesFlushesFirst()
     QCOMPARE(m_transport->state(), QAbstractSocket::UnconnectedState);
     QCOMPARE(m_transport->descriptor(), qintptr(-1));
     QCOMPARE(m_transport->bytesToWrite(), 0);
+    QTest::qWait(50);
+    QCOMPARE(disconnected.count(), 1);
+}
+
+void TestFdTransportWrite::peerEndWithHeldBytesClosesAtOnce()
+{
+    // A client that stops reading, lets the server hold bytes for it, then
+    // half-closes: as with QAbstractSocket, its end of stream closes the
+    // connection at once and drops what is held, instead of keeping the
+    // descriptor and the bytes until someone notices.
+    QVERIFY(open(SmallBuffer, SmallBuffer));
+    QSignalSpy disconnected(m_transport, &Transport::disconnected);
+    connect(m_transport, &Transport::readyRead, this, [this] { m_transport->readAvailable(); });
+    QVERIFY(writeChunked(pattern(BigWrite, 17)));
+    QVERIFY(m_transport->bytesToWrite() > 0);
+
+    QCOMPARE(::shutdown(m_client, SHUT_WR), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(disconnected.count(), 1, Timeout);
+    QCOMPARE(m_transport->state(), QAbstractSocket::UnconnectedState);
+    QCOMPARE(m_transport->descriptor(), qintptr(-1));
+    QCOMPARE(m_transport->bytesToWrite(), 0);
+    QCOMPARE(m_transport->write("late", 4), -1);
     QTest::qWait(50);
     QCOMPARE(disconnected.count(), 1);
 }

@@ -110,6 +110,8 @@ private Q_SLOTS:
     void fragmentedRequestWithPingBetween();
     void headArrivingInPiecesOrWithFramesBehind_data();
     void headArrivingInPiecesOrWithFramesBehind();
+    void closeOrErrorRightBehindTheHead_data();
+    void closeOrErrorRightBehindTheHead();
     void badHandshakeOverTheWire_data();
     void badHandshakeOverTheWire();
     void closeHandshakeEchoesTheCode();
@@ -500,6 +502,53 @@ void tst_WsProtocol::headArrivingInPiecesOrWithFramesBehind()
     }
     QCOMPARE(client.state(), QAbstractSocket::ConnectedState);
     bystander.verifySawEverything();
+}
+
+void tst_WsProtocol::closeOrErrorRightBehindTheHead_data()
+{
+    // The first frame behind the head ends the connection: the close frame
+    // must still come after the 101 and the welcome the session holds. With
+    // the head cut, the socket path reads the frame together with the head's
+    // end and meets it as the session starts, while the 101 is still held.
+    QTest::addColumn<QByteArray>("first");
+    QTest::addColumn<int>("code");
+    QTest::addColumn<bool>("headCut");
+    for (const bool headCut : {false, true}) {
+        const char *how = headCut ? "head cut" : "whole head";
+        QTest::addRow("close, %s", how) << frame(0x8, closeBody(4000)) << 4000 << headCut;
+        QTest::addRow("unmasked frame, %s", how) << frame(0x1, "x", true, false) << 1002 << headCut;
+    }
+}
+
+void tst_WsProtocol::closeOrErrorRightBehindTheHead()
+{
+    QFETCH(QByteArray, first);
+    QFETCH(int, code);
+    QFETCH(bool, headCut);
+    auto server = startServer(testConfig());
+    const QByteArray head = "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    QTcpSocket client;
+    QByteArray received;
+    connect(&client, &QTcpSocket::readyRead, &client, [&] { received += client.readAll(); });
+    client.connectToHost(QHostAddress::LocalHost, server->port());
+    QVERIFY(client.waitForConnected(5000));
+    const qsizetype cut = headCut ? 10 : 0;
+    if (cut > 0) {
+        client.write(head.left(cut));
+        QVERIFY(client.waitForBytesWritten(5000));
+        QTest::qWait(50); // the front door sees the first part alone
+    }
+    client.write(head.mid(cut) + first);
+    // The close frame: 0x88, its length, the code (and a reason after an error).
+    const auto closeAt = [&] {
+        const qsizetype at = received.indexOf("\"welcome\"");
+        const qsizetype frameAt = at < 0 ? -1 : received.indexOf('\x88', at);
+        return frameAt >= 0 && received.mid(frameAt + 2, 2) == closeBody(code) ? frameAt : -1;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(closeAt() >= 0, 10000);
+    QVERIFY2(received.startsWith("HTTP/1.1 101 "), received.left(80).toHex(' ').constData());
+    QCOMPARE(received.size(), closeAt() + 2 + quint8(received.at(closeAt() + 1)));
 }
 
 void tst_WsProtocol::badHandshakeOverTheWire_data()
