@@ -76,7 +76,7 @@ std::optional<HttpResponse> HttpApi::answerFromHead(const HttpRequest &request)
     if (routes == m_routes.constEnd())
         return handle(request); // 404
     for (const Route &route : *routes) {
-        if (route.method != request.method)
+        if (!route.serves(request.method))
             continue;
         if (std::optional<HttpResponse> refusal = authorise(request, route.access))
             return refusal;
@@ -116,8 +116,10 @@ HttpResponse HttpApi::handle(const HttpRequest &request)
             ErrorCode::NotFound, u"no endpoint %1"_s.arg(QString::fromLatin1(request.path.left(200))));
     QByteArrayList allowed;
     for (const Route &route : *routes) {
-        if (route.method != request.method) {
+        if (!route.serves(request.method)) {
             allowed.append(route.method);
+            if (route.method == "GET")
+                allowed.append("HEAD");
             continue;
         }
         if (std::optional<HttpResponse> refusal = authorise(request, route.access))

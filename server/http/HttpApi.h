@@ -47,6 +47,11 @@ private:
         QByteArray method;
         Access access;
         Handler handler;
+        // RFC 9110 9.3.2: HEAD is GET without the body.
+        bool serves(const QByteArray &requestMethod) const
+        {
+            return method == requestMethod || (method == "GET" && requestMethod == "HEAD");
+        }
     };
 
     void accept(QTcpSocket *socket, const FrontDoor::RequestHead &head);

@@ -137,7 +137,7 @@ void HttpConnection::respond(const HttpResponse &response)
     if (m_state == State::Done || m_lingering)
         return;
     m_state = State::Done;
-    m_socket->write(response.serialize());
+    m_socket->write(response.serialize(m_request.method != "HEAD"));
     // The whole request was read: a plain close (after the write drains) is clean.
     m_socket->disconnectFromHost();
 }
@@ -147,7 +147,7 @@ void HttpConnection::refuse(const HttpResponse &response)
     Q_EMIT rejected(m_request, response);
     m_state = State::Done;
     m_lingering = true;
-    m_socket->write(response.serialize());
+    m_socket->write(response.serialize(m_request.method != "HEAD"));
     // Closing with unread input makes the kernel send a reset, which can
     // destroy the answer before the client reads it: wait for the client to
     // close (it will, on Connection: close), discarding what it still sends.

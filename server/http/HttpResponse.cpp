@@ -32,7 +32,7 @@ HttpResponse &HttpResponse::withHeader(const QByteArray &name, const QByteArray 
     return *this;
 }
 
-QByteArray HttpResponse::serialize() const
+QByteArray HttpResponse::serialize(bool withBody) const
 {
     QByteArray out;
     out.reserve(body.size() + 256);
@@ -45,7 +45,8 @@ QByteArray HttpResponse::serialize() const
     for (const auto &[name, value] : headers)
         out += name + ": " + value + "\r\n";
     out += "\r\n";
-    out += body;
+    if (withBody)
+        out += body;
     return out;
 }
 

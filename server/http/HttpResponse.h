@@ -29,7 +29,9 @@ struct HttpResponse
 
     HttpResponse &withHeader(const QByteArray &name, const QByteArray &value);
     // Status line, headers and body, ready for the socket.
-    QByteArray serialize() const;
+    // Without the body for an answer to HEAD (its headers, Content-Length
+    // included, are those GET would get).
+    QByteArray serialize(bool withBody = true) const;
 };
 
 QByteArray httpReasonPhrase(int status);

@@ -152,6 +152,7 @@ private Q_SLOTS:
     void notFound();
     void methodNotAllowed_data();
     void methodNotAllowed();
+    void headIsGetWithoutTheBody();
     void badBroadcast_data();
     void badBroadcast();
     void bodyTooLarge();
@@ -286,12 +287,13 @@ void tst_Http::methodNotAllowed_data()
     QTest::addColumn<QByteArray>("method");
     QTest::addColumn<QByteArray>("path");
     QTest::addColumn<QByteArray>("allow");
-    QTest::newRow("POST stats") << QByteArray("POST") << QByteArray("/websocket/stats") << QByteArray("GET");
+    QTest::newRow("POST stats") << QByteArray("POST") << QByteArray("/websocket/stats") << QByteArray("GET, HEAD");
     QTest::newRow("DELETE connections") << QByteArray("DELETE") << QByteArray("/websocket/connections")
-                                        << QByteArray("GET");
+                                        << QByteArray("GET, HEAD");
     QTest::newRow("GET broadcast") << QByteArray("GET") << QByteArray("/websocket/broadcast") << QByteArray("POST");
-    QTest::newRow("PUT metrics") << QByteArray("PUT") << QByteArray("/metrics") << QByteArray("GET");
-    QTest::newRow("POST healthz") << QByteArray("POST") << QByteArray("/healthz") << QByteArray("GET");
+    QTest::newRow("HEAD broadcast") << QByteArray("HEAD") << QByteArray("/websocket/broadcast") << QByteArray("POST");
+    QTest::newRow("PUT metrics") << QByteArray("PUT") << QByteArray("/metrics") << QByteArray("GET, HEAD");
+    QTest::newRow("POST healthz") << QByteArray("POST") << QByteArray("/healthz") << QByteArray("GET, HEAD");
 }
 
 void tst_Http::methodNotAllowed()
@@ -302,7 +304,30 @@ void tst_Http::methodNotAllowed()
     const Reply reply = exchange(port(), request(method, path, credentials(u"admin_key"_s), QByteArray("{}")));
     QCOMPARE(reply.status, 405);
     QCOMPARE(reply.headers.value("allow"), allow);
-    QCOMPARE(reply.json().value(u"code"_s).toString(), u"bad_request"_s);
+    if (method == "HEAD")
+        QVERIFY(reply.body.isEmpty()); // the headers of the 405, no body
+    else
+        QCOMPARE(reply.json().value(u"code"_s).toString(), u"bad_request"_s);
+}
+
+void tst_Http::headIsGetWithoutTheBody()
+{
+    // Load balancers and `curl -I` probe with HEAD: the same status and
+    // headers as GET, Content-Length included, and no body.
+    const Reply get = exchange(port(), request("GET", "/healthz"));
+    const Reply head = exchange(port(), request("HEAD", "/healthz"));
+    QCOMPARE(get.status, 200);
+    QCOMPARE(head.status, 200);
+    QVERIFY(!get.body.isEmpty());
+    QVERIFY(head.body.isEmpty());
+    QVERIFY(head.closedByServer);
+    QCOMPARE(head.headers.value("content-length").toLongLong(), get.body.size());
+    QCOMPARE(head.headers.value("content-type"), get.headers.value("content-type"));
+    // Authorisation is GET's: no credentials, a 401 without its body.
+    const Reply refused = exchange(port(), request("HEAD", "/websocket/stats"));
+    QCOMPARE(refused.status, 401);
+    QVERIFY(refused.body.isEmpty());
+    QCOMPARE(exchange(port(), request("HEAD", "/websocket/stats", credentials(u"admin_key"_s))).status, 200);
 }
 
 void tst_Http::badBroadcast_data()
