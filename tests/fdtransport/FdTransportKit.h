@@ -210,6 +210,29 @@ protected:
     bool writeChunked(const QByteArray &bytes);
     // Closes the client end with a reset (SO_LINGER {1, 0}).
     void resetClient();
+    // Writes `chunk` until `disconnected` fires, each write taken whole
+    // until then (a failed connection drops what it is given).
+    void writeUntilClosed(const QByteArray &chunk, QSignalSpy &disconnected)
+    {
+        const QDeadlineTimer deadline(Timeout);
+        while (disconnected.count() == 0 && !deadline.hasExpired()) {
+            QCOMPARE(m_transport->write(chunk), qint64(chunk.size()));
+            QCoreApplication::processEvents();
+        }
+        QCOMPARE(disconnected.count(), 1);
+    }
+    // Closed: no descriptor, nothing held, writes refused, and no second
+    // disconnected() over the next turns.
+    void verifyClosedOnce(QSignalSpy &disconnected)
+    {
+        QCOMPARE(m_transport->state(), QAbstractSocket::UnconnectedState);
+        QCOMPARE(m_transport->descriptor(), qintptr(-1));
+        QCOMPARE(m_transport->bytesToWrite(), 0);
+        QCOMPARE(m_transport->write("x", 1), -1);
+        for (int turn = 0; turn < 3; ++turn)
+            QTest::qWait(50);
+        QCOMPARE(disconnected.count(), 1);
+    }
 
     int m_client = -1;
     int m_serverFd = -1;

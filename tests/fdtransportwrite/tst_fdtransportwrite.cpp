@@ -211,20 +211,10 @@ void TestFdTransportWrite::peerResetDuringWrite()
     // Writes straight into the reset connection (a send(2) without
     // MSG_NOSIGNAL ends the process here).
     const QByteArray chunk(16 * 1024, 'r');
-    const QDeadlineTimer deadline(Timeout);
-    while (disconnected.count() == 0 && !deadline.hasExpired()) {
-        QCOMPARE(m_transport->write(chunk), qint64(chunk.size())); // until closed, all is taken
-        QCoreApplication::processEvents();
-    }
-    QCOMPARE(disconnected.count(), 1);
-    QCOMPARE(m_transport->state(), QAbstractSocket::UnconnectedState);
-    QCOMPARE(m_transport->descriptor(), qintptr(-1));
-    QCOMPARE(m_transport->bytesToWrite(), 0);
-    QCOMPARE(m_transport->write(chunk), -1);
-    for (int turn = 0; turn < 3; ++turn)
-        QTest::qWait(50);
-    QCOMPARE(disconnected.count(), 1);
-    QCOMPARE(m_transport->write(chunk), -1);
+    writeUntilClosed(chunk, disconnected); // every write taken until then
+    if (QTest::currentTestFailed())
+        return;
+    verifyClosedOnce(disconnected);
 }
 
 void TestFdTransportWrite::peerResetWhileHeld()
@@ -238,19 +228,10 @@ void TestFdTransportWrite::peerResetWhileHeld()
 
     resetClient();
     const QByteArray chunk(4096, 'h');
-    const QDeadlineTimer deadline(Timeout);
-    while (disconnected.count() == 0 && !deadline.hasExpired()) {
-        QCOMPARE(m_transport->write(chunk), qint64(chunk.size()));
-        QCoreApplication::processEvents();
-    }
-    QCOMPARE(disconnected.count(), 1);
-    QCOMPARE(m_transport->state(), QAbstractSocket::UnconnectedState);
-    QCOMPARE(m_transport->descriptor(), qintptr(-1));
-    QCOMPARE(m_transport->bytesToWrite(), 0);
-    QCOMPARE(m_transport->write(chunk), -1);
-    for (int turn = 0; turn < 3; ++turn)
-        QTest::qWait(50);
-    QCOMPARE(disconnected.count(), 1);
+    writeUntilClosed(chunk, disconnected); // every write taken until then
+    if (QTest::currentTestFailed())
+        return;
+    verifyClosedOnce(disconnected);
 }
 
 void TestFdTransportWrite::peerResetAfterDirectWrite()
@@ -272,17 +253,10 @@ void TestFdTransportWrite::peerResetAfterDirectWrite()
     QVERIFY2(directError == ECONNRESET, std::strerror(directError));
 
     const QByteArray chunk(16 * 1024, 'd');
-    const QDeadlineTimer deadline(Timeout);
-    while (disconnected.count() == 0 && !deadline.hasExpired()) {
-        QCOMPARE(m_transport->write(chunk), qint64(chunk.size()));
-        QCoreApplication::processEvents();
-    }
-    QCOMPARE(disconnected.count(), 1);
-    QCOMPARE(m_transport->state(), QAbstractSocket::UnconnectedState);
-    QCOMPARE(m_transport->descriptor(), qintptr(-1));
-    QCOMPARE(m_transport->write(chunk), -1);
-    QTest::qWait(50);
-    QCOMPARE(disconnected.count(), 1);
+    writeUntilClosed(chunk, disconnected); // every write taken until then
+    if (QTest::currentTestFailed())
+        return;
+    verifyClosedOnce(disconnected);
 }
 
 void TestFdTransportWrite::peerResetHeldAfterErrorTaken()
@@ -305,12 +279,7 @@ void TestFdTransportWrite::peerResetHeldAfterErrorTaken()
     QCOMPARE(error, ECONNRESET);
 
     QTRY_COMPARE_WITH_TIMEOUT(disconnected.count(), 1, Timeout);
-    QCOMPARE(m_transport->state(), QAbstractSocket::UnconnectedState);
-    QCOMPARE(m_transport->descriptor(), qintptr(-1));
-    QCOMPARE(m_transport->bytesToWrite(), 0);
-    QCOMPARE(m_transport->write("x"), -1);
-    QTest::qWait(50);
-    QCOMPARE(disconnected.count(), 1);
+    verifyClosedOnce(disconnected);
 }
 
 void TestFdTransportWrite::shutdownWriteKeepsReading()
