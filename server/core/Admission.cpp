@@ -3,6 +3,8 @@
 #include "Logging.h"
 #include "protocol/Message.h"
 
+#include <algorithm>
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace QuantPush {
@@ -22,6 +24,7 @@ QString networkOf(const QHostAddress &address)
 Admission::Admission(const ServerConfig &config)
     : m_maxConnections(config.websocket.maxConnections)
     , m_maxPerAddress(config.limits.maxConnectionsPerIp)
+    , m_maxHeldRefusals(config.limits.maxPendingHandshakes)
     , m_origins(config.security.allowedOrigins)
 {
 }
@@ -57,6 +60,33 @@ void Admission::release(const QHostAddress &peer)
     const auto it = m_perAddress.find(address);
     if (it != m_perAddress.end() && --it.value() <= 0)
         m_perAddress.erase(it);
+}
+
+bool Admission::holdRefusal(const QHostAddress &peer)
+{
+    const QString address = peer.toString();
+    const QMutexLocker lock(&m_mutex);
+    if (m_heldRefusals >= m_maxHeldRefusals)
+        return false;
+    int &fromAddress = m_heldRefusalsPerAddress[address];
+    if (fromAddress >= std::max(1, m_maxPerAddress)) {
+        if (fromAddress == 0)
+            m_heldRefusalsPerAddress.remove(address);
+        return false;
+    }
+    ++fromAddress;
+    ++m_heldRefusals;
+    return true;
+}
+
+void Admission::releaseRefusal(const QHostAddress &peer)
+{
+    const QString address = peer.toString();
+    const QMutexLocker lock(&m_mutex);
+    --m_heldRefusals;
+    const auto it = m_heldRefusalsPerAddress.find(address);
+    if (it != m_heldRefusalsPerAddress.end() && --it.value() <= 0)
+        m_heldRefusalsPerAddress.erase(it);
 }
 
 void Admission::stopAccepting()

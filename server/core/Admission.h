@@ -33,6 +33,12 @@ public:
     std::optional<Refusal> admit(const QString &origin, const QHostAddress &peer);
     // The connection that admit() let in is gone.
     void release(const QHostAddress &peer);
+    // A refused connection may wait out its close grace (holding its
+    // descriptor) while fewer than the per-address limit from its address,
+    // and fewer than limits.max_pending_handshakes in all, do: true, and it
+    // is counted until releaseRefusal(). False: it closes without waiting.
+    bool holdRefusal(const QHostAddress &peer);
+    void releaseRefusal(const QHostAddress &peer);
     void stopAccepting();
     bool isAccepting() const;
     int admitted() const;
@@ -40,10 +46,13 @@ public:
 private:
     const int m_maxConnections;
     const int m_maxPerAddress;
+    const int m_maxHeldRefusals;
     const OriginPolicy m_origins;
     mutable QMutex m_mutex;
     QHash<QString, int> m_perAddress;
     int m_admitted = 0;
+    QHash<QString, int> m_heldRefusalsPerAddress;
+    int m_heldRefusals = 0;
     bool m_accepting = true;
 };
 

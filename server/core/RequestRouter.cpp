@@ -115,6 +115,15 @@ void RequestRouter::routePing(Session &session, const QByteArray &payload)
     session.answerPing(payload);
 }
 
+void RequestRouter::routePong(Session &session, qint64 bytes)
+{
+    if (session.isClosing())
+        return;
+    session.markActivity(m_clock->nowMs());
+    session.countInbound(bytes);
+    rateLimit(session, QJsonValue());
+}
+
 void RequestRouter::handleAuth(Session &session, const Message &message)
 {
     m_authFlow->handleAuth(session, message);

@@ -33,6 +33,8 @@ public:
     // A WebSocket ping frame: counted against the inbound rate limit like a
     // request (a ping flood was answered without limit before), then answered.
     void routePing(Session &session, const QByteArray &payload);
+    // A WebSocket pong: activity, and a frame against the inbound limit.
+    void routePong(Session &session, qint64 bytes);
 
 Q_SIGNALS:
     void subscribeRequested(QuantPush::SessionId session, const QJsonValue &requestId,

@@ -71,9 +71,15 @@ void Session::wsBinaryReceived(const QByteArray &data)
         m_receiver->sessionBinary(m_id, data.size());
 }
 
-void Session::wsPong(const QByteArray &)
+void Session::wsPong(const QByteArray &payload)
 {
-    markActivity(m_limits.clock->nowMs());
+    // Unsolicited pongs cost the server like any frame: the receiver counts
+    // them against the inbound rate limit (review, session 27: a pong flood
+    // held a core at 94 % with no limit).
+    if (m_receiver)
+        m_receiver->sessionPong(m_id, payload.size());
+    else
+        markActivity(m_limits.clock->nowMs());
 }
 
 void Session::wsBytesWritten(qint64)

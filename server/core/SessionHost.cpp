@@ -273,6 +273,18 @@ void SessionHost::refuse(WsConnection *socket, int code, const QString &reason)
     socket->setParent(this);
     connect(socket, &WsConnection::disconnected, socket, &QObject::deleteLater);
     socket->forgetRequest();
+    // A refused connection waits up to the close grace for the peer's answer
+    // to the close, holding its descriptor. Past a few such waits from one
+    // address, or in all (Admission::holdRefusal), it closes once the close
+    // frame is written: one address refused at 11 k/s filled the descriptor
+    // table otherwise (review, session 27).
+    const QHostAddress address = socket->peerAddress();
+    if (!m_admission->holdRefusal(address)) {
+        socket->close(code, reason);
+        socket->transport()->disconnectFromHost();
+        return;
+    }
+    connect(socket, &QObject::destroyed, this, [this, address] { m_admission->releaseRefusal(address); });
     socket->start(); // to read the peer's answer to the close
     socket->close(code, reason);
     QTimer::singleShot(m_config.limits.closeGraceMs, socket, &WsConnection::abort);
@@ -339,6 +351,12 @@ void SessionHost::sessionBinary(SessionId id, qint64 bytes)
 {
     if (Session *session = m_sessions.value(id))
         m_router->routeBinary(*session, bytes);
+}
+
+void SessionHost::sessionPong(SessionId id, qint64 bytes)
+{
+    if (Session *session = m_sessions.value(id))
+        m_router->routePong(*session, bytes);
 }
 
 void SessionHost::onPing(SessionId id, const QByteArray &payload)

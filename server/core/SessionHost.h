@@ -109,6 +109,7 @@ private:
     void onAuthenticated(SessionId id);
     void sessionText(SessionId id, const QString &text) override;
     void sessionBinary(SessionId id, qint64 bytes) override;
+    void sessionPong(SessionId id, qint64 bytes) override;
     void sessionEnded(SessionId id) override;
     void onPing(SessionId id, const QByteArray &payload);
     void heartbeat();
@@ -131,6 +132,7 @@ private:
     // Sessions sent a frame that needs an ack and not yet known to be done
     // with it: the ack sweep (every 50 ms) visits these, not every session.
     QSet<SessionId> m_ackSessions;
+
     SessionId m_nextId;
     const SessionId m_idStride;
 };

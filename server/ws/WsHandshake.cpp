@@ -53,8 +53,12 @@ QByteArray WsHandshake::acceptFor(QByteArrayView key)
 WsHandshake::Outcome WsHandshake::answer(QByteArrayView method, const QHash<QByteArray, QByteArray> &headers,
                                          QByteArrayView serverName)
 {
-    if (method != "GET")
-        return refused(400, "Bad Request", "WebSocket upgrade must use GET");
+    if (method != "GET") {
+        WsHandshake::Outcome outcome = refused(400, "Bad Request", "WebSocket upgrade must use GET");
+        if (method == "HEAD") // an answer to HEAD has no body (RFC 9110 9.3.2)
+            outcome.response.truncate(outcome.response.indexOf("\r\n\r\n") + 4);
+        return outcome;
+    }
     if (headers.value("upgrade").trimmed().compare("websocket", Qt::CaseInsensitive) != 0)
         return refused(400, "Bad Request", "Upgrade header must be websocket");
     if (!hasToken(headers.value("connection"), "upgrade"))

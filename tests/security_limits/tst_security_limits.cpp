@@ -25,6 +25,7 @@ class tst_SecurityLimits : public QObject
 private Q_SLOTS:
     void initTestCase();
     void perAddressLimit();
+    void refusalsPastTheirShareCloseAtOnce();
     void serverFull();
     void pendingHeadsPerAddress();
     void pendingHeadsInAll();
@@ -56,6 +57,30 @@ void tst_SecurityLimits::perAddressLimit()
     QCOMPARE(third.closeCode, 1008);
     QVERIFY(!third.has(u"welcome"_s));
     QVERIFY(!first.closed && !second.closed);
+}
+
+void tst_SecurityLimits::refusalsPastTheirShareCloseAtOnce()
+{
+    // A refused connection waits out the close grace for the peer's answer,
+    // holding its descriptor; only as many per address as the address may
+    // have connections. Past that the refusal closes once its close frame is
+    // written (session 27: one address refused at 11 k/s filled the
+    // descriptor table).
+    ServerConfig config = m_config;
+    config.limits.maxConnectionsPerIp = 1;
+    config.limits.closeGraceMs = 10000;
+    const auto server = startServer(config);
+    QVERIFY(server);
+    Probe admitted;
+    admitted.socket.open(url(server->port()));
+    QTRY_VERIFY_WITH_TIMEOUT(admitted.has(u"welcome"_s), WaitMs);
+    RawWebSocketClient lingering(server->port()); // never answers the close
+    QTRY_COMPARE_WITH_TIMEOUT(lingering.closeCode, 1008, WaitMs);
+    RawWebSocketClient pastShare(server->port());
+    QTRY_COMPARE_WITH_TIMEOUT(pastShare.closeCode, 1008, WaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(pastShare.socket.state(), QAbstractSocket::UnconnectedState, WaitMs);
+    QCOMPARE(lingering.socket.state(), QAbstractSocket::ConnectedState); // within its 10 s grace
+    QVERIFY(!admitted.closed);
 }
 
 void tst_SecurityLimits::serverFull()

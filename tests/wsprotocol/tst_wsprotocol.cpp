@@ -570,6 +570,9 @@ void tst_WsProtocol::badHandshakeOverTheWire_data()
     QTest::newRow("POST") << QByteArray("POST /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
                           << QByteArray("HTTP/1.1 400 ");
+    QTest::newRow("HEAD") << QByteArray("HEAD /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                             "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                          << QByteArray("HTTP/1.1 400 ");
 }
 
 void tst_WsProtocol::badHandshakeOverTheWire()
@@ -589,6 +592,10 @@ void tst_WsProtocol::badHandshakeOverTheWire()
     QVERIFY(answer.contains("\r\nConnection: close\r\n"));
     if (status.contains("426"))
         QVERIFY(answer.contains("\r\nSec-WebSocket-Version: 13\r\n"));
+    if (request.startsWith("HEAD ")) // headers only (RFC 9110 9.3.2)
+        QVERIFY2(answer.endsWith("\r\n\r\n"), answer.constData());
+    else
+        QVERIFY(!answer.endsWith("\r\n\r\n"));
     bystander.verifySawEverything();
 }
 
