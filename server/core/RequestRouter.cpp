@@ -115,12 +115,12 @@ void RequestRouter::routePing(Session &session, const QByteArray &payload)
     session.answerPing(payload);
 }
 
-void RequestRouter::routePong(Session &session, qint64 bytes)
+void RequestRouter::routePong(Session &session)
 {
+    // Not a message (frames_received_total counts messages): only the rate.
     if (session.isClosing())
         return;
     session.markActivity(m_clock->nowMs());
-    session.countInbound(bytes);
     rateLimit(session, QJsonValue());
 }
 

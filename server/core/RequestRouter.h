@@ -34,7 +34,7 @@ public:
     // request (a ping flood was answered without limit before), then answered.
     void routePing(Session &session, const QByteArray &payload);
     // A WebSocket pong: activity, and a frame against the inbound limit.
-    void routePong(Session &session, qint64 bytes);
+    void routePong(Session &session);
 
 Q_SIGNALS:
     void subscribeRequested(QuantPush::SessionId session, const QJsonValue &requestId,

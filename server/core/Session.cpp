@@ -71,13 +71,13 @@ void Session::wsBinaryReceived(const QByteArray &data)
         m_receiver->sessionBinary(m_id, data.size());
 }
 
-void Session::wsPong(const QByteArray &payload)
+void Session::wsPong(const QByteArray &)
 {
     // Unsolicited pongs cost the server like any frame: the receiver counts
     // them against the inbound rate limit (review, session 27: a pong flood
     // held a core at 94 % with no limit).
     if (m_receiver)
-        m_receiver->sessionPong(m_id, payload.size());
+        m_receiver->sessionPong(m_id);
     else
         markActivity(m_limits.clock->nowMs());
 }

@@ -53,7 +53,7 @@ public:
     virtual void sessionText(SessionId session, const QString &text) = 0;
     virtual void sessionBinary(SessionId session, qint64 bytes) = 0;
     // A WebSocket pong (answering our heartbeat, or unsolicited).
-    virtual void sessionPong(SessionId session, qint64 bytes) = 0;
+    virtual void sessionPong(SessionId session) = 0;
     virtual void sessionEnded(SessionId session) = 0;
 
 protected:

@@ -353,10 +353,10 @@ void SessionHost::sessionBinary(SessionId id, qint64 bytes)
         m_router->routeBinary(*session, bytes);
 }
 
-void SessionHost::sessionPong(SessionId id, qint64 bytes)
+void SessionHost::sessionPong(SessionId id)
 {
     if (Session *session = m_sessions.value(id))
-        m_router->routePong(*session, bytes);
+        m_router->routePong(*session);
 }
 
 void SessionHost::onPing(SessionId id, const QByteArray &payload)

@@ -109,7 +109,7 @@ private:
     void onAuthenticated(SessionId id);
     void sessionText(SessionId id, const QString &text) override;
     void sessionBinary(SessionId id, qint64 bytes) override;
-    void sessionPong(SessionId id, qint64 bytes) override;
+    void sessionPong(SessionId id) override;
     void sessionEnded(SessionId id) override;
     void onPing(SessionId id, const QByteArray &payload);
     void heartbeat();
