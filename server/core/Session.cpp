@@ -59,14 +59,12 @@ Session::Session(SessionId id, WsConnection *socket, const SessionLimits &limits
 
 void Session::wsTextReceived(const QString &text)
 {
-    Q_EMIT textReceived(m_id, text);
     if (m_receiver)
         m_receiver->sessionText(m_id, text);
 }
 
 void Session::wsBinaryReceived(const QByteArray &data)
 {
-    Q_EMIT binaryReceived(m_id, data.size());
     if (m_receiver)
         m_receiver->sessionBinary(m_id, data.size());
 }

@@ -45,8 +45,7 @@ struct SessionLimits
 };
 
 // Whoever routes a session's messages and learns of its end (its
-// SessionHost), called directly besides the signals (see TransportReceiver
-// for why).
+// SessionHost), called directly (see TransportReceiver for why).
 class SessionReceiver
 {
 public:
@@ -157,12 +156,10 @@ public:
     void flushBatch();
     // The batch holds a frame that may not wait for paced pushes (a reply).
     bool hasUrgentFrames() const { return m_urgentFrames; }
-    // Told of everything the signals tell, after them; null to stop.
+    // Told of the session's messages and its end; null to stop.
     void setReceiver(SessionReceiver *receiver) { m_receiver = receiver; }
 
 Q_SIGNALS:
-    void textReceived(QuantPush::SessionId session, const QString &text);
-    void binaryReceived(QuantPush::SessionId session, qint64 bytes);
     void closed(QuantPush::SessionId session, int code, const QString &reason);
 
 private:

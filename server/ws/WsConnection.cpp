@@ -160,7 +160,6 @@ void WsConnection::ping(const QByteArray &payload)
 void WsConnection::sendCloseFrame(int code, const QString &reason)
 {
     m_closeSent = true;
-    Q_EMIT aboutToClose();
     if (m_receiver)
         m_receiver->wsAboutToClose();
     QByteArray body;
@@ -223,18 +222,12 @@ bool WsConnection::onEvent(WsFrameParser::Event &&event)
     using Kind = WsFrameParser::Event::Kind;
     switch (event.kind) {
     case Kind::Text:
-        if (!m_closeSent) {
-            Q_EMIT textMessageReceived(event.text);
-            if (m_receiver)
-                m_receiver->wsTextReceived(event.text);
-        }
+        if (!m_closeSent && m_receiver)
+            m_receiver->wsTextReceived(event.text);
         break;
     case Kind::Binary:
-        if (!m_closeSent) {
-            Q_EMIT binaryMessageReceived(event.payload);
-            if (m_receiver)
-                m_receiver->wsBinaryReceived(event.payload);
-        }
+        if (!m_closeSent && m_receiver)
+            m_receiver->wsBinaryReceived(event.payload);
         break;
     case Kind::Ping:
         if (m_closeSent)
@@ -245,7 +238,6 @@ bool WsConnection::onEvent(WsFrameParser::Event &&event)
             answerPing(event.payload);
         break;
     case Kind::Pong:
-        Q_EMIT pong(event.payload);
         if (m_receiver)
             m_receiver->wsPong(event.payload);
         break;

@@ -17,14 +17,16 @@
 
 namespace QuantPush {
 
-// The connection's owner (its Session), called directly besides the signals
-// (see TransportReceiver for why).
+// The connection's owner (its Session), called directly (see
+// TransportReceiver for why).
 class WsConnectionReceiver
 {
 public:
     virtual void wsTextReceived(const QString &text) = 0;
     virtual void wsBinaryReceived(const QByteArray &data) = 0;
     virtual void wsPong(const QByteArray &payload) = 0;
+    // A close frame is on its way to the peer (ours, or the echo of its
+    // own): nothing may be written after it.
     virtual void wsAboutToClose() = 0;
     virtual void wsDisconnected() = 0;
     // The transport wrote out bytes it held (Transport::bytesWritten).
@@ -112,7 +114,7 @@ public:
     // than the whole of this member.
     using PingHandler = std::function<void(const QByteArray &payload)>;
     void setPingHandler(PingHandler handler) { m_pingHandler = std::move(handler); }
-    // Told of everything the signals tell, after them; null to stop.
+    // Told of the connection's frames and its end; null to stop.
     void setReceiver(WsConnectionReceiver *receiver) { m_receiver = receiver; }
     // Sends a close frame; the TCP connection ends when the peer answers
     // (or when the owner aborts it after its grace).
@@ -125,13 +127,7 @@ public:
     void writeRaw(const QByteArray &bytes);
 
 Q_SIGNALS:
-    void textMessageReceived(const QString &text);
-    void binaryMessageReceived(const QByteArray &data);
-    void pong(const QByteArray &payload);
-
-    // A close frame is on its way to the peer (ours, or the echo of its
-    // own): nothing may be written after it.
-    void aboutToClose();
+    // For an owner without a receiver (a refused connection's host).
     void disconnected();
 
 private:
